@@ -1,0 +1,28 @@
+// Bundles the CLI (src/cli/main.ts) and the library entry (src/index.ts) with esbuild.
+// Run by `npm run build` and by `prepare`, so `npm ci` leaves a runnable `mixed`.
+import { build } from "esbuild";
+
+const common = {
+  bundle: true,
+  platform: "node",
+  format: "esm",
+  target: "node20",
+  sourcemap: false,
+  logLevel: "warning",
+};
+await build({
+  ...common,
+  entryPoints: ["src/cli/main.ts"],
+  outfile: "dist/cli.js",
+  // commander is CommonJS; give the ESM bundle a require()
+  banner: {
+    js: "import { createRequire as __cr } from 'node:module'; const require = __cr(import.meta.url);",
+  },
+});
+await build({
+  ...common,
+  platform: "neutral",
+  mainFields: ["module", "main"],
+  entryPoints: ["src/index.ts"],
+  outfile: "dist/index.js",
+});

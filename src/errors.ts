@@ -1,0 +1,146 @@
+/**
+ * Typed errors and warnings. Every error the library throws is a `MixedError` with a stable
+ * `code` (tests and the CLI match on it), a message saying what is wrong and what to do, and,
+ * for formula errors, the formula text and the `[start, end)` span of the offending token.
+ *
+ * The library never prints. Recoverable problems become `Warning` entries on results.
+ */
+
+/** Stable error codes. Add new ones here; never rename an existing code. */
+export type ErrorCode =
+  // formula syntax
+  | "E_FORMULA_SYNTAX"
+  | "E_FORMULA_UNBALANCED"
+  | "E_FORMULA_UNEXPECTED_TOKEN"
+  | "E_FORMULA_UNEXPECTED_END"
+  | "E_FORMULA_NO_TILDE"
+  | "E_FORMULA_NO_RESPONSE"
+  | "E_FORMULA_EMPTY_RHS"
+  | "E_FORMULA_BAR_OUTSIDE_PARENS"
+  | "E_FORMULA_EMPTY_RANDOM_TERM"
+  | "E_FORMULA_NESTED_BAR"
+  | "E_FORMULA_BAD_GROUPING"
+  | "E_FORMULA_UNKNOWN_FUNCTION"
+  | "E_FORMULA_BAD_ARGUMENT"
+  | "E_FORMULA_BAD_POWER"
+  | "E_FORMULA_DUPLICATE_TERM"
+  | "E_FORMULA_RANDOM_IN_RESPONSE"
+  // formula meets data
+  | "E_FORMULA_UNKNOWN_COLUMN"
+  | "E_FORMULA_FACTOR_IN_FUNCTION"
+  | "E_FORMULA_NUMERIC_GROUPING"
+  | "E_FORMULA_FACTOR_RESPONSE"
+  // data
+  | "E_DATA_FILE_NOT_FOUND"
+  | "E_DATA_NOT_A_FILE"
+  | "E_DATA_UNREADABLE"
+  | "E_DATA_EMPTY"
+  | "E_DATA_NO_ROWS"
+  | "E_DATA_RAGGED"
+  | "E_DATA_DUPLICATE_COLUMN"
+  | "E_DATA_BAD_CSV"
+  | "E_DATA_BAD_SCHEMA"
+  | "E_DATA_TOO_LARGE"
+  | "E_DATA_UNKNOWN_DATASET"
+  | "E_DATA_NON_NUMERIC"
+  | "E_DATA_ALL_MISSING"
+  | "E_DATA_NON_FINITE"
+  | "E_DATA_ONE_LEVEL"
+  | "E_DATA_NO_COMPLETE_ROWS"
+  // model specification
+  | "E_SPEC_TOO_FEW_LEVELS"
+  | "E_SPEC_TOO_MANY_RANDOM_EFFECTS"
+  | "E_SPEC_CONSTANT_RESPONSE"
+  | "E_SPEC_UNSUPPORTED"
+  | "E_SPEC_NO_RANDOM_EFFECTS"
+  | "E_SPEC_RANK_ZERO"
+  // numerical
+  | "E_NUMERIC_NOT_POSITIVE_DEFINITE"
+  | "E_NUMERIC_NON_FINITE"
+  // options / arguments
+  | "E_OPTION_INVALID";
+
+export class MixedError extends Error {
+  readonly code: ErrorCode;
+  readonly hint: string | undefined;
+  constructor(code: ErrorCode, message: string, hint?: string) {
+    super(hint ? `${message}. ${hint}` : message);
+    this.name = "MixedError";
+    this.code = code;
+    this.hint = hint;
+  }
+}
+
+/** An error located in a formula. `span` is `[start, end)` in UTF-16 code units of `formula`. */
+export class FormulaError extends MixedError {
+  readonly formula: string;
+  readonly span: readonly [number, number];
+  constructor(
+    code: ErrorCode,
+    message: string,
+    formula: string,
+    span: readonly [number, number],
+    hint?: string,
+  ) {
+    super(code, message, hint);
+    this.name = "FormulaError";
+    this.formula = formula;
+    const start = Math.max(0, Math.min(span[0], formula.length));
+    const end = Math.max(start, Math.min(span[1], formula.length));
+    this.span = [start, end];
+  }
+
+  /** The formula with a caret line under the offending token (for terminals). */
+  caret(indent = "  "): string {
+    const [s, e] = this.span;
+    const width = Math.max(1, e - s);
+    return `${indent}${this.formula}\n${indent}${" ".repeat(s)}${"^".repeat(width)}`;
+  }
+}
+
+export class DataError extends MixedError {
+  constructor(code: ErrorCode, message: string, hint?: string) {
+    super(code, message, hint);
+    this.name = "DataError";
+  }
+}
+
+export class SpecError extends MixedError {
+  constructor(code: ErrorCode, message: string, hint?: string) {
+    super(code, message, hint);
+    this.name = "SpecError";
+  }
+}
+
+export class NumericalError extends MixedError {
+  constructor(code: ErrorCode, message: string, hint?: string) {
+    super(code, message, hint);
+    this.name = "NumericalError";
+  }
+}
+
+export class OptionError extends MixedError {
+  constructor(message: string, hint?: string) {
+    super("E_OPTION_INVALID", message, hint);
+    this.name = "OptionError";
+  }
+}
+
+/** Stable warning codes. */
+export type WarningCode =
+  | "rows_dropped"
+  | "rank_deficient"
+  | "boundary_fit"
+  | "not_converged"
+  | "max_evaluations"
+  | "constant_column"
+  | "few_levels";
+
+export interface Warning {
+  readonly code: WarningCode;
+  readonly message: string;
+}
+
+export function isMixedError(e: unknown): e is MixedError {
+  return e instanceof MixedError;
+}

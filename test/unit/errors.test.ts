@@ -1,0 +1,21 @@
+import assert from "node:assert/strict";
+import { test } from "node:test";
+import { FormulaError, MixedError } from "../../src/errors.ts";
+
+test("FormulaError renders a caret under its span", () => {
+  const e = new FormulaError(
+    "E_FORMULA_UNKNOWN_COLUMN",
+    "column 'Dayz' is not in the data",
+    "y ~ Dayz",
+    [4, 8],
+  );
+  assert.ok(e instanceof MixedError);
+  assert.equal(e.code, "E_FORMULA_UNKNOWN_COLUMN");
+  assert.equal(e.caret(""), "y ~ Dayz\n    ^^^^");
+});
+
+test("FormulaError clamps a span that runs past the text", () => {
+  const e = new FormulaError("E_FORMULA_UNEXPECTED_END", "formula ends early", "y ~", [3, 9]);
+  assert.deepEqual(e.span, [3, 3]);
+  assert.equal(e.caret(""), "y ~\n   ^");
+});
