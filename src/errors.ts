@@ -58,7 +58,11 @@ export type ErrorCode =
   | "E_NUMERIC_NOT_POSITIVE_DEFINITE"
   | "E_NUMERIC_NON_FINITE"
   // options / arguments
-  | "E_OPTION_INVALID";
+  | "E_OPTION_INVALID"
+  // data (appended)
+  | "E_DATA_UNKNOWN_COLUMN"
+  // formula (appended): a function where it cannot appear (cbind outside the response, offset in a random term)
+  | "E_FORMULA_MISPLACED_FUNCTION";
 
 export class MixedError extends Error {
   readonly code: ErrorCode;
@@ -134,7 +138,8 @@ export type WarningCode =
   | "not_converged"
   | "max_evaluations"
   | "constant_column"
-  | "few_levels";
+  | "few_levels"
+  | "constant_within_groups";
 
 export interface Warning {
   readonly code: WarningCode;

@@ -1,9 +1,100 @@
 /**
- * The `mixed` command line. Maps errors to exit codes: 0 ok, 1 bad input (MixedError), 2 usage.
+ * The `mixed` command line. Exit status: 0 success, 1 wrong input (a MixedError: bad formula,
+ * unknown column, unreadable file, ...), 2 bad command-line usage. Warnings go to stderr (or into
+ * the JSON with --json). No stack trace unless --debug.
  */
-const args = process.argv.slice(2);
-if (args[0] === "--version") {
-  process.stdout.write("0.1.0\n");
-} else {
-  process.stdout.write("mixed: mixed-effects models. Usage: mixed fit FORMULA --data DATA\n");
+import { Command, CommanderError, Option } from "commander";
+import { OptionError } from "../index.ts";
+import { runData } from "./commands/data.ts";
+import { runDemo } from "./commands/demo.ts";
+import { runFit } from "./commands/fit.ts";
+import { formatError } from "./format-error.ts";
+import { VERSION } from "./version.ts";
+
+/** Options shared by every model command. */
+export interface ModelOptions {
+  data: string;
+  schema?: string;
+  reml?: boolean;
+  ml?: boolean;
+  weights?: string;
+  family?: string;
+  nagq?: string;
+  json?: boolean;
+  debug?: boolean;
 }
+
+function addModelOptions(cmd: Command): Command {
+  return cmd
+    .requiredOption("-d, --data <data>", "CSV file, '-' for standard input, or a bundled dataset name")
+    .option("--schema <file>", "column types and factor levels (.meta.json)")
+    .option("--reml", "fit by REML (default for linear mixed models)")
+    .option("--ml", "fit by maximum likelihood")
+    .option("--weights <column>", "prior weights column")
+    .addOption(new Option("--family <family>", "response distribution").choices(["gaussian", "binomial", "poisson"]))
+    .option("--nagq <n>", "adaptive Gauss-Hermite points (GLMM)")
+    .option("--json", "write one JSON object to standard output");
+}
+
+async function main(argv: string[]): Promise<number> {
+  const debug = argv.includes("--debug");
+  const program = new Command();
+  program
+    .name("mixed")
+    .description("Mixed-effects models: lme4 formulas, fitted by the profiled deviance.")
+    .version(VERSION, "-V, --version")
+    .option("--debug", "show stack traces")
+    .exitOverride()
+    .showHelpAfterError("(run 'mixed --help' for usage)")
+    .configureOutput({ writeErr: (s) => process.stderr.write(s), writeOut: (s) => process.stdout.write(s) });
+
+  let status = 0;
+  const run = (fn: () => Promise<number>) => async () => {
+    status = await fn();
+  };
+  addModelOptions(
+    program
+      .command("fit")
+      .description("fit a model and print its summary")
+      .argument("<formula>", 'model formula, e.g. "Reaction ~ 1 + Days + (1 + Days | Subject)"'),
+  )
+    .option("--ranef", "also print the conditional modes of the random effects")
+    .option("--coef", "also print per-level coefficients (fixed + random)")
+    .action((formula: string, opts: ModelOptions & { ranef?: boolean; coef?: boolean }) =>
+      run(() => runFit(formula, { ...opts, debug }))(),
+    );
+  program
+    .command("data")
+    .description("list the bundled datasets")
+    .option("--json", "JSON output")
+    .action((opts: { json?: boolean }) => run(() => runData(opts))());
+  program
+    .command("demo")
+    .description("fit the bundled example models and print their summaries")
+    .action(() => run(() => runDemo())());
+
+  try {
+    await program.parseAsync(argv, { from: "user" });
+    return status;
+  } catch (e) {
+    if (e instanceof CommanderError) {
+      if (e.code === "commander.helpDisplayed" || e.code === "commander.version" || e.code === "commander.help") {
+        return 0;
+      }
+      return 2;
+    }
+    process.stderr.write(formatError(e, debug));
+    return e instanceof OptionError ? 2 : 1;
+  }
+}
+
+const argv = process.argv.slice(2);
+main(argv.length === 0 ? ["--help"] : argv).then(
+  (code) => {
+    process.exitCode = code;
+  },
+  (e) => {
+    process.stderr.write(formatError(e, argv.includes("--debug")));
+    process.exitCode = 1;
+  },
+);

@@ -1,0 +1,78 @@
+/**
+ * From formula + data to the numeric design of a model: response, full-rank X (aliased columns
+ * dropped as lme4 does, with a `rank_deficient` warning naming them), random-effects terms in
+ * lme4's order, weights and offset.
+ */
+import type { DataSource } from "../data/column.ts";
+import { SpecError, type Warning } from "../errors.ts";
+import type { ModelFormula } from "../formula/model-formula.ts";
+import { qrDecompose } from "../linalg/qr.ts";
+import { buildModelFrame, type ModelFrame, type ModelFrameOptions } from "./model-frame.ts";
+import { buildModelMatrix, type ModelMatrix } from "./model-matrix.ts";
+import { buildRandomEffects, type RandomEffectsTerm } from "./random-effects.ts";
+
+export interface Design {
+  readonly frame: ModelFrame;
+  readonly n: number;
+  readonly y: Float64Array;
+  /** Full-rank fixed-effects matrix (n×p, column-major). */
+  readonly X: Float64Array;
+  readonly p: number;
+  readonly xnames: readonly string[];
+  /** The model matrix before aliased columns were dropped. */
+  readonly fullMatrix: ModelMatrix;
+  /** Names of columns dropped for rank deficiency. */
+  readonly dropped: readonly string[];
+  readonly reterms: readonly RandomEffectsTerm[];
+  readonly weights: Float64Array | undefined;
+  readonly offset: Float64Array | undefined;
+  readonly warnings: readonly Warning[];
+}
+
+/** Keep a maximal set of linearly independent columns (R's `qr(X, tol = 1e-7)` pivoting). */
+export function dropAliasedColumns(mm: ModelMatrix, tol = 1e-7): { keep: number[]; dropped: number[] } {
+  if (mm.p === 0) return { keep: [], dropped: [] };
+  const qr = qrDecompose(mm.X.slice(), mm.n, mm.p, tol);
+  const kept = Array.from(qr.pivot.subarray(0, qr.rank)).sort((a, b) => a - b);
+  const dropped = Array.from(qr.pivot.subarray(qr.rank)).sort((a, b) => a - b);
+  return { keep: kept, dropped };
+}
+
+export function buildDesign(formula: ModelFormula, data: DataSource, opts: ModelFrameOptions = {}): Design {
+  const frame = buildModelFrame(formula, data, opts);
+  const warnings: Warning[] = [...frame.warnings];
+  const n = frame.n;
+  const mm = buildModelMatrix(formula.fixed, frame.variables, n);
+  const { keep, dropped } = dropAliasedColumns(mm);
+  let X = mm.X;
+  if (dropped.length > 0) {
+    X = new Float64Array(n * keep.length);
+    keep.forEach((j, k) => X.set(mm.X.subarray(j * n, (j + 1) * n), k * n));
+    const names = dropped.map((j) => mm.names[j]);
+    warnings.push({
+      code: "rank_deficient",
+      message: `fixed-effect model matrix is rank deficient so dropping ${dropped.length} column${
+        dropped.length === 1 ? "" : "s"
+      } / coefficient${dropped.length === 1 ? "" : "s"}: ${names.join(", ")}`,
+    });
+  }
+  if (mm.p > 0 && keep.length === 0) {
+    throw new SpecError("E_SPEC_RANK_ZERO", "every fixed-effect column is zero or missing", "check the predictors");
+  }
+  const re = buildRandomEffects(frame);
+  warnings.push(...re.warnings);
+  return {
+    frame,
+    n,
+    y: frame.y,
+    X,
+    p: keep.length,
+    xnames: keep.map((j) => mm.names[j]),
+    fullMatrix: mm,
+    dropped: dropped.map((j) => mm.names[j]),
+    reterms: re.terms,
+    weights: frame.weights,
+    offset: frame.offset,
+    warnings,
+  };
+}

@@ -1,0 +1,205 @@
+/**
+ * The model frame: every variable of a formula evaluated on the data, rows with a missing value
+ * in any of them dropped (R's `na.omit`, reported as a `rows_dropped` warning), grouping factors
+ * resolved, unused factor levels dropped (as lme4's `drop.unused.levels = TRUE`).
+ */
+import type { DataSource, FactorColumn } from "../data/column.ts";
+import { DataError, FormulaError, type Warning } from "../errors.ts";
+import type { ModelFormula, Span, VarExpr } from "../formula/model-formula.ts";
+import {
+  dropUnusedLevels,
+  type EvaluatedVariable,
+  type FactorVariable,
+  isMissingAt,
+  subsetVariable,
+} from "./evaluated-variable.ts";
+import { evaluateNumeric, evaluateVariable, formatLevel, requireColumn } from "./evaluate-variable.ts";
+
+export interface ModelFrameOptions {
+  /** Column of prior weights (lme4's `weights =`). */
+  readonly weights?: string;
+}
+
+export interface ModelFrame {
+  readonly formula: ModelFormula;
+  readonly dataName: string;
+  /** Rows used. */
+  readonly n: number;
+  /** Index of each used row in the original data. */
+  readonly rows: Int32Array;
+  /** Response; for `cbind(a, b)` the first column (successes). */
+  readonly y: Float64Array;
+  /** Second column of a `cbind(a, b)` response (failures), else undefined. */
+  readonly y2: Float64Array | undefined;
+  readonly variables: ReadonlyMap<string, EvaluatedVariable>;
+  /** Grouping columns (by column name) as factors over the used rows. */
+  readonly groups: ReadonlyMap<string, FactorVariable>;
+  readonly weights: Float64Array | undefined;
+  readonly offset: Float64Array | undefined;
+  readonly warnings: readonly Warning[];
+}
+
+function checkFinite(values: Float64Array, what: string, formula: string, span: Span | undefined): void {
+  let all = true;
+  for (let i = 0; i < values.length; i++) {
+    const v = values[i];
+    if (v === Number.POSITIVE_INFINITY || v === Number.NEGATIVE_INFINITY) {
+      const msg = `${what} has an infinite value (row ${i + 1})`;
+      const hint = "remove or recode infinite values before fitting";
+      if (span) throw new FormulaError("E_DATA_NON_FINITE", msg, formula, span, hint);
+      throw new DataError("E_DATA_NON_FINITE", msg, hint);
+    }
+    if (!Number.isNaN(v)) all = false;
+  }
+  if (all && values.length > 0) {
+    const msg = `${what} has no non-missing values`;
+    if (span) throw new FormulaError("E_DATA_ALL_MISSING", msg, formula, span);
+    throw new DataError("E_DATA_ALL_MISSING", msg);
+  }
+}
+
+/** A grouping column as a factor; integer-valued numeric columns are converted as lme4 does. */
+function groupingFactor(data: DataSource, name: string, formula: string, span: Span): FactorVariable {
+  const col = requireColumn(data, name, formula, span);
+  if (col.kind === "factor") {
+    const f = col as FactorColumn;
+    return { kind: "factor", label: name, codes: f.codes, levels: f.levels, ordered: false, contrasts: null };
+  }
+  const values = col.values;
+  for (let i = 0; i < values.length; i++) {
+    const v = values[i];
+    if (!Number.isNaN(v) && !Number.isInteger(v)) {
+      throw new FormulaError(
+        "E_FORMULA_NUMERIC_GROUPING",
+        `grouping variable '${name}' is numeric with non-integer values (row ${i + 1}: ${v})`,
+        formula,
+        span,
+        "a grouping factor needs discrete levels; group by a factor or an integer id column",
+      );
+    }
+  }
+  const distinct = Array.from(new Set(values)).filter((v) => !Number.isNaN(v));
+  distinct.sort((a, b) => a - b);
+  const index = new Map(distinct.map((v, i) => [v, i]));
+  const codes = Int32Array.from(values, (v) => (Number.isNaN(v) ? -1 : index.get(v)!));
+  return { kind: "factor", label: name, codes, levels: distinct.map(formatLevel), ordered: false, contrasts: null };
+}
+
+function responseExpr(f: ModelFormula): { first: VarExpr; second: VarExpr | undefined } {
+  const r = f.response;
+  if (r.kind === "call" && r.fn === "cbind") return { first: r.args[0], second: r.args[1] };
+  return { first: r, second: undefined };
+}
+
+/** Evaluate all variables of `formula` on `data` and drop incomplete rows. */
+export function buildModelFrame(formula: ModelFormula, data: DataSource, opts: ModelFrameOptions = {}): ModelFrame {
+  const text = formula.text;
+  const N = data.nrow;
+  // Every referenced column must exist: report the first unknown one at its span.
+  for (const [name, span] of formula.columns) requireColumn(data, name, text, span);
+
+  const { first, second } = responseExpr(formula);
+  if (first.kind === "column") {
+    const col = requireColumn(data, first.name, text, first.span);
+    if (col.kind === "factor") {
+      throw new FormulaError(
+        "E_FORMULA_FACTOR_RESPONSE",
+        `the response '${first.name}' is a factor, not numeric`,
+        text,
+        first.span,
+        "fit a numeric response (a binomial model of a two-level factor needs --family binomial with 0/1 values)",
+      );
+    }
+  }
+  const yAll = evaluateNumeric(first, data, text, "the response");
+  checkFinite(yAll, `the response '${formula.responseLabel}'`, text, first.span);
+  const y2All = second ? evaluateNumeric(second, data, text, "the response") : undefined;
+
+  const vars = new Map<string, EvaluatedVariable>();
+  for (const [label, v] of formula.variables) {
+    if (label === formula.responseLabel) continue;
+    if (v.expr === formula.response) continue;
+    const ev = evaluateVariable(v, data, text);
+    if (ev.kind === "numeric") checkFinite(ev.values, `'${label}'`, text, v.span);
+    vars.set(label, ev);
+  }
+  const groupsAll = new Map<string, FactorVariable>();
+  for (const rt of formula.random) {
+    rt.group.forEach((g) => {
+      if (!groupsAll.has(g)) groupsAll.set(g, groupingFactor(data, g, text, formula.columns.get(g) ?? rt.groupSpan));
+    });
+  }
+  let weightsAll: Float64Array | undefined;
+  if (opts.weights !== undefined) {
+    const col = data.column(opts.weights);
+    if (!col) throw new DataError("E_DATA_NON_NUMERIC", `weights column '${opts.weights}' is not in the data`);
+    if (col.kind !== "numeric") throw new DataError("E_DATA_NON_NUMERIC", `weights column '${opts.weights}' is not numeric`);
+    checkFinite(col.values, `weights column '${opts.weights}'`, text, undefined);
+    for (const w of col.values) {
+      if (w < 0) throw new DataError("E_DATA_NON_FINITE", `weights column '${opts.weights}' has negative values`);
+    }
+    weightsAll = col.values;
+  }
+  let offsetAll: Float64Array | undefined;
+  for (const off of formula.offsets) {
+    const o = evaluateNumeric(off, data, text, "offset()");
+    if (!offsetAll) offsetAll = o.slice();
+    else for (let i = 0; i < N; i++) offsetAll[i] += o[i];
+  }
+
+  // Complete cases.
+  const keep: number[] = [];
+  for (let i = 0; i < N; i++) {
+    if (Number.isNaN(yAll[i])) continue;
+    if (y2All && Number.isNaN(y2All[i])) continue;
+    if (weightsAll && Number.isNaN(weightsAll[i])) continue;
+    if (offsetAll && Number.isNaN(offsetAll[i])) continue;
+    let ok = true;
+    for (const v of vars.values()) {
+      if (isMissingAt(v, N, i)) {
+        ok = false;
+        break;
+      }
+    }
+    if (ok) for (const g of groupsAll.values()) if (g.codes[i] < 0) ok = false;
+    if (ok) keep.push(i);
+  }
+  if (keep.length === 0) {
+    throw new DataError(
+      "E_DATA_NO_COMPLETE_ROWS",
+      `no row of '${data.name}' has values for every variable of the formula`,
+      "check the columns for missing values (empty, NA, NaN)",
+    );
+  }
+  const rows = Int32Array.from(keep);
+  const warnings: Warning[] = [];
+  if (keep.length < N) {
+    const d = N - keep.length;
+    warnings.push({
+      code: "rows_dropped",
+      message: `${d} row${d === 1 ? "" : "s"} with missing values dropped (${keep.length} of ${N} used)`,
+    });
+  }
+  const subset = (x: Float64Array | undefined) => (x ? Float64Array.from(rows, (r) => x[r]) : undefined);
+  const variables = new Map<string, EvaluatedVariable>();
+  for (const [label, v] of vars) {
+    let s = subsetVariable(v, N, rows);
+    if (s.kind === "factor") s = dropUnusedLevels(s);
+    variables.set(label, s);
+  }
+  const groups = new Map<string, FactorVariable>();
+  for (const [name, g] of groupsAll) groups.set(name, dropUnusedLevels(subsetVariable(g, N, rows) as FactorVariable));
+  return {
+    formula,
+    dataName: data.name,
+    n: rows.length,
+    rows,
+    y: subset(yAll)!,
+    y2: subset(y2All),
+    variables,
+    groups,
+    weights: subset(weightsAll),
+    offset: subset(offsetAll),
+    warnings,
+  };
+}

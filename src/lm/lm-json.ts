@@ -1,0 +1,46 @@
+/**
+ * The JSON object of an `lm` fit, with the field names of the reference `coffee_lm.json`
+ * (CONTRACT.md). NaN (aliased coefficients) becomes null through JSON.stringify.
+ */
+import type { LmFit } from "./fit-lm.ts";
+
+function named(names: readonly string[], values: ArrayLike<number>): Record<string, number | null> {
+  const out: Record<string, number | null> = {};
+  names.forEach((n, i) => {
+    out[n] = Number.isFinite(values[i]) ? values[i] : null;
+  });
+  return out;
+}
+
+export function lmToJSON(fit: LmFit): Record<string, unknown> {
+  const r = fit.estimable.length;
+  const vcov: number[][] = [];
+  for (let a = 0; a < r; a++) vcov.push(Array.from({ length: r }, (_, b) => fit.vcov[b * r + a]));
+  return {
+    formula: fit.formula,
+    model_class: "lm",
+    family: "gaussian",
+    link: "identity",
+    REML: null,
+    nobs: fit.nobs,
+    beta: named(fit.coefNames, fit.beta),
+    se: named(fit.coefNames, fit.se),
+    t: named(fit.coefNames, fit.t),
+    p: named(fit.coefNames, fit.p),
+    vcov_beta: vcov,
+    sigma: fit.sigma,
+    df_residual: fit.dfResidual,
+    r_squared: fit.rSquared,
+    adj_r_squared: fit.adjRSquared,
+    fstatistic: Number.isFinite(fit.fstatistic.value) ? { ...fit.fstatistic } : null,
+    fstatistic_p: Number.isFinite(fit.fpvalue) ? fit.fpvalue : null,
+    logLik: fit.logLik,
+    df: fit.df,
+    AIC: fit.AIC,
+    BIC: fit.BIC,
+    deviance: fit.deviance,
+    fitted_first10: Array.from(fit.fitted.subarray(0, 10)),
+    residuals_first10: Array.from(fit.residuals.subarray(0, 10)),
+    warnings: fit.warnings.map((w) => ({ code: w.code, message: w.message })),
+  };
+}

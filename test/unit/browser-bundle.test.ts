@@ -1,0 +1,37 @@
+/**
+ * The core (src/index.ts and everything it imports) must bundle for a browser: esbuild with
+ * platform "browser" fails on any `node:*` import or Node built-in.
+ */
+import assert from "node:assert/strict";
+import { test } from "node:test";
+import { build } from "esbuild";
+
+test("the public entry bundles for the browser without Node built-ins", async () => {
+  const result = await build({
+    entryPoints: ["src/index.ts"],
+    bundle: true,
+    platform: "browser",
+    format: "esm",
+    write: false,
+    logLevel: "silent",
+    metafile: true,
+  });
+  assert.equal(result.errors.length, 0);
+  const inputs = Object.keys(result.metafile.inputs);
+  const nodeOnly = inputs.filter((p) => p.startsWith("src/node/") || p.startsWith("src/cli/"));
+  assert.deepEqual(nodeOnly, [], "core must not import src/node or src/cli");
+  const text = result.outputFiles[0].text;
+  assert.doesNotMatch(text, /\bprocess\.(env|argv|stdout|exit)/, "no Node globals in the core bundle");
+});
+
+test("a Node built-in in the core would be caught", async () => {
+  await assert.rejects(
+    build({
+      stdin: { contents: "import { readFileSync } from 'node:fs'; console.log(readFileSync);", loader: "ts" },
+      bundle: true,
+      platform: "browser",
+      write: false,
+      logLevel: "silent",
+    }),
+  );
+});
