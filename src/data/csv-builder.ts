@@ -1,0 +1,250 @@
+/**
+ * CSV text → `ColumnTable`, incrementally: `write()` string chunks of any size (a chunk may end
+ * inside a quoted field or between the CR and LF of a line break), then `finish()`.
+ *
+ * Parsing (RFC 4180: quoted fields with embedded commas, newlines and doubled quotes) is done by
+ * papaparse's `Parser` on the text buffered so far; the incomplete last record is carried over to
+ * the next chunk. Each record's cells go straight into the per-column accumulators (typed
+ * buffers), so no per-row object outlives its chunk. A leading byte-order mark is dropped; the
+ * line break (LF, CRLF or CR) is detected from the first line. Blank lines are skipped (as R's
+ * `read.csv`).
+ */
+import Papa from "papaparse";
+import { DataError } from "../errors.ts";
+import type { ColumnAccumulator } from "./column-accumulator.ts";
+import { ColumnTable } from "./column-table.ts";
+import { InferredColumn } from "./inferred-column.ts";
+import type { DatasetSchema, SchemaColumn } from "./schema.ts";
+import { SchemaFactorColumn, SchemaNumericColumn } from "./schema-columns.ts";
+
+export interface CsvOptions {
+  /** Dataset name (file stem or bundled name). */
+  readonly name: string;
+  /** Column types and factor levels; columns it does not describe are inferred. */
+  readonly schema?: DatasetSchema;
+}
+
+type Newline = "\n" | "\r\n" | "\r";
+
+/** A single record longer than this is refused (almost always an unterminated quote). */
+export const MAX_RECORD_CHARS = 16 * 1024 * 1024;
+
+interface PapaError {
+  code: string;
+  row: number;
+}
+
+function quote(s: string): string {
+  return JSON.stringify(s.length > 60 ? `${s.slice(0, 57)}...` : s);
+}
+
+/** The line break of `text`, or undefined when it cannot be told yet. */
+function detectNewline(text: string, final: boolean): Newline | undefined {
+  const lf = text.indexOf("\n");
+  const cr = text.indexOf("\r");
+  if (lf === -1) {
+    if (cr !== -1 && (final || cr < text.length - 1)) return "\r";
+    return final ? "\n" : undefined;
+  }
+  if (cr === -1 || cr > lf) return "\n";
+  return cr === lf - 1 ? "\r\n" : "\r";
+}
+
+function accumulatorFor(name: string, s: SchemaColumn | undefined): ColumnAccumulator {
+  if (!s) return new InferredColumn(name);
+  if (s.type !== "factor") return new SchemaNumericColumn(name, s.type === "integer");
+  if (s.levels === null) return new InferredColumn(name, { ordered: s.ordered, contrasts: s.contrasts });
+  return new SchemaFactorColumn(name, s.levels, s.ordered, s.contrasts);
+}
+
+export class CsvBuilder {
+  readonly #opts: CsvOptions;
+  #started = false;
+  #finished = false;
+  #pending = "";
+  #parser: Papa.Parser | null = null;
+  #newlineChar = "\n";
+  #header: string[] | null = null;
+  #cols: ColumnAccumulator[] = [];
+  #rows = 0;
+  /** Line number (1-based) of the first record in `#pending`. */
+  #line = 1;
+
+  constructor(opts: CsvOptions) {
+    this.#opts = opts;
+  }
+
+  /** Data rows read so far. */
+  get rows(): number {
+    return this.#rows;
+  }
+
+  write(chunk: string): void {
+    if (this.#finished) throw new Error("CsvBuilder.write() after finish()");
+    if (!this.#started) {
+      if (chunk === "") return;
+      if (chunk.charCodeAt(0) === 0xfeff) chunk = chunk.slice(1);
+      this.#started = true;
+    }
+    this.#pending += chunk;
+    if (this.#parser === null && !this.#makeParser(false)) {
+      this.#checkRecordLength();
+      return;
+    }
+    this.#parse(false);
+  }
+
+  finish(): ColumnTable {
+    if (this.#finished) throw new Error("CsvBuilder.finish() called twice");
+    this.#finished = true;
+    if (this.#parser !== null || this.#makeParser(true)) this.#parse(true);
+    const { name } = this.#opts;
+    if (this.#header === null) {
+      throw new DataError(
+        "E_DATA_EMPTY",
+        `data '${name}' is empty`,
+        "give a CSV file with a header line and data rows",
+      );
+    }
+    if (this.#rows === 0) {
+      throw new DataError(
+        "E_DATA_NO_ROWS",
+        `data '${name}' has a header (${this.#header.join(", ")}) but no data rows`,
+        "add data rows below the header line",
+      );
+    }
+    return new ColumnTable(
+      name,
+      this.#cols.map((c) => c.finish()),
+    );
+  }
+
+  #makeParser(final: boolean): boolean {
+    const nl = detectNewline(this.#pending, final);
+    if (nl === undefined) return false;
+    this.#newlineChar = nl === "\r" ? "\r" : "\n";
+    this.#parser = new Papa.Parser({ delimiter: ",", newline: nl, quoteChar: '"', escapeChar: '"' });
+    return true;
+  }
+
+  #parse(final: boolean): void {
+    const text = this.#pending;
+    const res = (this.#parser as Papa.Parser).parse(text, 0, !final) as {
+      data: string[][];
+      errors: PapaError[];
+      meta: { cursor: number };
+    };
+    const data = res.data;
+    for (const e of res.errors) {
+      // an error in the incomplete last record is re-examined with the next chunk
+      if (final || e.row < data.length) this.#csvError(e, data);
+    }
+    const consumed = final ? text.length : res.meta.cursor;
+    for (let i = 0; i < data.length; i++) this.#record(data[i], data, i);
+    this.#line += text.indexOf('"') === -1 ? data.length : this.#countNewlines(text, consumed);
+    this.#pending = final ? "" : text.slice(consumed);
+    this.#checkRecordLength();
+  }
+
+  #record(rec: string[], data: string[][], i: number): void {
+    if (rec.length === 1 && rec[0].trim() === "") return; // blank line
+    if (this.#header === null) {
+      this.#setHeader(rec, data, i);
+      return;
+    }
+    const cols = this.#cols;
+    if (rec.length !== cols.length) {
+      throw new DataError(
+        "E_DATA_RAGGED",
+        `line ${this.#lineOf(data, i)} of '${this.#opts.name}' has ${rec.length} field${rec.length === 1 ? "" : "s"}, but the header has ${cols.length}`,
+        "every row needs one value per column: check for an unquoted comma or a missing field",
+      );
+    }
+    for (let c = 0; c < cols.length; c++) {
+      if (!cols[c].push(rec[c])) {
+        throw new DataError(
+          "E_DATA_BAD_SCHEMA",
+          `value ${quote(rec[c])} in column '${cols[c].name}', line ${this.#lineOf(data, i)}, ${cols[c].rejection(rec[c])}`,
+          "correct the value, or fix the schema",
+        );
+      }
+    }
+    this.#rows++;
+  }
+
+  #setHeader(rec: string[], data: string[][], i: number): void {
+    const seen = new Set<string>();
+    rec.forEach((h, j) => {
+      if (h.trim() === "") {
+        throw new DataError(
+          "E_DATA_BAD_CSV",
+          `column ${j + 1} of '${this.#opts.name}' has no name in the header (line ${this.#lineOf(data, i)})`,
+          "give every column a name in the first line",
+        );
+      }
+      if (seen.has(h)) {
+        throw new DataError(
+          "E_DATA_DUPLICATE_COLUMN",
+          `the header of '${this.#opts.name}' names column ${quote(h)} twice`,
+          "rename one of them so every column name is unique",
+        );
+      }
+      seen.add(h);
+    });
+    const schema = this.#opts.schema;
+    const described = new Map((schema?.columns ?? []).map((c) => [c.name, c]));
+    for (const c of described.keys()) {
+      if (!seen.has(c)) {
+        throw new DataError(
+          "E_DATA_BAD_SCHEMA",
+          `the schema describes column ${quote(c)}, but '${this.#opts.name}' has no such column (its columns: ${rec.join(", ")})`,
+          "fix the schema's column names, or use the matching data file",
+        );
+      }
+    }
+    this.#header = rec;
+    this.#cols = rec.map((h) => accumulatorFor(h, described.get(h)));
+  }
+
+  #csvError(e: PapaError, data: string[][]): never {
+    const line = this.#lineOf(data, e.row);
+    if (e.code === "MissingQuotes") {
+      throw new DataError(
+        "E_DATA_BAD_CSV",
+        `'${this.#opts.name}' has a quoted field that is never closed (the record starting at line ${line})`,
+        'close the quote; write a quote inside a quoted field as ""',
+      );
+    }
+    throw new DataError(
+      "E_DATA_BAD_CSV",
+      `'${this.#opts.name}' has a malformed quoted field in the record starting at line ${line}`,
+      'a closing quote must be followed by a comma or the end of the line; write a quote inside a quoted field as ""',
+    );
+  }
+
+  #checkRecordLength(): void {
+    if (this.#pending.length > MAX_RECORD_CHARS) {
+      throw new DataError(
+        "E_DATA_BAD_CSV",
+        `'${this.#opts.name}' has a record longer than ${MAX_RECORD_CHARS / 1048576} MiB starting at line ${this.#line}`,
+        "this is almost always a quote that is never closed; check the quoting near that line",
+      );
+    }
+  }
+
+  /** Line number where record `i` of the current chunk starts (error path only). */
+  #lineOf(data: string[][], i: number): number {
+    let line = this.#line + i;
+    for (let r = 0; r < Math.min(i, data.length); r++) {
+      for (const f of data[r]) line += this.#countNewlines(f, f.length);
+    }
+    return line;
+  }
+
+  #countNewlines(text: string, end: number): number {
+    const ch = this.#newlineChar;
+    let count = 0;
+    for (let p = text.indexOf(ch); p !== -1 && p < end; p = text.indexOf(ch, p + 1)) count++;
+    return count;
+  }
+}

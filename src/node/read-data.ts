@@ -1,0 +1,142 @@
+/**
+ * `--data SPEC` → `ColumnTable` (Node only). SPEC is a bundled dataset name (case-insensitive),
+ * `-` for standard input, or a CSV path. For `dir/x.csv` the sibling `dir/x.meta.json` is the
+ * schema when it exists; `schemaPath` names one explicitly. Files are streamed in chunks into the
+ * CSV builder (the text is never held whole) and opened read-only: the input is never modified.
+ */
+import { constants } from "node:fs";
+import { access, readFile, stat } from "node:fs/promises";
+import { basename, extname, resolve } from "node:path";
+import type { ColumnTable } from "../data/column-table.ts";
+import { CsvBuilder } from "../data/csv-builder.ts";
+import { type DatasetSchema, parseSchema } from "../data/schema.ts";
+import { DataError } from "../errors.ts";
+import { didYouMean } from "../util/did-you-mean.ts";
+import { bundledDatasets, findBundled } from "./bundled-data.ts";
+import { streamInto } from "./stream-into.ts";
+
+export type { DatasetInfo } from "./bundled-data.ts";
+export { listDatasets } from "./bundled-data.ts";
+
+export interface ReadDataOptions {
+  /** Schema file; overrides the sibling `.meta.json`. */
+  readonly schemaPath?: string;
+  /** Stream read for `-` (default: process.stdin). */
+  readonly stdin?: NodeJS.ReadableStream;
+}
+
+/** A name rather than a path: no directory separator and no extension. */
+function looksLikeName(spec: string): boolean {
+  return !/[\\/.]/.test(spec);
+}
+
+function errno(e: unknown): string | undefined {
+  return (e as NodeJS.ErrnoException | null)?.code;
+}
+
+function bundledHint(spec: string): string | undefined {
+  const stem = basename(spec, extname(spec));
+  const names = bundledDatasets().map((d) => d.name);
+  const close = didYouMean(stem, names);
+  return close ? `did you mean the bundled dataset '${close}'?` : undefined;
+}
+
+function unknownDataset(spec: string): DataError {
+  const names = bundledDatasets().map((d) => d.name);
+  const close = didYouMean(spec, names);
+  return new DataError(
+    "E_DATA_UNKNOWN_DATASET",
+    `'${spec}' is neither a bundled dataset nor a file${close ? ` (did you mean '${close}'?)` : ""}`,
+    `bundled datasets: ${names.join(", ")}; or give the path of a CSV file`,
+  );
+}
+
+function fileError(e: unknown, path: string, what: string): DataError {
+  const code = errno(e);
+  if (code === "ENOENT" || code === "ENOTDIR") {
+    return new DataError(
+      "E_DATA_FILE_NOT_FOUND",
+      `${what} '${path}' does not exist`,
+      bundledHint(path) ?? "check the path",
+    );
+  }
+  if (code === "EISDIR") {
+    return new DataError(
+      "E_DATA_NOT_A_FILE",
+      `${what} '${path}' is a directory, not a file`,
+      "give the path of a CSV file",
+    );
+  }
+  const reason = code === "EACCES" || code === "EPERM" ? "permission denied" : (e as Error).message;
+  return new DataError(
+    "E_DATA_UNREADABLE",
+    `cannot read ${what} '${path}' (${reason})`,
+    "check the file's permissions",
+  );
+}
+
+async function loadSchema(path: string): Promise<DatasetSchema> {
+  let text: string;
+  try {
+    text = await readFile(path, "utf8");
+  } catch (e) {
+    throw fileError(e, path, "schema file");
+  }
+  return parseSchema(text, path);
+}
+
+/** The sibling schema `dir/x.meta.json` of `dir/x.csv`, when it exists. */
+async function siblingSchema(csvPath: string): Promise<DatasetSchema | undefined> {
+  const ext = extname(csvPath);
+  const metaPath = `${ext ? csvPath.slice(0, -ext.length) : csvPath}.meta.json`;
+  try {
+    await access(metaPath, constants.R_OK);
+  } catch {
+    return undefined;
+  }
+  return loadSchema(metaPath);
+}
+
+async function readCsvFile(
+  path: string,
+  name: string,
+  schema: DatasetSchema | undefined,
+): Promise<ColumnTable> {
+  const builder = new CsvBuilder({ name, schema });
+  await streamInto(path, builder, (e) => fileError(e, path, "data file"));
+  return builder.finish();
+}
+
+/** Load data for `--data SPEC`. */
+export async function readData(spec: string, opts: ReadDataOptions = {}): Promise<ColumnTable> {
+  const explicit = opts.schemaPath !== undefined ? await loadSchema(opts.schemaPath) : undefined;
+  if (spec === "-") {
+    const builder = new CsvBuilder({ name: "stdin", schema: explicit });
+    await streamInto(opts.stdin ?? process.stdin, builder, (e) => fileError(e, "-", "standard input"));
+    return builder.finish();
+  }
+  if (looksLikeName(spec)) {
+    const bundled = findBundled(spec);
+    if (bundled) {
+      const schema = explicit ?? parseSchema(await readFile(bundled.metaPath, "utf8"), bundled.metaPath);
+      return readCsvFile(bundled.csvPath, bundled.name, schema);
+    }
+  }
+  let info: Awaited<ReturnType<typeof stat>>;
+  try {
+    info = await stat(spec);
+  } catch (e) {
+    if (looksLikeName(spec) && errno(e) === "ENOENT") throw unknownDataset(spec);
+    throw fileError(e, spec, "data file");
+  }
+  if (info.isDirectory()) throw fileError({ code: "EISDIR" }, spec, "data file");
+  if (!info.isFile() && !info.isFIFO()) {
+    throw new DataError(
+      "E_DATA_NOT_A_FILE",
+      `data file '${spec}' is not a regular file`,
+      "give the path of a CSV file",
+    );
+  }
+  const schema = explicit ?? (await siblingSchema(resolve(spec)));
+  return readCsvFile(spec, basename(spec, extname(spec)), schema);
+}

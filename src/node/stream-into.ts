@@ -1,0 +1,31 @@
+/**
+ * Feed a file or a readable stream into a `CsvBuilder` chunk by chunk, decoding UTF-8 across
+ * chunk boundaries. Files are opened read-only.
+ */
+import { createReadStream } from "node:fs";
+import type { CsvBuilder } from "../data/csv-builder.ts";
+import { MixedError } from "../errors.ts";
+
+/** Bytes per read: large enough to keep per-chunk overhead small, small enough to stream. */
+export const CHUNK_BYTES = 1 << 18;
+
+export async function streamInto(
+  source: string | NodeJS.ReadableStream,
+  builder: CsvBuilder,
+  ioError: (e: unknown) => Error,
+  chunkBytes = CHUNK_BYTES,
+): Promise<void> {
+  const stream =
+    typeof source === "string" ? createReadStream(source, { flags: "r", highWaterMark: chunkBytes }) : source;
+  const decoder = new TextDecoder("utf-8", { ignoreBOM: true });
+  try {
+    for await (const chunk of stream as AsyncIterable<string | Uint8Array>) {
+      builder.write(typeof chunk === "string" ? chunk : decoder.decode(chunk, { stream: true }));
+    }
+    builder.write(decoder.decode());
+  } catch (e) {
+    if (typeof source === "string" && "destroy" in stream) (stream as { destroy(): void }).destroy();
+    if (e instanceof MixedError) throw e;
+    throw ioError(e);
+  }
+}
