@@ -111,23 +111,22 @@ export function fitLmDesign(design: Design): LmFit {
     pv[j] = 2 * pt(-Math.abs(t[j]), dfResidual, true);
   });
 
-  // R², F as summary.lm: centred when there is an intercept.
+  // R², F as summary.lm (R 4.2.2): centred when there is an intercept; the fitted values
+  // include any offset (R 4.2 does not subtract it).
   const hasIntercept = mm.names[0] === "(Intercept)";
   const dfInt = hasIntercept ? 1 : 0;
   let mss = 0;
+  let m = 0;
   if (hasIntercept) {
     let sw0 = 0;
-    let m = 0;
     for (let i = 0; i < n; i++) {
       const wi = w ? w[i] : 1;
       sw0 += wi;
-      m += wi * (fitted[i] - (off ? off[i] : 0));
+      m += wi * fitted[i];
     }
     m /= sw0;
-    for (let i = 0; i < n; i++) mss += (w ? w[i] : 1) * (fitted[i] - (off ? off[i] : 0) - m) ** 2;
-  } else {
-    for (let i = 0; i < n; i++) mss += (w ? w[i] : 1) * (fitted[i] - (off ? off[i] : 0)) ** 2;
   }
+  for (let i = 0; i < n; i++) mss += (w ? w[i] : 1) * (fitted[i] - m) ** 2;
   const rSquared = mss / (mss + rss);
   const adjRSquared = 1 - (1 - rSquared) * ((nEff - dfInt) / dfResidual);
   const numdf = rank - dfInt;

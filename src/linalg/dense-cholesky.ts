@@ -1,0 +1,140 @@
+/**
+ * In-place lower Cholesky factorisation of a dense symmetric positive-definite matrix stored
+ * column-major (n×n, leading dimension n); only the lower triangle is read and written.
+ *
+ * Blocked right-looking algorithm: each panel of NB columns is factorised left-looking (diagonal
+ * block and the rows below it together), then the trailing lower triangle is updated with a
+ * register-blocked rank-NB kernel (2 columns × 4 panel columns per pass). No allocation.
+ */
+
+const NB = 64;
+
+/**
+ * Factorise `a` in place. Returns -1 on success, otherwise the 0-based column whose pivot was not
+ * positive (the matrix is then partially overwritten).
+ */
+export function choleskyInPlace(a: Float64Array, n: number): number {
+  for (let k0 = 0; k0 < n; k0 += NB) {
+    const k1 = Math.min(n, k0 + NB);
+    const fail = panel(a, n, k0, k1);
+    if (fail >= 0) return fail;
+    trailingUpdate(a, n, k0, k1);
+  }
+  return -1;
+}
+
+/** Factorise columns [k0, k1) (all rows ≥ k0) given that earlier panels are already applied. */
+function panel(a: Float64Array, n: number, k0: number, k1: number): number {
+  for (let j = k0; j < k1; j++) {
+    const cj = j * n;
+    for (let t = k0; t < j; t++) {
+      const ct = t * n;
+      const x = a[ct + j];
+      if (x === 0) continue;
+      for (let i = j; i < n; i++) a[cj + i] -= a[ct + i] * x;
+    }
+    const d = a[cj + j];
+    if (!(d > 0)) return j;
+    const s = Math.sqrt(d);
+    a[cj + j] = s;
+    const inv = 1 / s;
+    for (let i = j + 1; i < n; i++) a[cj + i] *= inv;
+  }
+  return -1;
+}
+
+/** a[i,j] -= Σ_{t∈[k0,k1)} a[i,t] a[j,t] for k1 ≤ j ≤ i < n. */
+function trailingUpdate(a: Float64Array, n: number, k0: number, k1: number): void {
+  let j = k1;
+  for (; j + 1 < n; j += 2) {
+    const cj = j * n;
+    const cj1 = cj + n;
+    let t = k0;
+    for (; t + 3 < k1; t += 4) {
+      const c0 = t * n;
+      const c1 = c0 + n;
+      const c2 = c1 + n;
+      const c3 = c2 + n;
+      const x0 = a[c0 + j];
+      const x1 = a[c1 + j];
+      const x2 = a[c2 + j];
+      const x3 = a[c3 + j];
+      const y0 = a[c0 + j + 1];
+      const y1 = a[c1 + j + 1];
+      const y2 = a[c2 + j + 1];
+      const y3 = a[c3 + j + 1];
+      a[cj + j] -= x0 * x0 + x1 * x1 + x2 * x2 + x3 * x3;
+      for (let i = j + 1; i < n; i++) {
+        const a0 = a[c0 + i];
+        const a1 = a[c1 + i];
+        const a2 = a[c2 + i];
+        const a3 = a[c3 + i];
+        a[cj + i] -= a0 * x0 + a1 * x1 + a2 * x2 + a3 * x3;
+        a[cj1 + i] -= a0 * y0 + a1 * y1 + a2 * y2 + a3 * y3;
+      }
+    }
+    for (; t < k1; t++) {
+      const ct = t * n;
+      const x = a[ct + j];
+      const y = a[ct + j + 1];
+      a[cj + j] -= x * x;
+      for (let i = j + 1; i < n; i++) {
+        const v = a[ct + i];
+        a[cj + i] -= v * x;
+        a[cj1 + i] -= v * y;
+      }
+    }
+  }
+  if (j < n) {
+    const cj = j * n;
+    for (let t = k0; t < k1; t++) {
+      const x = a[t * n + j];
+      a[cj + j] -= x * x;
+    }
+  }
+}
+
+/** Solve L x = b in place (L lower n×n column-major, forward substitution). */
+export function forwardSolve(L: Float64Array, n: number, b: Float64Array, off = 0): void {
+  for (let j = 0; j < n; j++) {
+    const cj = j * n;
+    const x = b[off + j] / L[cj + j];
+    b[off + j] = x;
+    if (x !== 0) for (let i = j + 1; i < n; i++) b[off + i] -= L[cj + i] * x;
+  }
+}
+
+/** Solve Lᵀ x = b in place (L lower n×n column-major, back substitution). */
+export function backSolveTransposed(L: Float64Array, n: number, b: Float64Array, off = 0): void {
+  for (let j = n - 1; j >= 0; j--) {
+    const cj = j * n;
+    let s = b[off + j];
+    for (let i = j + 1; i < n; i++) s -= L[cj + i] * b[off + i];
+    b[off + j] = s / L[cj + j];
+  }
+}
+
+/**
+ * X ← X L⁻ᵀ for a rows×n column-major X (leading dimension rows) and lower n×n L: column t of the
+ * result is (X[:,t] − Σ_{s<t} X[:,s] L[t,s]) / L[t,t].
+ */
+export function rightSolveLowerTransposed(L: Float64Array, n: number, X: Float64Array, rows: number): void {
+  for (let t = 0; t < n; t++) {
+    const xt = t * rows;
+    let s = 0;
+    for (; s + 1 < t; s += 2) {
+      const l0 = L[s * n + t];
+      const l1 = L[(s + 1) * n + t];
+      const xs0 = s * rows;
+      const xs1 = xs0 + rows;
+      for (let r = 0; r < rows; r++) X[xt + r] -= X[xs0 + r] * l0 + X[xs1 + r] * l1;
+    }
+    for (; s < t; s++) {
+      const l = L[s * n + t];
+      const xs = s * rows;
+      for (let r = 0; r < rows; r++) X[xt + r] -= X[xs + r] * l;
+    }
+    const inv = 1 / L[t * n + t];
+    for (let r = 0; r < rows; r++) X[xt + r] *= inv;
+  }
+}

@@ -1,0 +1,285 @@
+/**
+ * The mixed-model structure built once per model: the blocked cross-product matrix
+ * A = [Z X y]ᵀ W [Z X y] (algorithm.md §2) and the preallocated blocks of its Cholesky factor L,
+ * with storage types chosen by the nesting rule. After construction no evaluation touches the
+ * n observations.
+ */
+import { SpecError } from "../errors.ts";
+import {
+  type BlkDiagBlock,
+  type Block,
+  type BlockSparse,
+  blkDiagBlock,
+  type DenseBlock,
+  denseBlock,
+} from "../linalg/block-types.ts";
+import { buildProductMap, makeScratch, type ProductMap, type Scratch } from "../linalg/rank-update.ts";
+import { blockPattern, maxColumnNnz } from "../linalg/sparse.ts";
+import type { LmmProblem } from "./lmm-problem.ts";
+
+/** One random-effects term in the engine's internal order. */
+export interface InternalTerm {
+  /** Index of the term in `problem.reterms`. */
+  readonly input: number;
+  readonly S: number;
+  readonly nl: number;
+  readonly q: number;
+  /** Offset of this term's parameters in θ (θ follows the input order). */
+  readonly thetaOffset: number;
+  /** S×S column-major lower-triangular relative covariance factor (set by updateL). */
+  readonly lambda: Float64Array;
+  /** z scaled by √w (aliases the input z when unweighted). */
+  readonly wtz: Float64Array;
+  readonly refs: Int32Array;
+}
+
+export interface LmmModel {
+  /** The input; `refit` replaces it with a copy holding the new response. */
+  problem: LmmProblem;
+  readonly n: number;
+  readonly p: number;
+  /** Number of random-effects terms; block index k is the [X y] block. */
+  readonly k: number;
+  readonly terms: readonly InternalTerm[];
+  readonly ntheta: number;
+  /** Σ log w (0 without weights). */
+  readonly sumLogWeights: number;
+  /** √w·[X, y − offset], n×(p+1) column-major. */
+  readonly Xy: Float64Array;
+  /** A[i][j], j ≤ i; the [X y] row/column is index k. */
+  readonly A: Block[][];
+  readonly L: Block[][];
+  /** maps[i][j][m]: product map for a sparse L[i][j] −= L[i][m] L[j][m]ᵀ. */
+  readonly maps: (ProductMap | null)[][][];
+  readonly scratch: Scratch;
+  /** S×S scratch for λ products. */
+  readonly tmp: Float64Array;
+  /** θ at the last successful/attempted updateL. */
+  readonly theta: Float64Array;
+}
+
+const DENSITY_THRESHOLD = 0.1;
+
+/** Number of θ parameters of a term with S columns (full lower triangle). */
+export function nthetaOf(S: number): number {
+  return (S * (S + 1)) / 2;
+}
+
+/** Build A and allocate L. Throws SpecError for inconsistent input dimensions. */
+export function createLmm(problem: LmmProblem): LmmModel {
+  const n = problem.y.length;
+  const p = problem.xnames.length;
+  if (problem.X.length !== n * p)
+    throw new SpecError("E_SPEC_UNSUPPORTED", `X has ${problem.X.length} entries, expected n×p = ${n * p}`);
+  if (problem.reterms.length === 0)
+    throw new SpecError("E_SPEC_NO_RANDOM_EFFECTS", "the model has no random-effects terms");
+  const w = problem.weights;
+  let sqrtw: Float64Array | null = null;
+  let sumLogWeights = 0;
+  if (w) {
+    sqrtw = new Float64Array(n);
+    for (let t = 0; t < n; t++) {
+      if (!(w[t] > 0))
+        throw new SpecError("E_SPEC_UNSUPPORTED", `prior weight ${w[t]} at row ${t + 1} is not positive`);
+      sqrtw[t] = Math.sqrt(w[t]);
+      sumLogWeights += Math.log(w[t]);
+    }
+  }
+  // θ offsets in input order
+  const offsets: number[] = [];
+  let ntheta = 0;
+  for (const rt of problem.reterms) {
+    const S = rt.cnames.length;
+    if (rt.refs.length !== n || rt.z.length !== S * n)
+      throw new SpecError(
+        "E_SPEC_UNSUPPORTED",
+        `random-effects term "${rt.name}" has inconsistent dimensions`,
+      );
+    offsets.push(ntheta);
+    ntheta += nthetaOf(S);
+  }
+  const order = problem.reterms
+    .map((rt, i) => ({ i, q: rt.levels.length * rt.cnames.length }))
+    .sort((a, b) => b.q - a.q || a.i - b.i)
+    .map((e) => e.i);
+  const terms: InternalTerm[] = order.map((i) => {
+    const rt = problem.reterms[i];
+    const S = rt.cnames.length;
+    let wtz = rt.z;
+    if (sqrtw) {
+      wtz = new Float64Array(rt.z.length);
+      for (let t = 0; t < n; t++) for (let s = 0; s < S; s++) wtz[t * S + s] = rt.z[t * S + s] * sqrtw[t];
+    }
+    return {
+      input: i,
+      S,
+      nl: rt.levels.length,
+      q: rt.levels.length * S,
+      thetaOffset: offsets[i],
+      lambda: new Float64Array(S * S),
+      wtz,
+      refs: rt.refs,
+    };
+  });
+  const k = terms.length;
+  const Xy = new Float64Array(n * (p + 1));
+  Xy.set(problem.X);
+  for (let t = 0; t < n; t++) Xy[p * n + t] = problem.y[t] - (problem.offset ? problem.offset[t] : 0);
+  if (sqrtw) for (let c = 0; c <= p; c++) for (let t = 0; t < n; t++) Xy[c * n + t] *= sqrtw[t];
+
+  const A: Block[][] = [];
+  for (let i = 0; i <= k; i++) A.push([]);
+  for (let i = 0; i < k; i++) {
+    A[i][i] = diagBlock(terms[i]);
+    for (let j = 0; j < i; j++) A[i][j] = offBlock(terms[i], terms[j]);
+  }
+  for (let j = 0; j < k; j++) A[k][j] = xyRow(terms[j], Xy, n, p);
+  A[k][k] = xyDiag(Xy, n, p);
+
+  const nested = (i: number, j: number): boolean => {
+    const b = A[i][j] as BlockSparse;
+    for (let c = 0; c < b.ncb; c++) if (b.colptr[c + 1] - b.colptr[c] > 1) return false;
+    return true;
+  };
+  // L storage types (algorithm.md §2.4)
+  const diagBlk: boolean[] = [];
+  for (let i = 0; i < k; i++) {
+    let ok = true;
+    for (let j = 0; j < i; j++) if (!nested(i, j)) ok = false;
+    diagBlk.push(ok);
+  }
+  const L: Block[][] = [];
+  const maps: (ProductMap | null)[][][] = [];
+  for (let i = 0; i <= k; i++) {
+    L.push([]);
+    maps.push([]);
+  }
+  let maxNnz = 1;
+  for (let j = 0; j < k; j++) {
+    const tj = terms[j];
+    L[j][j] = diagBlk[j] ? blkDiagBlock(tj.S, tj.nl) : denseBlock(tj.q, tj.q);
+    const chainBlk = diagBlk.slice(0, j + 1).every((x) => x);
+    for (let i = j + 1; i < k; i++) {
+      const a = A[i][j] as BlockSparse;
+      maxNnz = Math.max(maxNnz, maxColumnNnz(a));
+      const density = a.rowblk.length / (a.nrb * a.ncb);
+      let sparse = chainBlk && density <= DENSITY_THRESHOLD;
+      for (let m = 0; m < j && sparse; m++)
+        if (L[i][m].kind !== "sparse" || L[j][m].kind !== "sparse") sparse = false;
+      const mp: (ProductMap | null)[] = [];
+      if (sparse) {
+        const target = { ...a, data: new Float64Array(a.data.length) } as BlockSparse;
+        for (let m = 0; m < j && sparse; m++) {
+          const map = buildProductMap(target, L[i][m] as BlockSparse, L[j][m] as BlockSparse);
+          if (!map) sparse = false;
+          mp.push(map);
+        }
+        if (sparse) L[i][j] = target;
+      }
+      if (!sparse) L[i][j] = denseBlock(terms[i].q, tj.q);
+      maps[i][j] = sparse ? mp : [];
+    }
+    L[k][j] = denseBlock(p + 1, tj.q);
+  }
+  L[k][k] = denseBlock(p + 1, p + 1);
+  let maxS = 1;
+  for (const t of terms) maxS = Math.max(maxS, t.S);
+  return {
+    problem,
+    n,
+    p,
+    k,
+    terms,
+    ntheta,
+    sumLogWeights,
+    Xy,
+    A,
+    L,
+    maps,
+    scratch: makeScratch(maxNnz),
+    tmp: new Float64Array(maxS * maxS),
+    theta: new Float64Array(ntheta).fill(Number.NaN),
+  };
+}
+
+function diagBlock(t: InternalTerm): BlkDiagBlock {
+  const { S, refs, wtz } = t;
+  const b = blkDiagBlock(S, t.nl);
+  const d = b.data;
+  const SS = S * S;
+  for (let r = 0; r < refs.length; r++) {
+    const o = refs[r] * SS;
+    for (let c = 0; c < S; c++) {
+      const zc = wtz[r * S + c];
+      for (let s = 0; s < S; s++) d[o + c * S + s] += wtz[r * S + s] * zc;
+    }
+  }
+  return b;
+}
+
+function offBlock(ti: InternalTerm, tj: InternalTerm): BlockSparse {
+  const { matrix, pos } = blockPattern(ti.refs, tj.refs, ti.nl, tj.nl, ti.S, tj.S);
+  const Si = ti.S;
+  const Sj = tj.S;
+  const bs = Si * Sj;
+  const d = matrix.data;
+  for (let r = 0; r < pos.length; r++) {
+    const o = pos[r] * bs;
+    for (let c = 0; c < Sj; c++) {
+      const zc = tj.wtz[r * Sj + c];
+      for (let s = 0; s < Si; s++) d[o + c * Si + s] += ti.wtz[r * Si + s] * zc;
+    }
+  }
+  return matrix;
+}
+
+/** A[k][j] = [X y]ᵀ W Z_j, (p+1)×q_j. */
+export function xyRow(t: InternalTerm, Xy: Float64Array, n: number, p: number): DenseBlock {
+  const m = p + 1;
+  const b = denseBlock(m, t.q);
+  fillXyRow(b, t, Xy, n, p, 0);
+  return b;
+}
+
+/** Accumulate rows [r0, p] of A[k][j] (r0 = p recomputes only the y row). */
+export function fillXyRow(
+  b: DenseBlock,
+  t: InternalTerm,
+  Xy: Float64Array,
+  n: number,
+  p: number,
+  r0: number,
+): void {
+  const m = p + 1;
+  const { S, refs, wtz } = t;
+  const d = b.data;
+  for (let c = 0; c < t.q; c++) for (let r = r0; r < m; r++) d[c * m + r] = 0;
+  for (let row = 0; row < n; row++) {
+    const base = refs[row] * S;
+    for (let s = 0; s < S; s++) {
+      const z = wtz[row * S + s];
+      if (z === 0) continue;
+      const o = (base + s) * m;
+      for (let r = r0; r < m; r++) d[o + r] += Xy[r * n + row] * z;
+    }
+  }
+}
+
+/** A[k][k] = [X y]ᵀ W [X y] (full symmetric). */
+export function xyDiag(Xy: Float64Array, n: number, p: number): DenseBlock {
+  const m = p + 1;
+  const b = denseBlock(m, m);
+  fillXyDiag(b, Xy, n, p, 0);
+  return b;
+}
+
+export function fillXyDiag(b: DenseBlock, Xy: Float64Array, n: number, p: number, c0: number): void {
+  const m = p + 1;
+  for (let c = c0; c < m; c++)
+    for (let r = 0; r < m; r++) {
+      let s = 0;
+      for (let t = 0; t < n; t++) s += Xy[r * n + t] * Xy[c * n + t];
+      b.data[c * m + r] = s;
+      b.data[r * m + c] = s;
+    }
+}

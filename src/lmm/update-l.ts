@@ -1,0 +1,233 @@
+/**
+ * Per-evaluation work (algorithm.md §3-§4): install θ into the λ factors, form
+ * L ← Λᵀ A Λ + I blockwise, run the blocked left-looking Cholesky factorisation with per-type
+ * kernels, and read the profiled ML deviance / REML criterion off L's diagonal.
+ */
+import type { BlkDiagBlock, BlockSparse, DenseBlock } from "../linalg/block-types.ts";
+import { choleskyInPlace } from "../linalg/dense-cholesky.ts";
+import { rightSolveLowerTransposed } from "../linalg/dense-cholesky.ts";
+import { cholBlkDiag, downdateProduct, downdateSymmetric, rightSolveBlkDiag } from "../linalg/rank-update.ts";
+import type { InternalTerm, LmmModel } from "./lmm-model.ts";
+
+/** Copy θ (input order) into each term's λ (lower triangle, column-major). */
+export function installTheta(model: LmmModel, theta: ArrayLike<number>): void {
+  if (theta.length !== model.ntheta)
+    throw new Error(`θ has length ${theta.length}, expected ${model.ntheta}`);
+  for (const t of model.terms) {
+    const S = t.S;
+    let o = t.thetaOffset;
+    for (let c = 0; c < S; c++) for (let r = c; r < S; r++) t.lambda[c * S + r] = theta[o++];
+  }
+  model.theta.set(theta as ArrayLike<number>);
+}
+
+/**
+ * Factor L for θ. Returns false when a Cholesky pivot is not positive (L is then unusable;
+ * callers substitute the initial objective).
+ */
+export function updateL(model: LmmModel, theta: ArrayLike<number>): boolean {
+  installTheta(model, theta);
+  const { k, terms, A, L } = model;
+  for (let j = 0; j < k; j++) {
+    const tj = terms[j];
+    scaleInflate(L[j][j] as BlkDiagBlock | DenseBlock, A[j][j] as BlkDiagBlock, tj, model.tmp);
+    for (let i = j + 1; i < k; i++)
+      scaleOff(L[i][j] as BlockSparse | DenseBlock, A[i][j] as BlockSparse, terms[i], tj);
+    scaleXyRow(L[k][j] as DenseBlock, A[k][j] as DenseBlock, tj);
+  }
+  (L[k][k] as DenseBlock).data.set((A[k][k] as DenseBlock).data);
+  const w = model.scratch;
+  for (let j = 0; j <= k; j++) {
+    const Ljj = L[j][j] as BlkDiagBlock | DenseBlock;
+    for (let m = 0; m < j; m++) downdateSymmetric(Ljj, L[j][m] as BlockSparse | DenseBlock, w);
+    if (Ljj.kind === "blkdiag") {
+      if (!cholBlkDiag(Ljj)) return false;
+    } else if (choleskyInPlace(Ljj.data, Ljj.rows) >= 0) return false;
+    for (let i = j + 1; i <= k; i++) {
+      const Lij = L[i][j] as BlockSparse | DenseBlock;
+      const maps = model.maps[i][j];
+      for (let m = 0; m < j; m++)
+        downdateProduct(
+          Lij,
+          L[i][m] as BlockSparse | DenseBlock,
+          L[j][m] as BlockSparse | DenseBlock,
+          w,
+          maps?.[m] ?? null,
+        );
+      if (Ljj.kind === "blkdiag") rightSolveBlkDiag(Lij, Ljj);
+      else {
+        if (Lij.kind !== "dense") throw new Error("sparse block below a dense diagonal block");
+        rightSolveLowerTransposed(Ljj.data, Ljj.rows, Lij.data, Lij.rows);
+      }
+    }
+  }
+  return true;
+}
+
+/** Pieces of the objective read off L (algorithm.md §4). */
+export interface LogDets {
+  /** log|Λᵀ Zᵀ W Z Λ + I| (lme4 `ldL2`). */
+  readonly ldL2: number;
+  /** log|L_XX|² (lme4 `ldRX2`). */
+  readonly ldRX2: number;
+  /** Penalised weighted residual sum of squares r². */
+  readonly pwrss: number;
+}
+
+export function logDets(model: LmmModel): LogDets {
+  const { k, L, p } = model;
+  let ldL2 = 0;
+  for (let j = 0; j < k; j++) {
+    const b = L[j][j] as BlkDiagBlock | DenseBlock;
+    if (b.kind === "blkdiag") {
+      const S = b.S;
+      const SS = S * S;
+      for (let l = 0; l < b.nblk; l++)
+        for (let s = 0; s < S; s++) ldL2 += Math.log(b.data[l * SS + s * S + s]);
+    } else {
+      const nn = b.rows;
+      for (let s = 0; s < nn; s++) ldL2 += Math.log(b.data[s * nn + s]);
+    }
+  }
+  const x = (L[k][k] as DenseBlock).data;
+  const m = p + 1;
+  let ldRX2 = 0;
+  for (let s = 0; s < p; s++) ldRX2 += Math.log(x[s * m + s]);
+  const r = x[p * m + p];
+  return { ldL2: 2 * ldL2, ldRX2: 2 * ldRX2, pwrss: r * r };
+}
+
+/** The criterion from the current L: ML deviance or REML criterion (prior weights: − Σ log w). */
+export function criterionFromL(model: LmmModel, reml: boolean): number {
+  const { ldL2, ldRX2, pwrss } = logDets(model);
+  const nu = reml ? model.n - model.p : model.n;
+  const base = ldL2 + nu * (1 + Math.log((2 * Math.PI * pwrss) / nu));
+  return (reml ? base + ldRX2 : base) - model.sumLogWeights;
+}
+
+/** Result of one evaluation: `ok = false` when the factorisation failed (value is then NaN). */
+export interface Evaluation {
+  readonly ok: boolean;
+  readonly value: number;
+}
+
+/** updateL + criterion. */
+export function evaluate(model: LmmModel, theta: ArrayLike<number>, reml: boolean): Evaluation {
+  if (!updateL(model, theta)) return { ok: false, value: Number.NaN };
+  const value = criterionFromL(model, reml);
+  return Number.isFinite(value) ? { ok: true, value } : { ok: false, value: Number.NaN };
+}
+
+/** The profiled objective at θ (NaN if the factorisation fails). */
+export function objective(model: LmmModel, theta: ArrayLike<number>, reml: boolean): number {
+  return evaluate(model, theta, reml).value;
+}
+
+// ---------------------------------------------------------------- step 1: copy, scale, inflate
+
+function scaleInflate(
+  dst: BlkDiagBlock | DenseBlock,
+  src: BlkDiagBlock,
+  t: InternalTerm,
+  tmp: Float64Array,
+): void {
+  const S = t.S;
+  const lam = t.lambda;
+  const a = src.data;
+  if (dst.kind === "blkdiag" && S === 1) {
+    const l2 = lam[0] * lam[0];
+    const d = dst.data;
+    for (let l = 0; l < t.nl; l++) d[l] = a[l] * l2 + 1;
+    return;
+  }
+  const SS = S * S;
+  const out = dst.data;
+  if (dst.kind === "dense") out.fill(0);
+  const ld = dst.kind === "dense" ? dst.rows : S;
+  for (let l = 0; l < t.nl; l++) {
+    const o = l * SS;
+    // tmp = A_l λ
+    for (let c = 0; c < S; c++)
+      for (let r = 0; r < S; r++) {
+        let s = 0;
+        for (let u = c; u < S; u++) s += a[o + u * S + r] * lam[c * S + u];
+        tmp[c * S + r] = s;
+      }
+    const base = dst.kind === "dense" ? l * S * ld + l * S : o;
+    // out = λᵀ tmp + I (lower triangle)
+    for (let c = 0; c < S; c++)
+      for (let r = c; r < S; r++) {
+        let s = 0;
+        for (let u = r; u < S; u++) s += lam[r * S + u] * tmp[c * S + u];
+        out[base + c * ld + r] = s + (r === c ? 1 : 0);
+      }
+  }
+}
+
+function scaleOff(dst: BlockSparse | DenseBlock, src: BlockSparse, ti: InternalTerm, tj: InternalTerm): void {
+  const Si = ti.S;
+  const Sj = tj.S;
+  const li = ti.lambda;
+  const lj = tj.lambda;
+  const a = src.data;
+  const bs = Si * Sj;
+  if (Si === 1 && Sj === 1) {
+    const f = li[0] * lj[0];
+    if (dst.kind === "sparse") {
+      const d = dst.data;
+      for (let x = 0; x < a.length; x++) d[x] = a[x] * f;
+    } else {
+      const d = dst.data;
+      d.fill(0);
+      const m = dst.rows;
+      for (let c = 0; c < src.ncb; c++)
+        for (let x = src.colptr[c]; x < src.colptr[c + 1]; x++) d[c * m + src.rowblk[x]] = a[x] * f;
+    }
+    return;
+  }
+  if (dst.kind === "dense") dst.data.fill(0);
+  const d = dst.data;
+  const m = dst.kind === "dense" ? dst.rows : Si;
+  for (let cb = 0; cb < src.ncb; cb++)
+    for (let x = src.colptr[cb]; x < src.colptr[cb + 1]; x++) {
+      const o = x * bs;
+      const base = dst.kind === "dense" ? cb * Sj * m + src.rowblk[x] * Si : o;
+      // λ_iᵀ B λ_j
+      for (let c = 0; c < Sj; c++)
+        for (let r = 0; r < Si; r++) {
+          let s = 0;
+          for (let u = r; u < Si; u++) {
+            const liv = li[r * Si + u];
+            if (liv === 0) continue;
+            let bl = 0;
+            for (let v = c; v < Sj; v++) bl += a[o + v * Si + u] * lj[c * Sj + v];
+            s += liv * bl;
+          }
+          d[base + c * m + r] = s;
+        }
+    }
+}
+
+function scaleXyRow(dst: DenseBlock, src: DenseBlock, t: InternalTerm): void {
+  const S = t.S;
+  const lam = t.lambda;
+  const m = dst.rows;
+  const a = src.data;
+  const d = dst.data;
+  if (S === 1) {
+    const f = lam[0];
+    for (let x = 0; x < a.length; x++) d[x] = a[x] * f;
+    return;
+  }
+  for (let l = 0; l < t.nl; l++) {
+    const c0 = l * S;
+    for (let c = 0; c < S; c++) {
+      const oc = (c0 + c) * m;
+      for (let r = 0; r < m; r++) {
+        let s = 0;
+        for (let u = c; u < S; u++) s += a[(c0 + u) * m + r] * lam[c * S + u];
+        d[oc + r] = s;
+      }
+    }
+  }
+}
