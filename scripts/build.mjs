@@ -21,8 +21,8 @@ await build({
 });
 await build({
   ...common,
-  platform: "neutral",
-  mainFields: ["module", "main"],
+  // The core is browser-pure; the browser builds of dependencies also run in Node.
+  platform: "browser",
   entryPoints: ["src/index.ts"],
   outfile: "dist/index.js",
 });

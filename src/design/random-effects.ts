@@ -1,7 +1,7 @@
 /**
  * Random-effects terms as lme4 builds them: each `(lhs | g)` gives a grouping factor (interactions
  * `a:b` with the first factor varying slowest, unused combinations dropped), the per-observation
- * model columns of `lhs`, and lme4's order (stable sort by decreasing number of levels). Terms on the
+ * model columns of `lhs`, and lme4's order (by decreasing number of levels, see below). Terms on the
  * same factor get VarCorr names `g`, `g.1`, ... (R's make.unique).
  */
 import { SpecError, type Warning } from "../errors.ts";
@@ -119,8 +119,13 @@ export function buildRandomEffects(frame: ModelFrame): { terms: RandomEffectsTer
       }
     });
   }
-  // lme4 order: decreasing number of levels, stable.
-  const order = built.map((_, i) => i).sort((a, b) => built[b].g.levels.length - built[a].g.levels.length || a - b);
+  // lme4's order (mkReTrms): when any term has more levels than the one before it, reorder by
+  // rev(order(nl)): decreasing number of levels, ties in reverse formula order; else keep.
+  const nl = built.map((b) => b.g.levels.length);
+  let order = built.map((_, i) => i);
+  if (nl.some((v, i) => i > 0 && v > nl[i - 1])) {
+    order = order.sort((a, b) => nl[a] - nl[b] || a - b).reverse();
+  }
   const seen = new Map<string, number>();
   const terms = order.map((i) => {
     const b = built[i];

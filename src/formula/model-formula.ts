@@ -8,16 +8,28 @@
 
 export type Span = readonly [number, number];
 
-/** An expression that yields one variable (a column or a function of columns). */
+/**
+ * An expression that yields one variable (a column or a function of columns).
+ * `parens` (optional, default 0) counts the parentheses the user wrapped around this expression,
+ * so labels deparse exactly as R keeps them (`I((x + 1)^2)`); spans never include those parentheses.
+ */
 export type VarExpr =
-  | { readonly kind: "column"; readonly name: string; readonly span: Span }
-  | { readonly kind: "number"; readonly value: number; readonly span: Span }
+  | { readonly kind: "column"; readonly name: string; readonly span: Span; readonly parens?: number }
+  | {
+      readonly kind: "number";
+      readonly value: number;
+      readonly span: Span;
+      /** Written with R's integer suffix (`2L`). */
+      readonly integer?: boolean;
+      readonly parens?: number;
+    }
   | {
       readonly kind: "call";
       /** Function name as written: log, log2, log10, exp, sqrt, abs, scale, I, factor, as.numeric, poly, offset, cbind */
       readonly fn: string;
       readonly args: readonly VarExpr[];
       readonly span: Span;
+      readonly parens?: number;
     }
   | {
       readonly kind: "binary";
@@ -26,8 +38,15 @@ export type VarExpr =
       readonly left: VarExpr;
       readonly right: VarExpr;
       readonly span: Span;
+      readonly parens?: number;
     }
-  | { readonly kind: "unary"; readonly op: "-" | "+"; readonly arg: VarExpr; readonly span: Span };
+  | {
+      readonly kind: "unary";
+      readonly op: "-" | "+";
+      readonly arg: VarExpr;
+      readonly span: Span;
+      readonly parens?: number;
+    };
 
 /** A variable of the formula, identified by its R deparse label (`Days`, `log(x)`, `I(x^2)`, `poly(x, 2)`). */
 export interface Variable {
@@ -58,10 +77,12 @@ export interface TermList {
 
 /**
  * One random-effects term `(lhs | group)`, after lme4's expansions:
- * - `(x | a/b)` gives two terms, group ["a"] and group ["a", "b"] with label "b:a" (lme4 names it so);
+ * - `(x | a/b)` gives two terms, in lme4's order: group ["b", "a"] with label "b:a" (lme4 names it
+ *   so), then group ["a"]; `(x | a/b/c)` gives "c:(b:a)", "b:a", "a" (lme4 1.1-31's deparsed names);
  * - `(x | a:b)` gives group ["a", "b"] with label "a:b";
  * - `(1 + x || g)` gives `(1 | g)` and `(0 + x | g)`, both with `fromDoubleBar: true`.
- * `group` lists the grouping variables (column names) in the order of `groupLabel`.
+ * `group` lists the grouping variables (column names) in the order of `groupLabel`, so the interaction
+ * factor built with the first variable varying slowest has R's level names (`a:A` for `cask:batch`).
  */
 export interface RandomTerm {
   readonly lhs: TermList;

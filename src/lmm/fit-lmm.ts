@@ -1,122 +1,173 @@
 /**
- * Fit a linear mixed model by optimising the profiled criterion over θ (algorithm.md §5), then
- * apply lme4's post-fit boundary handling and assemble the result.
+ * The public entry for linear mixed models: formula + data → an immutable `LmmFit`
+ * (design by `design/`, fit by the profiled-deviance engine), with `toJSON()` in the CONTRACT's
+ * schema (field names of the lme4 reference fits).
  */
-import { NumericalError, OptionError, type Warning } from "../errors.ts";
-import { bobyqa } from "../optim/bobyqa.ts";
-import type { OptimOptions, OptimResult } from "../optim/types.ts";
-import { createLmm, fillXyDiag, fillXyRow, type LmmModel } from "./lmm-model.ts";
+import type { DataSource } from "../data/column.ts";
+import { buildDesign, type Design } from "../design/design.ts";
+import { SpecError, type Warning } from "../errors.ts";
+import type { ModelFormula } from "../formula/model-formula.ts";
+import { parseFormula } from "../formula/parse-formula.ts";
+import { quantile } from "../util/stats.ts";
+import { createLmm, type LmmModel } from "./lmm-model.ts";
 import type { LmmProblem } from "./lmm-problem.ts";
-import { buildResult, type LmmResult, thetaLowerBounds } from "./lmm-result.ts";
-import { evaluate, updateL } from "./update-l.ts";
-import type { DenseBlock } from "../linalg/block-types.ts";
+import type { LmmResult } from "./lmm-result.ts";
+import { type FitLmmOptions, fitModel, refit } from "./fit-lmm-problem.ts";
 
-/** A derivative-free bound-constrained minimiser with the team optimiser's signature. */
-export type Optimizer = (
-  f: (x: Float64Array) => number,
-  x0: ArrayLike<number>,
-  opts: OptimOptions,
-) => OptimResult;
-
-export interface FitLmmOptions {
-  /** REML (default true) or ML. */
-  readonly REML?: boolean;
-  /** Minimiser; default BOBYQA from src/optim (rhobeg 0.2, rhoend 1e-7 unless overridden). */
-  readonly optimizer?: Optimizer;
-  /** Extra options passed to the optimiser (bounds are always set here). */
-  readonly optimizerOptions?: OptimOptions;
-  /** Starting θ (input order); default λ = I. */
-  readonly start?: ArrayLike<number>;
+export interface LmmFitOptions extends FitLmmOptions {
+  /** Column of prior weights (lme4's `weights =`). */
+  readonly weights?: string;
 }
 
-/** Diagonal θ in (0, ZERO_SNAP_X) are set to 0 when the criterion rises by at most ZERO_SNAP_F. */
-const ZERO_SNAP_X = 1e-3;
-const ZERO_SNAP_F = 1e-5;
-
-export const BOUNDARY_WARNING: Warning = {
-  code: "boundary_fit",
-  message: "boundary (singular) fit: see help('isSingular')",
-};
-
-/** Default start: 1 on λ diagonals, 0 elsewhere. */
-export function defaultStart(model: LmmModel): Float64Array {
-  const lower = thetaLowerBounds(model);
-  return Float64Array.from(lower, (l) => (l === 0 ? 1 : 0));
+/** A fitted linear mixed model: the engine's numbers plus what the design knew. */
+export interface LmmFit extends LmmResult {
+  readonly kind: "lmm";
+  readonly formula: string;
+  readonly dataName: string;
+  /** θ names as lme4's `getME(m, "theta")`: `Subject.(Intercept)`, `Subject.Days.(Intercept)`. */
+  readonly thetaNames: readonly string[];
+  /** Names of fixed-effect columns dropped for rank deficiency. */
+  readonly droppedColumns: readonly string[];
+  /** Seconds spent building the design and fitting. */
+  readonly fitSeconds: number;
+  readonly weightsColumn: string | undefined;
+  /** Refit to a new response of the same length, reusing the factorisation structure. */
+  refit(newY: Float64Array): LmmFit;
+  toJSON(): Record<string, unknown>;
 }
 
-export function fitLmm(problem: LmmProblem, options: FitLmmOptions = {}): LmmResult {
-  return fitModel(createLmm(problem), options);
-}
-
-/** Optimise θ for a constructed model (the structure is reused; only L is overwritten). */
-export function fitModel(model: LmmModel, options: FitLmmOptions = {}): LmmResult {
-  const reml = options.REML ?? true;
-  const lower = thetaLowerBounds(model);
-  const x0 = options.start ? Float64Array.from(options.start) : defaultStart(model);
-  if (x0.length !== model.ntheta)
-    throw new OptionError(`start has length ${x0.length}, but the model has ${model.ntheta} θ parameters`);
-  const f0 = evaluate(model, x0, reml);
-  if (!f0.ok)
-    throw new NumericalError(
-      "E_NUMERIC_NOT_POSITIVE_DEFINITE",
-      "the mixed-model objective cannot be evaluated at the starting values",
-      "Check for a constant response or collinear fixed effects",
-    );
-  const fail = f0.value;
-  const f = (x: Float64Array): number => {
-    const e = evaluate(model, x, reml);
-    return e.ok ? e.value : fail;
-  };
-  const optimize = options.optimizer ?? bobyqa;
-  const res = optimize(f, x0, { rhobeg: 0.2, rhoend: 1e-7, ...options.optimizerOptions, lower });
-  let theta = Array.from(res.x);
-  let fbest = f(res.x);
-  let feval = res.feval + 1;
-  // zero snap of near-boundary diagonal elements (MixedModels/lme4 style)
-  for (let i = 0; i < theta.length; i++) {
-    if (lower[i] !== 0 || !(theta[i] > 0 && theta[i] < ZERO_SNAP_X)) continue;
-    const trial = theta.slice();
-    trial[i] = 0;
-    const ft = f(Float64Array.from(trial));
-    feval++;
-    if (ft <= fbest + ZERO_SNAP_F) {
-      theta = trial;
-      fbest = ft;
+function thetaNames(design: Design): string[] {
+  const out: string[] = [];
+  for (const t of design.reterms) {
+    const c = t.cnames;
+    for (let j = 0; j < c.length; j++) {
+      for (let i = j; i < c.length; i++) out.push(i === j ? `${t.factor}.${c[i]}` : `${t.factor}.${c[i]}.${c[j]}`);
     }
   }
-  const warnings: Warning[] = [];
-  let mlDev: number | null = null;
-  if (reml) {
-    const e = evaluate(model, theta, false);
-    mlDev = e.ok ? e.value : null;
-  }
-  if (!updateL(model, theta))
-    throw new NumericalError(
-      "E_NUMERIC_NOT_POSITIVE_DEFINITE",
-      "the Cholesky factorisation failed at the optimum",
-    );
-  if (!res.converged)
-    warnings.push({ code: "not_converged", message: `optimizer did not converge: ${res.message}` });
-  const optinfo = { feval, converged: res.converged, message: res.message, optimizer: res.optimizer };
-  const result = buildResult(model, theta, reml, optinfo, warnings, mlDev);
-  if (result.isSingular) warnings.push(BOUNDARY_WARNING);
-  return result;
+  return out;
 }
 
-/**
- * Refit the same structure to a new response (algorithm.md §8): only the y row of A is
- * recomputed, then θ is re-optimised from the default start. Mutates `model` (its response).
- */
-export function refit(model: LmmModel, newY: Float64Array, options: FitLmmOptions = {}): LmmResult {
-  const { n, p, k, problem, Xy, A, terms } = model;
-  if (newY.length !== n) throw new OptionError(`the new response has length ${newY.length}, expected ${n}`);
-  const w = problem.weights;
-  for (let t = 0; t < n; t++) {
-    const v = newY[t] - (problem.offset ? problem.offset[t] : 0);
-    Xy[p * n + t] = w ? v * Math.sqrt(w[t]) : v;
+function problemOf(design: Design): LmmProblem {
+  return {
+    y: design.y,
+    X: design.X,
+    xnames: design.xnames,
+    reterms: design.reterms,
+    weights: design.weights,
+    offset: design.offset,
+  };
+}
+
+function finish(
+  design: Design,
+  model: LmmModel,
+  result: LmmResult,
+  opts: LmmFitOptions,
+  seconds: number,
+): LmmFit {
+  const warnings: Warning[] = [...design.warnings, ...result.warnings];
+  const fit: LmmFit = {
+    ...result,
+    kind: "lmm",
+    formula: design.frame.formula.text,
+    dataName: design.frame.dataName,
+    thetaNames: thetaNames(design),
+    droppedColumns: design.dropped,
+    fitSeconds: seconds,
+    weightsColumn: opts.weights,
+    warnings,
+    refit(newY: Float64Array): LmmFit {
+      if (newY.length !== design.n) {
+        throw new SpecError("E_SPEC_UNSUPPORTED", `refit needs ${design.n} responses, got ${newY.length}`);
+      }
+      const t0 = performance.now();
+      const r = refit(model, newY, opts);
+      return finish({ ...design, y: newY }, model, r, opts, (performance.now() - t0) / 1000);
+    },
+    toJSON: () => lmmToJSON(fit),
+  };
+  return Object.freeze(fit);
+}
+
+/** Fit `formula` (lme4 syntax, with at least one random term) to `data` by REML (default) or ML. */
+export function fitLmm(formula: string | ModelFormula, data: DataSource, opts: LmmFitOptions = {}): LmmFit {
+  const t0 = performance.now();
+  const f = typeof formula === "string" ? parseFormula(formula) : formula;
+  if (f.random.length === 0) {
+    throw new SpecError(
+      "E_SPEC_NO_RANDOM_EFFECTS",
+      `the formula '${f.text}' has no random-effects term`,
+      "add a term such as (1 | group), or fit an ordinary linear model",
+    );
   }
-  for (let j = 0; j < k; j++) fillXyRow(A[k][j] as DenseBlock, terms[j], Xy, n, p, p);
-  fillXyDiag(A[k][k] as DenseBlock, Xy, n, p, p);
-  model.problem = { ...problem, y: Float64Array.from(newY) };
-  return fitModel(model, options);
+  const design = buildDesign(f, data, { weights: opts.weights });
+  checkResponse(design);
+  const model = createLmm(problemOf(design));
+  const result = fitModel(model, opts);
+  return finish(design, model, result, opts, (performance.now() - t0) / 1000);
+}
+
+function checkResponse(design: Design): void {
+  const y = design.y;
+  let min = Number.POSITIVE_INFINITY;
+  let max = Number.NEGATIVE_INFINITY;
+  for (const v of y) {
+    if (v < min) min = v;
+    if (v > max) max = v;
+  }
+  if (max - min <= 1e-12 * Math.max(1, Math.abs(max))) {
+    throw new SpecError(
+      "E_SPEC_CONSTANT_RESPONSE",
+      `the response '${design.frame.formula.responseLabel}' is constant (${min}) over the ${y.length} rows used`,
+      "a model needs variation in the response; check the column and any filtering",
+    );
+  }
+}
+
+function named(names: readonly string[], values: ArrayLike<number>): Record<string, number> {
+  const out: Record<string, number> = {};
+  names.forEach((n, i) => {
+    out[n] = values[i];
+  });
+  return out;
+}
+
+/** The CONTRACT JSON of an LMM fit (numbers at full precision; NaN/Infinity become null). */
+export function lmmToJSON(fit: LmmFit): Record<string, unknown> {
+  const ranef: Record<string, unknown> = {};
+  for (const [f, r] of Object.entries(fit.ranef)) {
+    ranef[f] = { levels: r.levels, terms: r.terms, values: r.values, condSD: r.condSD };
+  }
+  return {
+    formula: fit.formula,
+    data: fit.dataName,
+    model_class: "lmerMod",
+    family: "gaussian",
+    link: "identity",
+    REML: fit.REML,
+    nAGQ: null,
+    nobs: fit.nobs,
+    ngroups: fit.ngroups,
+    theta: named(fit.thetaNames, fit.theta),
+    beta: named(fit.xnames, fit.beta),
+    se: named(fit.xnames, fit.se),
+    vcov_beta: fit.vcov,
+    sigma: fit.sigma,
+    varcorr: fit.varcorr,
+    logLik: fit.logLik,
+    df: fit.df,
+    AIC: fit.AIC,
+    BIC: fit.BIC,
+    ...(fit.REML ? { REMLcrit: fit.REMLcrit } : { deviance: fit.deviance }),
+    objective: fit.objective,
+    df_residual: fit.dfResidual,
+    isSingular: fit.isSingular,
+    scaled_residuals_quantiles: Array.from(quantile(fit.scaledResiduals, [0, 0.25, 0.5, 0.75, 1])),
+    ranef,
+    coef: fit.coef,
+    optinfo: fit.optinfo,
+    dropped_columns: fit.droppedColumns,
+    warnings: fit.warnings.map((w) => ({ code: w.code, message: w.message })),
+    timing: { fit_s: fit.fitSeconds },
+  };
 }

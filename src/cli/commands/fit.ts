@@ -1,7 +1,19 @@
 /**
- * `mixed fit FORMULA --data DATA`: lm when the formula has no random terms, else an LMM.
+ * `mixed fit FORMULA --data DATA`: lm when the formula has no random terms, else an LMM
+ * (REML by default, as lme4; --ml for maximum likelihood).
  */
-import { fitLm, lmSummary, lmToJSON, OptionError, parseFormula } from "../../index.ts";
+import {
+  fitLm,
+  fitLmm,
+  lmmCoef,
+  lmmRanef,
+  lmmSummary,
+  lmSummary,
+  lmToJSON,
+  OptionError,
+  parseFormula,
+  type Warning,
+} from "../../index.ts";
 import { readData } from "../../node/read-data.ts";
 import type { ModelOptions } from "../main.ts";
 
@@ -10,18 +22,24 @@ export interface FitOptions extends ModelOptions {
   coef?: boolean;
 }
 
-function writeWarnings(warnings: readonly { code: string; message: string }[]): void {
+export function writeWarnings(warnings: readonly Warning[]): void {
   for (const w of warnings) process.stderr.write(`warning[${w.code}]: ${w.message}\n`);
 }
 
-export async function runFit(formulaText: string, opts: FitOptions): Promise<number> {
+export function checkModelOptions(opts: ModelOptions): void {
   if (opts.reml && opts.ml) throw new OptionError("--reml and --ml cannot be used together", "choose one");
   if (opts.family && opts.family !== "gaussian") {
-    throw new OptionError(`--family ${opts.family} is not available yet`, "GLMMs arrive with the GLMM issue");
+    throw new OptionError(`--family ${opts.family} is not available yet`, "generalized models arrive with the GLMM issue");
   }
+  if (opts.nagq !== undefined) throw new OptionError("--nagq applies to generalized models only");
+}
+
+export async function runFit(formulaText: string, opts: FitOptions): Promise<number> {
+  checkModelOptions(opts);
   const formula = parseFormula(formulaText);
   const data = await readData(opts.data, { schemaPath: opts.schema });
   if (formula.random.length === 0) {
+    if (opts.reml || opts.ml) throw new OptionError("--reml/--ml apply to mixed models; this formula has no random term");
     const t0 = performance.now();
     const fit = fitLm(formula, data, { weights: opts.weights });
     const fitS = (performance.now() - t0) / 1000;
@@ -33,5 +51,15 @@ export async function runFit(formulaText: string, opts: FitOptions): Promise<num
     }
     return 0;
   }
-  throw new OptionError("linear mixed models are not wired into the CLI yet");
+  const fit = fitLmm(formula, data, { REML: !opts.ml, weights: opts.weights });
+  if (opts.json) {
+    process.stdout.write(`${JSON.stringify(fit)}\n`);
+    return 0;
+  }
+  let out = lmmSummary(fit);
+  if (opts.ranef) out += `\nConditional modes of the random effects:\n${lmmRanef(fit)}`;
+  if (opts.coef) out += `\nCoefficients per level (fixed + random):\n${lmmCoef(fit)}`;
+  process.stdout.write(out);
+  writeWarnings(fit.warnings);
+  return 0;
 }

@@ -54,3 +54,25 @@ test("interaction grouping factor levels follow R (first factor slowest)", () =>
   const ref = JSON.parse(readFileSync(`${dir}/pastes_ml.json`, "utf8"));
   assert.deepEqual(design.reterms[0].levels, ref.ranef["cask:batch"].levels);
 });
+
+test("random terms are ordered as lme4's mkReTrms (rev(order(nl)) only when needed)", () => {
+  const data = loadBundled("Pastes");
+  // batch has 10 levels, cask 3, sample (= batch:cask) 30: reorder needed, ties reversed.
+  const d1 = buildDesign(parseFormula("strength ~ 1 + (1 | cask) + (1 | sample) + (1 | batch)"), data);
+  assert.deepEqual(
+    d1.reterms.map((t) => t.factor),
+    ["sample", "batch", "cask"],
+  );
+  // Ties come out in reverse formula order (checked with lme4 1.1-31: sample, batch/slope, batch, cask).
+  const d2 = buildDesign(parseFormula("strength ~ 1 + (1|cask) + (1|batch) + (0+log(strength)|batch) + (1|sample)"), data);
+  assert.deepEqual(
+    d2.reterms.map((t) => `${t.name}/${t.cnames.join(",")}`),
+    ["sample/(Intercept)", "batch/log(strength)", "batch.1/(Intercept)", "cask/(Intercept)"],
+  );
+  // Non-increasing level counts keep the formula order.
+  const d3 = buildDesign(parseFormula("strength ~ 1 + (1 | batch) + (0 + log(strength) | batch)"), data);
+  assert.deepEqual(
+    d3.reterms.map((t) => `${t.name}/${t.cnames.join(",")}`),
+    ["batch/(Intercept)", "batch.1/log(strength)"],
+  );
+});

@@ -1,6 +1,6 @@
 /** Full fits against the lme4 reference fits (test/reference/fits), README tolerances. */
 import { test } from "node:test";
-import { fitLmm } from "../../../src/lmm/fit-lmm.ts";
+import { fitLmmProblem } from "../../../src/lmm/fit-lmm-problem.ts";
 import { checkFit } from "./fit-checks.ts";
 import { buildReferenceProblem, loadRef } from "./reference-problem.ts";
 
@@ -21,7 +21,7 @@ for (const id of MODELS)
   for (const kind of ["reml", "ml"]) {
     test(`fit matches lme4: ${id}_${kind}`, () => {
       const ref = loadRef(`${id}_${kind}`);
-      const result = fitLmm(buildReferenceProblem(ref), { REML: ref.REML });
+      const result = fitLmmProblem(buildReferenceProblem(ref), { REML: ref.REML });
       checkFit(result, ref);
     });
   }

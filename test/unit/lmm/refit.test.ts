@@ -1,7 +1,7 @@
 /** refit(model, newY) reuses the structure and gives the same answer as a fresh fit. */
 import assert from "node:assert/strict";
 import { test } from "node:test";
-import { fitLmm, refit } from "../../../src/lmm/fit-lmm.ts";
+import { fitLmmProblem, refit } from "../../../src/lmm/fit-lmm-problem.ts";
 import { createLmm } from "../../../src/lmm/lmm-model.ts";
 import { expectClose } from "../../helpers/expect-close.ts";
 import { buildReferenceProblem, loadRef } from "./reference-problem.ts";
@@ -13,7 +13,7 @@ test("refit with a new response equals a fresh fit (penicillin, crossed)", () =>
   const y2 = Float64Array.from(prob.y, (v) => v + (r() - 0.5) * 2);
   const model = createLmm(prob);
   const viaRefit = refit(model, y2, { REML: true });
-  const fresh = fitLmm({ ...prob, y: y2 }, { REML: true });
+  const fresh = fitLmmProblem({ ...prob, y: y2 }, { REML: true });
   expectClose(viaRefit.objective, fresh.objective, { rtol: 1e-12, label: "objective" });
   expectClose(viaRefit.theta, fresh.theta, { atol: 1e-12, label: "theta" });
   expectClose(viaRefit.beta, fresh.beta, { atol: 1e-10, label: "beta" });

@@ -1,0 +1,89 @@
+/**
+ * Summaries of our own fit objects: adapters from `LmFit` / `LmmFit` to the exact R/lme4 printers.
+ */
+import type { LmFit } from "../lm/fit-lm.ts";
+import type { LmmFit } from "../lmm/fit-lmm.ts";
+import { expandDoubleBars } from "./expand-double-bars.ts";
+import { formatLmSummary } from "./lm-summary.ts";
+import { formatLmmSummary } from "./lmm-summary.ts";
+import { residualQuantiles } from "./quantile.ts";
+import { formatCoef, formatRanef } from "./ranef-table.ts";
+
+function named(names: readonly string[], values: ArrayLike<number>): Record<string, number | null> {
+  const out: Record<string, number | null> = {};
+  names.forEach((n, i) => {
+    out[n] = Number.isNaN(values[i]) ? null : values[i];
+  });
+  return out;
+}
+
+/** R's `print(summary(lm(...)))`. */
+export function lmSummary(fit: LmFit): string {
+  return formatLmSummary({
+    formula: fit.formula,
+    dataName: fit.dataName,
+    weighted: fit.weights !== undefined,
+    beta: named(fit.coefNames, fit.beta),
+    se: named(fit.coefNames, fit.se),
+    t: named(fit.coefNames, fit.t),
+    p: named(fit.coefNames, fit.p),
+    sigma: fit.sigma,
+    df_residual: fit.dfResidual,
+    r_squared: fit.rSquared,
+    adj_r_squared: fit.adjRSquared,
+    fstatistic: Number.isFinite(fit.fstatistic.value) ? fit.fstatistic : null,
+    f_pvalue: fit.fpvalue,
+    residuals: fit.weights ? fit.residuals.map((r, i) => r * Math.sqrt(fit.weights![i])) : fit.residuals,
+  });
+}
+
+/** lme4's `print(summary(lmer(...)))`. */
+export function lmmSummary(fit: LmmFit): string {
+  const boundary = fit.warnings.filter((w) => w.code === "boundary_fit").map((w) => w.message);
+  return formatLmmSummary({
+    REML: fit.REML,
+    formula: expandDoubleBars(fit.formula),
+    dataName: fit.dataName,
+    weights: fit.weightsColumn,
+    nobs: fit.nobs,
+    ngroups: fit.ngroups,
+    varcorr: { groups: fit.varcorr.groups, residual: fit.varcorr.residual },
+    beta: named(fit.xnames, fit.beta),
+    se: named(fit.xnames, fit.se),
+    vcov_beta: fit.vcov,
+    REMLcrit: fit.REMLcrit,
+    AIC: fit.AIC,
+    BIC: fit.BIC,
+    logLik: fit.logLik,
+    deviance: fit.REML ? null : fit.deviance,
+    df_residual: fit.dfResidual,
+    scaled_residuals_quantiles: residualQuantiles(fit.scaledResiduals),
+    optinfo:
+      boundary.length > 0 || !fit.optinfo.converged
+        ? {
+            optimizer: fit.optinfo.optimizer,
+            conv_opt: fit.optinfo.converged ? 0 : 1,
+            message: fit.optinfo.message,
+            lme4_messages: boundary,
+          }
+        : null,
+    fitMsgs:
+      fit.droppedColumns.length > 0
+        ? [
+            `fixed-effect model matrix is rank deficient so dropping ${fit.droppedColumns.length} column${
+              fit.droppedColumns.length === 1 ? "" : "s"
+            } / coefficient${fit.droppedColumns.length === 1 ? "" : "s"}`,
+          ]
+        : undefined,
+  });
+}
+
+/** Conditional modes per grouping factor, as `print(ranef(m))`. */
+export function lmmRanef(fit: LmmFit): string {
+  return formatRanef(fit.ranef);
+}
+
+/** Per-level coefficients (fixed + random), as `print(coef(m))`. */
+export function lmmCoef(fit: LmmFit): string {
+  return formatCoef(fit.coef);
+}
