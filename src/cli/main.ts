@@ -31,7 +31,9 @@ function addModelOptions(cmd: Command): Command {
     .option("--reml", "fit by REML (default for linear mixed models)")
     .option("--ml", "fit by maximum likelihood")
     .option("--weights <column>", "prior weights column")
-    .addOption(new Option("--family <family>", "response distribution").choices(["gaussian", "binomial", "poisson"]))
+    .addOption(
+      new Option("--family <family>", "response distribution").choices(["gaussian", "binomial", "poisson"]),
+    )
     .option("--nagq <n>", "adaptive Gauss-Hermite points (GLMM)")
     .option("--json", "write one JSON object to standard output");
 }
@@ -78,7 +80,11 @@ async function main(argv: string[]): Promise<number> {
     return status;
   } catch (e) {
     if (e instanceof CommanderError) {
-      if (e.code === "commander.helpDisplayed" || e.code === "commander.version" || e.code === "commander.help") {
+      if (
+        e.code === "commander.helpDisplayed" ||
+        e.code === "commander.version" ||
+        e.code === "commander.help"
+      ) {
         return 0;
       }
       return 2;

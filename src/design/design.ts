@@ -47,7 +47,9 @@ export function buildDesign(formula: ModelFormula, data: DataSource, opts: Model
   let X = mm.X;
   if (dropped.length > 0) {
     X = new Float64Array(n * keep.length);
-    keep.forEach((j, k) => X.set(mm.X.subarray(j * n, (j + 1) * n), k * n));
+    keep.forEach((j, k) => {
+      X.set(mm.X.subarray(j * n, (j + 1) * n), k * n);
+    });
     const names = dropped.map((j) => mm.names[j]);
     warnings.push({
       code: "rank_deficient",
@@ -57,7 +59,11 @@ export function buildDesign(formula: ModelFormula, data: DataSource, opts: Model
     });
   }
   if (mm.p > 0 && keep.length === 0) {
-    throw new SpecError("E_SPEC_RANK_ZERO", "every fixed-effect column is zero or missing", "check the predictors");
+    throw new SpecError(
+      "E_SPEC_RANK_ZERO",
+      "every fixed-effect column is zero or missing",
+      "check the predictors",
+    );
   }
   const re = buildRandomEffects(frame);
   warnings.push(...re.warnings);

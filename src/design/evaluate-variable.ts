@@ -53,9 +53,13 @@ export function formatLevel(x: number): string {
 
 /** `factor(x)` of a numeric vector: levels are the sorted distinct values. */
 function factorOfNumeric(values: Float64Array, label: string): FactorVariable {
-  const distinct = Array.from(new Set(Array.from(values).filter((v) => !Number.isNaN(v)))).sort((a, b) => a - b);
+  const distinct = Array.from(new Set(Array.from(values).filter((v) => !Number.isNaN(v)))).sort(
+    (a, b) => a - b,
+  );
   const index = new Map<number, number>();
-  distinct.forEach((v, i) => index.set(v, i));
+  distinct.forEach((v, i) => {
+    index.set(v, i);
+  });
   const codes = new Int32Array(values.length);
   for (let i = 0; i < values.length; i++) codes[i] = Number.isNaN(values[i]) ? -1 : index.get(values[i])!;
   return { kind: "factor", label, codes, levels: distinct.map(formatLevel), ordered: false, contrasts: null };
@@ -147,7 +151,8 @@ class Evaluator {
       const arg = e.args[0];
       if (arg.kind === "column") {
         const col = requireColumn(this.data, arg.name, this.formula, arg.span);
-        if (col.kind === "factor") return { ...factorFromColumn(col, v.label), ordered: false, contrasts: null };
+        if (col.kind === "factor")
+          return { ...factorFromColumn(col, v.label), ordered: false, contrasts: null };
       }
       return factorOfNumeric(this.numeric(arg, "factor()"), v.label);
     }
@@ -170,7 +175,10 @@ class Evaluator {
       }
       const p = orthogonalPolynomial(xs, degree);
       const values = new Float64Array(n * degree).fill(Number.NaN);
-      for (let j = 0; j < degree; j++) rows.forEach((r, k) => (values[j * n + r] = p.values[j * xs.length + k]));
+      for (let j = 0; j < degree; j++)
+        rows.forEach((r, k) => {
+          values[j * n + r] = p.values[j * xs.length + k];
+        });
       return {
         kind: "matrix",
         label: v.label,
@@ -204,6 +212,11 @@ export function evaluateVariable(v: Variable, data: DataSource, formula: string)
 }
 
 /** Evaluate a numeric expression (response, offset) over all rows of `data`. */
-export function evaluateNumeric(e: VarExpr, data: DataSource, formula: string, context: string): Float64Array {
+export function evaluateNumeric(
+  e: VarExpr,
+  data: DataSource,
+  formula: string,
+  context: string,
+): Float64Array {
   return new Evaluator(data, formula).numeric(e, context);
 }

@@ -82,7 +82,14 @@ function groupingFactor(data: DataSource, name: string, formula: string, span: S
   distinct.sort((a, b) => a - b);
   const index = new Map(distinct.map((v, i) => [v, i]));
   const codes = Int32Array.from(values, (v) => (Number.isNaN(v) ? -1 : index.get(v)!));
-  return { kind: "factor", label: name, codes, levels: distinct.map(formatLevel), ordered: false, contrasts: null };
+  return {
+    kind: "factor",
+    label: name,
+    codes,
+    levels: distinct.map(formatLevel),
+    ordered: false,
+    contrasts: null,
+  };
 }
 
 function responseExpr(f: ModelFormula): { first: VarExpr; second: VarExpr | undefined } {
@@ -92,7 +99,11 @@ function responseExpr(f: ModelFormula): { first: VarExpr; second: VarExpr | unde
 }
 
 /** Evaluate all variables of `formula` on `data` and drop incomplete rows. */
-export function buildModelFrame(formula: ModelFormula, data: DataSource, opts: ModelFrameOptions = {}): ModelFrame {
+export function buildModelFrame(
+  formula: ModelFormula,
+  data: DataSource,
+  opts: ModelFrameOptions = {},
+): ModelFrame {
   const text = formula.text;
   const N = data.nrow;
   // Every referenced column must exist: report the first unknown one at its span.
@@ -126,17 +137,21 @@ export function buildModelFrame(formula: ModelFormula, data: DataSource, opts: M
   const groupsAll = new Map<string, FactorVariable>();
   for (const rt of formula.random) {
     rt.group.forEach((g) => {
-      if (!groupsAll.has(g)) groupsAll.set(g, groupingFactor(data, g, text, formula.columns.get(g) ?? rt.groupSpan));
+      if (!groupsAll.has(g))
+        groupsAll.set(g, groupingFactor(data, g, text, formula.columns.get(g) ?? rt.groupSpan));
     });
   }
   let weightsAll: Float64Array | undefined;
   if (opts.weights !== undefined) {
     const col = data.column(opts.weights);
-    if (!col) throw new DataError("E_DATA_NON_NUMERIC", `weights column '${opts.weights}' is not in the data`);
-    if (col.kind !== "numeric") throw new DataError("E_DATA_NON_NUMERIC", `weights column '${opts.weights}' is not numeric`);
+    if (!col)
+      throw new DataError("E_DATA_NON_NUMERIC", `weights column '${opts.weights}' is not in the data`);
+    if (col.kind !== "numeric")
+      throw new DataError("E_DATA_NON_NUMERIC", `weights column '${opts.weights}' is not numeric`);
     checkFinite(col.values, `weights column '${opts.weights}'`, text, undefined);
     for (const w of col.values) {
-      if (w < 0) throw new DataError("E_DATA_NON_FINITE", `weights column '${opts.weights}' has negative values`);
+      if (w < 0)
+        throw new DataError("E_DATA_NON_FINITE", `weights column '${opts.weights}' has negative values`);
     }
     weightsAll = col.values;
   }
@@ -188,7 +203,8 @@ export function buildModelFrame(formula: ModelFormula, data: DataSource, opts: M
     variables.set(label, s);
   }
   const groups = new Map<string, FactorVariable>();
-  for (const [name, g] of groupsAll) groups.set(name, dropUnusedLevels(subsetVariable(g, N, rows) as FactorVariable));
+  for (const [name, g] of groupsAll)
+    groups.set(name, dropUnusedLevels(subsetVariable(g, N, rows) as FactorVariable));
   return {
     formula,
     dataName: data.name,

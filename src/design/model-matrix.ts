@@ -150,6 +150,8 @@ export function buildModelMatrix(
   });
   const p = columns.length;
   const X = new Float64Array(n * p);
-  columns.forEach((c, j) => X.set(c, j * n));
+  columns.forEach((c, j) => {
+    X.set(c, j * n);
+  });
   return { X, n, p, names, assign: Int32Array.from(assign), termLabels: list.map((t) => t.label) };
 }

@@ -57,7 +57,13 @@ function groupingOf(rt: RandomTerm, frame: ModelFrame): FactorVariable {
 }
 
 /** Columns (other than the intercept) that never vary within any level of the factor. */
-function constantWithinGroups(z: Float64Array, S: number, refs: Int32Array, nlev: number, r: number): boolean {
+function constantWithinGroups(
+  z: Float64Array,
+  S: number,
+  refs: Int32Array,
+  nlev: number,
+  r: number,
+): boolean {
   const first = new Float64Array(nlev).fill(Number.NaN);
   for (let t = 0; t < refs.length; t++) {
     const v = z[t * S + r];

@@ -41,7 +41,8 @@ function thetaNames(design: Design): string[] {
   for (const t of design.reterms) {
     const c = t.cnames;
     for (let j = 0; j < c.length; j++) {
-      for (let i = j; i < c.length; i++) out.push(i === j ? `${t.factor}.${c[i]}` : `${t.factor}.${c[i]}.${c[j]}`);
+      for (let i = j; i < c.length; i++)
+        out.push(i === j ? `${t.factor}.${c[i]}` : `${t.factor}.${c[i]}.${c[j]}`);
     }
   }
   return out;

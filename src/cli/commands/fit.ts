@@ -29,7 +29,10 @@ export function writeWarnings(warnings: readonly Warning[]): void {
 export function checkModelOptions(opts: ModelOptions): void {
   if (opts.reml && opts.ml) throw new OptionError("--reml and --ml cannot be used together", "choose one");
   if (opts.family && opts.family !== "gaussian") {
-    throw new OptionError(`--family ${opts.family} is not available yet`, "generalized models arrive with the GLMM issue");
+    throw new OptionError(
+      `--family ${opts.family} is not available yet`,
+      "generalized models arrive with the GLMM issue",
+    );
   }
   if (opts.nagq !== undefined) throw new OptionError("--nagq applies to generalized models only");
 }
@@ -39,7 +42,8 @@ export async function runFit(formulaText: string, opts: FitOptions): Promise<num
   const formula = parseFormula(formulaText);
   const data = await readData(opts.data, { schemaPath: opts.schema });
   if (formula.random.length === 0) {
-    if (opts.reml || opts.ml) throw new OptionError("--reml/--ml apply to mixed models; this formula has no random term");
+    if (opts.reml || opts.ml)
+      throw new OptionError("--reml/--ml apply to mixed models; this formula has no random term");
     const t0 = performance.now();
     const fit = fitLm(formula, data, { weights: opts.weights });
     const fitS = (performance.now() - t0) / 1000;

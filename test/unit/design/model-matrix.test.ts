@@ -21,7 +21,9 @@ interface Case {
   rows: number[];
   values: number[][];
 }
-const fixture = JSON.parse(readFileSync("test/reference/design/model-matrix.json", "utf8")) as { cases: Case[] };
+const fixture = JSON.parse(readFileSync("test/reference/design/model-matrix.json", "utf8")) as {
+  cases: Case[];
+};
 const responseOf: Record<string, string> = {
   cake: "angle",
   sleepstudy: "Reaction",

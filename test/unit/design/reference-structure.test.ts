@@ -64,7 +64,10 @@ test("random terms are ordered as lme4's mkReTrms (rev(order(nl)) only when need
     ["sample", "batch", "cask"],
   );
   // Ties come out in reverse formula order (checked with lme4 1.1-31: sample, batch/slope, batch, cask).
-  const d2 = buildDesign(parseFormula("strength ~ 1 + (1|cask) + (1|batch) + (0+log(strength)|batch) + (1|sample)"), data);
+  const d2 = buildDesign(
+    parseFormula("strength ~ 1 + (1|cask) + (1|batch) + (0+log(strength)|batch) + (1|sample)"),
+    data,
+  );
   assert.deepEqual(
     d2.reterms.map((t) => `${t.name}/${t.cnames.join(",")}`),
     ["sample/(Intercept)", "batch/log(strength)", "batch.1/(Intercept)", "cask/(Intercept)"],

@@ -26,7 +26,15 @@ test("coffee y ~ x matches R's lm and summary.lm", () => {
   expectClose(fit.p, values(ref.p), { rtol: 1e-8, label: "p" });
   expectClose(fit.vcov, ref.vcov_beta.flat(), { rtol: REL, label: "vcov" });
   for (const k of ["sigma", "r_squared", "adj_r_squared", "logLik", "AIC", "BIC", "deviance"] as const) {
-    const mine = { sigma: fit.sigma, r_squared: fit.rSquared, adj_r_squared: fit.adjRSquared, logLik: fit.logLik, AIC: fit.AIC, BIC: fit.BIC, deviance: fit.deviance }[k];
+    const mine = {
+      sigma: fit.sigma,
+      r_squared: fit.rSquared,
+      adj_r_squared: fit.adjRSquared,
+      logLik: fit.logLik,
+      AIC: fit.AIC,
+      BIC: fit.BIC,
+      deviance: fit.deviance,
+    }[k];
     expectClose([mine], [ref[k]], { rtol: REL, label: k });
   }
   assert.equal(fit.dfResidual, ref.df_residual);
@@ -37,7 +45,22 @@ test("coffee y ~ x matches R's lm and summary.lm", () => {
 });
 
 const extra = JSON.parse(readFileSync("test/reference/lm/lm-extra.json", "utf8")) as {
-  fits: { id: string; data: string; formula: string; beta: Record<string, number | null>; se: Record<string, number | null>; sigma: number; df_residual: number; r_squared: number; adj_r_squared: number; logLik: number; AIC: number; BIC: number; deviance: number; fitted_first10: number[] }[];
+  fits: {
+    id: string;
+    data: string;
+    formula: string;
+    beta: Record<string, number | null>;
+    se: Record<string, number | null>;
+    sigma: number;
+    df_residual: number;
+    r_squared: number;
+    adj_r_squared: number;
+    logLik: number;
+    AIC: number;
+    BIC: number;
+    deviance: number;
+    fitted_first10: number[];
+  }[];
 };
 for (const ref of extra.fits) {
   test(`lm ${ref.id} matches R`, () => {
@@ -45,10 +68,26 @@ for (const ref of extra.fits) {
     const fit = fitLm(parseFormula(ref.formula), loadBundled(ref.data), { weights });
     assert.deepEqual(fit.coefNames, Object.keys(ref.beta));
     const b = values(ref.beta);
-    fit.beta.forEach((v, i) => assert.equal(Number.isNaN(v), Number.isNaN(b[i]), `NA pattern at ${fit.coefNames[i]}`));
-    expectClose(fit.beta.filter((v) => !Number.isNaN(v)), b.filter((v) => !Number.isNaN(v)), { rtol: 1e-7, label: "beta" });
-    expectClose(fit.se.filter((v) => !Number.isNaN(v)), values(ref.se).filter((v) => !Number.isNaN(v)), { rtol: 1e-7, label: "se" });
-    expectClose([fit.sigma, fit.rSquared, fit.adjRSquared, fit.logLik, fit.AIC, fit.BIC, fit.deviance], [ref.sigma, ref.r_squared, ref.adj_r_squared, ref.logLik, ref.AIC, ref.BIC, ref.deviance], { rtol: 1e-8, label: "summary numbers" });
+    assert.deepEqual(
+      Array.from(fit.beta, (v) => Number.isNaN(v)),
+      b.map((v) => Number.isNaN(v)),
+      "NA pattern of the coefficients",
+    );
+    expectClose(
+      fit.beta.filter((v) => !Number.isNaN(v)),
+      b.filter((v) => !Number.isNaN(v)),
+      { rtol: 1e-7, label: "beta" },
+    );
+    expectClose(
+      fit.se.filter((v) => !Number.isNaN(v)),
+      values(ref.se).filter((v) => !Number.isNaN(v)),
+      { rtol: 1e-7, label: "se" },
+    );
+    expectClose(
+      [fit.sigma, fit.rSquared, fit.adjRSquared, fit.logLik, fit.AIC, fit.BIC, fit.deviance],
+      [ref.sigma, ref.r_squared, ref.adj_r_squared, ref.logLik, ref.AIC, ref.BIC, ref.deviance],
+      { rtol: 1e-8, label: "summary numbers" },
+    );
     assert.equal(fit.dfResidual, ref.df_residual);
     expectClose(fit.fitted.subarray(0, 10), ref.fitted_first10, { rtol: 1e-8, label: "fitted" });
   });
