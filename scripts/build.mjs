@@ -7,8 +7,10 @@ const common = {
   platform: "node",
   format: "esm",
   target: "node20",
-  sourcemap: false,
   logLevel: "warning",
+  minify: true,
+  sourcemap: "linked",
+  legalComments: "none",
 };
 await build({
   ...common,

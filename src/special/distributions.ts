@@ -1,6 +1,7 @@
 /**
  * Distribution functions with R's names and semantics: `pt`, `pf`, `pchisq`, `pnorm` (with a
- * `lowerTail` flag like R's `lower.tail`) and the quantiles `qt`, `qnorm`, `qchisq`.
+ * `lowerTail` flag like R's `lower.tail`). Quantiles are in `quantiles.ts` (kept apart so the
+ * fitting path does not load the inverse incomplete beta/gamma code).
  *
  * Thin wrappers over the `@stdlib` micro-packages (≤ 2e-16 relative error against R where tried,
  * see docs/dependencies.md). Upper tails are computed without the cancellation of `1 − cdf`
@@ -13,14 +14,11 @@
  * give NaN. Densities, log-scale probabilities and non-central versions are not provided.
  */
 
-import erfcinv from "@stdlib/math-base-special-erfcinv";
 import gammainc from "@stdlib/math-base-special-gammainc";
 import chisqCdf from "@stdlib/stats-base-dists-chisquare-cdf";
-import chisqQuantile from "@stdlib/stats-base-dists-chisquare-quantile";
 import fCdf from "@stdlib/stats-base-dists-f-cdf";
 import normalCdf from "@stdlib/stats-base-dists-normal-cdf";
 import tCdf from "@stdlib/stats-base-dists-t-cdf";
-import tQuantile from "@stdlib/stats-base-dists-t-quantile";
 
 /**
  * Standard normal distribution function Φ(q), or 1 − Φ(q) when `lowerTail` is false (R's `pnorm`).
@@ -50,34 +48,4 @@ export function pchisq(q: number, df: number, lowerTail = true): number {
   if (Number.isNaN(q) || Number.isNaN(df) || df < 0) return Number.NaN;
   if (q <= 0) return 1;
   return gammainc(q / 2, df / 2, true, true);
-}
-
-/**
- * Standard normal quantile (R's `qnorm`), computed as −√2 · erfcinv(2p): relative error below
- * 1e-13 down to p = 1e-300, unlike stdlib's normal quantile (docs/dependencies.md). With `lowerTail` false, returns the
- * q with P(X > q) = p.
- */
-export function qnorm(p: number, lowerTail = true): number {
-  if (Number.isNaN(p) || p < 0 || p > 1) return Number.NaN;
-  const z = Math.SQRT2 * erfcinv(2 * p);
-  return (lowerTail ? -z : z) + 0; // + 0 turns −0 (at p = 0.5) into 0
-}
-
-/**
- * Student t quantile (R's `qt`). With `lowerTail` false, returns the q with P(T > q) = p
- * (by symmetry, −qt(p)).
- */
-export function qt(p: number, df: number, lowerTail = true): number {
-  if (Number.isNaN(p) || p < 0 || p > 1) return Number.NaN;
-  const q = tQuantile(p, df);
-  return lowerTail ? q : -q;
-}
-
-/**
- * χ² quantile (R's `qchisq`, central only). The upper-tail form evaluates the lower quantile at
- * 1 − p, so it is only accurate for p well above 1e-16.
- */
-export function qchisq(p: number, df: number, lowerTail = true): number {
-  if (Number.isNaN(p) || p < 0 || p > 1) return Number.NaN;
-  return chisqQuantile(lowerTail ? p : 1 - p, df);
 }

@@ -4,7 +4,8 @@
  */
 import assert from "node:assert/strict";
 import { test } from "node:test";
-import { pchisq, pf, pnorm, pt, qchisq, qnorm, qt } from "../../../src/special/distributions.ts";
+import { pchisq, pf, pnorm, pt } from "../../../src/special/distributions.ts";
+import { qchisq, qnorm, qt } from "../../../src/special/quantiles.ts";
 import { assertClose, loadNumerics } from "../linalg/numerics-fixture.ts";
 
 type Row = Record<string, number | boolean>;
