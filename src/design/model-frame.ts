@@ -137,8 +137,7 @@ export function buildModelFrame(
   const groupsAll = new Map<string, FactorVariable>();
   for (const rt of formula.random) {
     rt.group.forEach((g) => {
-      if (!groupsAll.has(g))
-        groupsAll.set(g, groupingFactor(data, g, text, formula.columns.get(g) ?? rt.groupSpan));
+      if (!groupsAll.has(g)) groupsAll.set(g, groupingFactor(data, g, text, rt.groupSpan));
     });
   }
   let weightsAll: Float64Array | undefined;
