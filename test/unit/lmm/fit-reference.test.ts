@@ -1,8 +1,12 @@
-/** Full fits against the lme4 reference fits (test/reference/fits), README tolerances. */
+/**
+ * Full fits through the public path (formula + bundled data → design → engine) against the lme4
+ * reference fits (test/reference/fits), README tolerances.
+ */
 import { test } from "node:test";
-import { fitLmmProblem } from "../../../src/lmm/fit-lmm-problem.ts";
+import { fitLmm } from "../../../src/lmm/fit-lmm.ts";
+import { loadBundled } from "../../helpers/load-bundled.ts";
 import { checkFit } from "./fit-checks.ts";
-import { buildReferenceProblem, loadRef } from "./reference-problem.ts";
+import { loadRef } from "./reference-problem.ts";
 
 const MODELS = [
   "sleepstudy_full",
@@ -21,7 +25,7 @@ for (const id of MODELS)
   for (const kind of ["reml", "ml"]) {
     test(`fit matches lme4: ${id}_${kind}`, () => {
       const ref = loadRef(`${id}_${kind}`);
-      const result = fitLmmProblem(buildReferenceProblem(ref), { REML: ref.REML });
+      const result = fitLmm(ref.formula, loadBundled(ref.dataset), { REML: ref.REML });
       checkFit(result, ref);
     });
   }
