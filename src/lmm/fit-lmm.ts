@@ -103,6 +103,13 @@ export function fitLmm(formula: string | ModelFormula, data: DataSource, opts: L
   }
   const design = buildDesign(f, data, { weights: opts.weights });
   checkResponse(design);
+  if (design.weights?.some((w) => w <= 0)) {
+    throw new SpecError(
+      "E_SPEC_UNSUPPORTED",
+      `the weights column '${opts.weights}' has zero values`,
+      "a mixed model needs positive prior weights; drop the rows with zero weight",
+    );
+  }
   const model = createLmm(problemOf(design));
   const result = fitModel(model, opts);
   return finish(design, model, result, opts, (performance.now() - t0) / 1000);

@@ -2,22 +2,10 @@
  * The numeric input of the linear-mixed-model engine. Formula parsing and model-matrix building
  * produce this; the engine never looks at a data frame.
  */
+import type { RandomEffectsTerm } from "../design/random-effects.ts";
 
-/** One random-effects term `(lhs | factor)`. */
-export interface ReTerm {
-  /** VarCorr group name: "Subject", "Subject.1" (second `||` term on the same factor), "cask:batch". */
-  readonly name: string;
-  /** Grouping factor label; several terms may share a factor. */
-  readonly factor: string;
-  /** ℓ level names in R's order. */
-  readonly levels: readonly string[];
-  /** Length n, 0-based level of each observation. */
-  readonly refs: Int32Array;
-  /** S column names, e.g. ["(Intercept)", "Days"]. */
-  readonly cnames: readonly string[];
-  /** S×n, `z[t*S + r]` = column r at observation t. */
-  readonly z: Float64Array;
-}
+/** One random-effects term `(lhs | factor)`: the design's term without its formula bookkeeping. */
+export type ReTerm = Omit<RandomEffectsTerm, "fromDoubleBar">;
 
 export interface LmmProblem {
   /** Response, length n. */
@@ -27,7 +15,7 @@ export interface LmmProblem {
   /** p fixed-effect names. */
   readonly xnames: readonly string[];
   /**
-   * Random-effects terms in lme4's order (stable sort by decreasing number of levels);
+   * Random-effects terms in lme4's order (by decreasing number of levels, as mkReTrms);
    * θ, varcorr and ranef follow this order.
    */
   readonly reterms: readonly ReTerm[];
