@@ -12,9 +12,15 @@ const NB = 64;
 /**
  * Factorise `a` in place. Returns -1 on success, otherwise the 0-based column whose pivot was not
  * positive (the matrix is then partially overwritten).
+ *
+ * With `start` > 0 the first `start` columns are taken as already factorised (the continuation of
+ * a right-looking factorisation, e.g. after the sparse phase of `choleskySparseFirst`); the updates
+ * from columns [`pending`, `start`) are applied to the trailing lower triangle first, those from
+ * earlier columns are assumed applied.
  */
-export function choleskyInPlace(a: Float64Array, n: number): number {
-  for (let k0 = 0; k0 < n; k0 += NB) {
+export function choleskyInPlace(a: Float64Array, n: number, start = 0, pending = start): number {
+  if (pending < start) trailingUpdate(a, n, pending, start);
+  for (let k0 = start; k0 < n; k0 += NB) {
     const k1 = Math.min(n, k0 + NB);
     const fail = panel(a, n, k0, k1);
     if (fail >= 0) return fail;
@@ -63,6 +69,9 @@ function trailingUpdate(a: Float64Array, n: number, k0: number, k1: number): voi
       const y1 = a[c1 + j + 1];
       const y2 = a[c2 + j + 1];
       const y3 = a[c3 + j + 1];
+      // exact zeros (a sparse-first factorisation's panels): nothing to update
+      if (x0 === 0 && x1 === 0 && x2 === 0 && x3 === 0 && y0 === 0 && y1 === 0 && y2 === 0 && y3 === 0)
+        continue;
       a[cj + j] -= x0 * x0 + x1 * x1 + x2 * x2 + x3 * x3;
       for (let i = j + 1; i < n; i++) {
         const a0 = a[c0 + i];
@@ -115,26 +124,32 @@ export function backSolveTransposed(L: Float64Array, n: number, b: Float64Array,
 }
 
 /**
- * X ← X L⁻ᵀ for a rows×n column-major X (leading dimension rows) and lower n×n L: column t of the
- * result is (X[:,t] − Σ_{s<t} X[:,s] L[t,s]) / L[t,t].
+ * X ← X L⁻ᵀ for a rows×n column-major X (leading dimension rows) and lower n×n L. Column-oriented
+ * (reads L by columns, contiguously): column s of the result is X[:,s] / L[s,s], which is then
+ * eliminated from every later column t with L[t,s] ≠ 0 (exact zeros of a sparse factor are skipped).
  */
 export function rightSolveLowerTransposed(L: Float64Array, n: number, X: Float64Array, rows: number): void {
-  for (let t = 0; t < n; t++) {
-    const xt = t * rows;
-    let s = 0;
-    for (; s + 1 < t; s += 2) {
-      const l0 = L[s * n + t];
-      const l1 = L[(s + 1) * n + t];
-      const xs0 = s * rows;
-      const xs1 = xs0 + rows;
-      for (let r = 0; r < rows; r++) X[xt + r] -= X[xs0 + r] * l0 + X[xs1 + r] * l1;
+  for (let s = 0; s < n; s++) {
+    const cs = s * n;
+    const xs = s * rows;
+    const inv = 1 / L[cs + s];
+    for (let r = 0; r < rows; r++) X[xs + r] *= inv;
+    let t = s + 1;
+    for (; t + 1 < n; t += 2) {
+      const l0 = L[cs + t];
+      const l1 = L[cs + t + 1];
+      if (l0 === 0 && l1 === 0) continue;
+      const xt = t * rows;
+      for (let r = 0; r < rows; r++) {
+        const v = X[xs + r];
+        X[xt + r] -= v * l0;
+        X[xt + rows + r] -= v * l1;
+      }
     }
-    for (; s < t; s++) {
-      const l = L[s * n + t];
-      const xs = s * rows;
-      for (let r = 0; r < rows; r++) X[xt + r] -= X[xs + r] * l;
+    if (t < n) {
+      const l = L[cs + t];
+      const xt = t * rows;
+      if (l !== 0) for (let r = 0; r < rows; r++) X[xt + r] -= X[xs + r] * l;
     }
-    const inv = 1 / L[t * n + t];
-    for (let r = 0; r < rows; r++) X[xt + r] *= inv;
   }
 }

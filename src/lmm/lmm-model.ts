@@ -13,6 +13,8 @@ import {
   type DenseBlock,
   denseBlock,
 } from "../linalg/block-types.ts";
+import { buildGroupedDowndate, type GroupedDowndate } from "../linalg/grouped-downdate.ts";
+import { levelOrdering } from "../linalg/min-degree.ts";
 import { buildProductMap, makeScratch, type ProductMap, type Scratch } from "../linalg/rank-update.ts";
 import { blockPattern, maxColumnNnz } from "../linalg/sparse.ts";
 import type { LmmProblem } from "./lmm-problem.ts";
@@ -56,6 +58,28 @@ export interface LmmModel {
   readonly tmp: Float64Array;
   /** θ at the last successful/attempted updateL. */
   readonly theta: Float64Array;
+  /** Speed-ups of the objective-only evaluation (see `FastPaths`). */
+  readonly fast: FastPaths;
+}
+
+/**
+ * Structures built once that make `evaluate` cheaper without changing its value (beyond
+ * rounding). Only the objective-only evaluation uses `orders`; the canonical `updateL` never does.
+ */
+export interface FastPaths {
+  /**
+   * orders[j]: fill-reducing scalar order of a dense L[j][j] (order[k] = natural index factorised
+   * k-th), or null to factorise in the natural order.
+   */
+  readonly orders: (Int32Array | null)[];
+  /** grouped[j]: precomputed downdate of a dense L[j][j] by the sparse L[j][0], or null. */
+  readonly grouped: (GroupedDowndate | null)[];
+  /** Scratch: the permuted copy of the largest ordered block (q²). */
+  readonly work: Float64Array;
+  /** Scratch: a column-permuted copy of the largest block below an ordered block. */
+  readonly colWork: Float64Array;
+  readonly rows: Int32Array;
+  readonly vals: Float64Array;
 }
 
 const DENSITY_THRESHOLD = 0.1;
@@ -184,6 +208,7 @@ export function createLmm(problem: LmmProblem): LmmModel {
   L[k][k] = denseBlock(p + 1, p + 1);
   let maxS = 1;
   for (const t of terms) maxS = Math.max(maxS, t.S);
+  const fast = buildFastPaths(terms, A, L);
   return {
     problem,
     n,
@@ -199,6 +224,53 @@ export function createLmm(problem: LmmProblem): LmmModel {
     scratch: makeScratch(maxNnz),
     tmp: new Float64Array(maxS * maxS),
     theta: new Float64Array(ntheta).fill(Number.NaN),
+    fast,
+  };
+}
+
+function buildFastPaths(terms: readonly InternalTerm[], A: Block[][], L: Block[][]): FastPaths {
+  const k = terms.length;
+  const orders: (Int32Array | null)[] = [];
+  const grouped: (GroupedDowndate | null)[] = [];
+  let work = 0;
+  let colWork = 0;
+  let vec = 0;
+  for (let j = 0; j < k; j++) {
+    const t = terms[j];
+    let order: Int32Array | null = null;
+    let gd: GroupedDowndate | null = null;
+    if (j > 0 && L[j][j].kind === "dense") {
+      const parts: BlockSparse[] = [];
+      for (let m = 0; m < j; m++) {
+        const b = L[j][m];
+        if (b.kind === "sparse") parts.push(b);
+      }
+      if (parts.length === j) {
+        const lev = levelOrdering(parts, t.nl);
+        if (lev) {
+          order = new Int32Array(t.q);
+          for (let l = 0; l < t.nl; l++) for (let s = 0; s < t.S; s++) order[l * t.S + s] = lev[l] * t.S + s;
+          work = Math.max(work, t.q * t.q);
+          vec = Math.max(vec, t.q);
+          for (let i = j + 1; i <= k; i++) {
+            const b = L[i][j] as DenseBlock;
+            colWork = Math.max(colWork, b.rows * b.cols);
+          }
+        }
+      }
+      if (t.S === 1 && terms[0].S === 1 && L[j][0].kind === "sparse")
+        gd = buildGroupedDowndate(A[j][0] as BlockSparse, (A[0][0] as BlkDiagBlock).data);
+    }
+    orders.push(order);
+    grouped.push(gd);
+  }
+  return {
+    orders,
+    grouped,
+    work: new Float64Array(work),
+    colWork: new Float64Array(colWork),
+    rows: new Int32Array(vec),
+    vals: new Float64Array(vec),
   };
 }
 

@@ -4,8 +4,9 @@
  * kernels, and read the profiled ML deviance / REML criterion off L's diagonal.
  */
 import type { BlkDiagBlock, BlockSparse, DenseBlock } from "../linalg/block-types.ts";
-import { choleskyInPlace } from "../linalg/dense-cholesky.ts";
-import { rightSolveLowerTransposed } from "../linalg/dense-cholesky.ts";
+import { choleskyInPlace, rightSolveLowerTransposed } from "../linalg/dense-cholesky.ts";
+import { applyGroupedDowndate } from "../linalg/grouped-downdate.ts";
+import { choleskySparseFirst, gatherPermuted } from "../linalg/sparse-first-cholesky.ts";
 import { cholBlkDiag, downdateProduct, downdateSymmetric, rightSolveBlkDiag } from "../linalg/rank-update.ts";
 import type { InternalTerm, LmmModel } from "./lmm-model.ts";
 
@@ -24,8 +25,15 @@ export function installTheta(model: LmmModel, theta: ArrayLike<number>): void {
 /**
  * Factor L for θ. Returns false when a Cholesky pivot is not positive (L is then unusable;
  * callers substitute the initial objective).
+ *
+ * With `objectiveOnly`, dense diagonal blocks that have a fill-reducing order
+ * (`model.fast.orders`) are factorised in that order: L[j][j] then holds only the diagonal of the
+ * permuted factor, and the blocks L[i][j] below it have their columns permuted. Everything
+ * `logDets` / `criterionFromL` read is invariant under that permutation (up to rounding), but the
+ * other blocks of L are not the canonical factor: call `updateL` without the flag before reading
+ * estimates off L.
  */
-export function updateL(model: LmmModel, theta: ArrayLike<number>): boolean {
+export function updateL(model: LmmModel, theta: ArrayLike<number>, objectiveOnly = false): boolean {
   installTheta(model, theta);
   const { k, terms, A, L } = model;
   for (let j = 0; j < k; j++) {
@@ -37,11 +45,23 @@ export function updateL(model: LmmModel, theta: ArrayLike<number>): boolean {
   }
   (L[k][k] as DenseBlock).data.set((A[k][k] as DenseBlock).data);
   const w = model.scratch;
+  const fast = model.fast;
   for (let j = 0; j <= k; j++) {
     const Ljj = L[j][j] as BlkDiagBlock | DenseBlock;
-    for (let m = 0; m < j; m++) downdateSymmetric(Ljj, L[j][m] as BlockSparse | DenseBlock, w);
+    const gd = j < k ? fast.grouped[j] : null;
+    for (let m = 0; m < j; m++) {
+      if (m === 0 && gd && Ljj.kind === "dense") {
+        const f = terms[0].lambda[0] * terms[j].lambda[0];
+        const l0 = terms[0].lambda[0];
+        applyGroupedDowndate(Ljj.data, gd, f * f, l0 * l0);
+      } else downdateSymmetric(Ljj, L[j][m] as BlockSparse | DenseBlock, w);
+    }
+    const order = objectiveOnly && j < k ? fast.orders[j] : null;
     if (Ljj.kind === "blkdiag") {
       if (!cholBlkDiag(Ljj)) return false;
+    } else if (order) {
+      if (!factorPermuted(model, Ljj, order, j)) return false;
+      continue;
     } else if (choleskyInPlace(Ljj.data, Ljj.rows) >= 0) return false;
     for (let i = j + 1; i <= k; i++) {
       const Lij = L[i][j] as BlockSparse | DenseBlock;
@@ -60,6 +80,40 @@ export function updateL(model: LmmModel, theta: ArrayLike<number>): boolean {
         rightSolveLowerTransposed(Ljj.data, Ljj.rows, Lij.data, Lij.rows);
       }
     }
+  }
+  return true;
+}
+
+/**
+ * Objective-only factorisation of a dense L[j][j] in the fill-reducing `order`, then the blocks
+ * below it with permuted columns (see `updateL`).
+ */
+function factorPermuted(model: LmmModel, Ljj: DenseBlock, order: Int32Array, j: number): boolean {
+  const { k, L, maps, scratch } = model;
+  const { work, colWork, rows, vals } = model.fast;
+  const n = Ljj.rows;
+  gatherPermuted(Ljj.data, work, n, order);
+  if (choleskySparseFirst(work, n, rows, vals) >= 0) return false;
+  for (let s = 0; s < n; s++) Ljj.data[s * n + s] = work[s * n + s];
+  for (let i = j + 1; i <= k; i++) {
+    const Lij = L[i][j] as DenseBlock;
+    for (let m = 0; m < j; m++)
+      downdateProduct(
+        Lij,
+        L[i][m] as BlockSparse | DenseBlock,
+        L[j][m] as BlockSparse | DenseBlock,
+        scratch,
+        maps[i][j]?.[m] ?? null,
+      );
+    const r = Lij.rows;
+    const x = Lij.data;
+    colWork.set(x.subarray(0, r * n));
+    for (let c = 0; c < n; c++) {
+      const src = order[c] * r;
+      const dst = c * r;
+      for (let t = 0; t < r; t++) x[dst + t] = colWork[src + t];
+    }
+    rightSolveLowerTransposed(work, n, x, r);
   }
   return true;
 }
@@ -113,7 +167,7 @@ export interface Evaluation {
 
 /** updateL + criterion. */
 export function evaluate(model: LmmModel, theta: ArrayLike<number>, reml: boolean): Evaluation {
-  if (!updateL(model, theta)) return { ok: false, value: Number.NaN };
+  if (!updateL(model, theta, true)) return { ok: false, value: Number.NaN };
   const value = criterionFromL(model, reml);
   return Number.isFinite(value) ? { ok: true, value } : { ok: false, value: Number.NaN };
 }

@@ -1,0 +1,215 @@
+/**
+ * Fill-reducing order + sparse-first Cholesky, the start/pending continuation of the blocked dense
+ * kernel, and the grouped downdate: each against a naive reference on seeded random matrices.
+ */
+import assert from "node:assert/strict";
+import { test } from "node:test";
+import type { BlockSparse } from "../../../src/linalg/block-types.ts";
+import { choleskyInPlace, rightSolveLowerTransposed } from "../../../src/linalg/dense-cholesky.ts";
+import { applyGroupedDowndate, buildGroupedDowndate } from "../../../src/linalg/grouped-downdate.ts";
+import { addEdge, bitGraph, levelOrdering, minimumDegreeOrder } from "../../../src/linalg/min-degree.ts";
+import { choleskySparseFirst, gatherPermuted } from "../../../src/linalg/sparse-first-cholesky.ts";
+import { expectClose } from "../../helpers/expect-close.ts";
+
+function rng(seed: number): () => number {
+  let s = seed;
+  return () => {
+    s = (s * 16807) % 2147483647;
+    return s / 2147483647;
+  };
+}
+
+/** Naive unblocked lower Cholesky (reference). */
+function naiveCholesky(A: Float64Array, n: number): Float64Array {
+  const L = new Float64Array(n * n);
+  for (let j = 0; j < n; j++) {
+    let d = A[j * n + j];
+    for (let t = 0; t < j; t++) d -= L[t * n + j] ** 2;
+    L[j * n + j] = Math.sqrt(d);
+    for (let i = j + 1; i < n; i++) {
+      let s = A[j * n + i];
+      for (let t = 0; t < j; t++) s -= L[t * n + i] * L[t * n + j];
+      L[j * n + i] = s / L[j * n + j];
+    }
+  }
+  return L;
+}
+
+/** Random sparse SPD matrix I·shift + Σ_cols v vᵀ with `nnzPerCol` random rows per column. */
+function sparseSpd(
+  n: number,
+  ncols: number,
+  nnzPerCol: number,
+  seed: number,
+): { A: Float64Array; B: BlockSparse } {
+  const r = rng(seed);
+  const colptr = new Int32Array(ncols + 1);
+  const rows: number[] = [];
+  const vals: number[] = [];
+  for (let c = 0; c < ncols; c++) {
+    const set = new Set<number>();
+    while (set.size < nnzPerCol) set.add(Math.floor(r() * n));
+    const sorted = [...set].sort((a, b) => a - b);
+    for (const x of sorted) {
+      rows.push(x);
+      vals.push(r() - 0.5);
+    }
+    colptr[c + 1] = rows.length;
+  }
+  const B: BlockSparse = {
+    kind: "sparse",
+    Sr: 1,
+    Sc: 1,
+    nrb: n,
+    ncb: ncols,
+    colptr,
+    rowblk: Int32Array.from(rows),
+    data: Float64Array.from(vals),
+  };
+  const A = new Float64Array(n * n);
+  for (let i = 0; i < n; i++) A[i * n + i] = 1 + r();
+  for (let c = 0; c < ncols; c++)
+    for (let a = colptr[c]; a < colptr[c + 1]; a++)
+      for (let b = colptr[c]; b < colptr[c + 1]; b++) A[rows[b] * n + rows[a]] += vals[a] * vals[b];
+  return { A, B };
+}
+
+test("minimumDegreeOrder is a permutation and eliminates a star's leaves first", () => {
+  const g = bitGraph(40);
+  for (let v = 1; v < 40; v++) addEdge(g, 0, v);
+  const { order, cost } = minimumDegreeOrder(g);
+  assert.deepEqual(
+    [...order].sort((a, b) => a - b),
+    Array.from({ length: 40 }, (_, i) => i),
+  );
+  assert.notEqual(order[0], 0); // the hub (degree 39) is not eliminated first
+  assert.ok(cost < 40 * 4, `cost ${cost}: a star ordered leaves-first has no fill`);
+});
+
+for (const [n, ncols, nnz] of [
+  [70, 200, 3],
+  [130, 300, 6],
+  [257, 400, 4],
+  [300, 150, 40],
+]) {
+  test(`sparse-first Cholesky of P A Pᵀ matches the naive factor (n = ${n}, ${nnz} nnz/col)`, () => {
+    const { A, B } = sparseSpd(n, ncols, nnz, n + ncols);
+    const order = levelOrdering([B], n) ?? Int32Array.from({ length: n }, (_, i) => i);
+    const P = new Float64Array(n * n);
+    gatherPermuted(A, P, n, order);
+    // reference: permute densely, factor naively
+    const Pfull = new Float64Array(n * n);
+    for (let j = 0; j < n; j++)
+      for (let i = j; i < n; i++) {
+        const oi = order[i];
+        const oj = order[j];
+        Pfull[j * n + i] = oi >= oj ? A[oj * n + oi] : A[oi * n + oj];
+      }
+    expectClose(P, Pfull, { atol: 0, label: "gatherPermuted" });
+    const ref = naiveCholesky(Pfull, n);
+    const got = Float64Array.from(P);
+    assert.equal(choleskySparseFirst(got, n, new Int32Array(n), new Float64Array(n)), -1);
+    const low = (M: Float64Array): number[] => {
+      const out: number[] = [];
+      for (let j = 0; j < n; j++) for (let i = j; i < n; i++) out.push(M[j * n + i]);
+      return out;
+    };
+    expectClose(low(got), low(ref), { atol: 1e-12, label: "factor" });
+    // log-determinant is invariant under the permutation
+    const natural = Float64Array.from(A);
+    assert.equal(choleskyInPlace(natural, n), -1);
+    let ld0 = 0;
+    let ld1 = 0;
+    for (let s = 0; s < n; s++) {
+      ld0 += Math.log(natural[s * n + s]);
+      ld1 += Math.log(got[s * n + s]);
+    }
+    expectClose(ld1, ld0, { rtol: 1e-13, atol: 1e-12, label: "log det" });
+  });
+}
+
+test("sparse-first Cholesky reports the failing pivot", () => {
+  const n = 5;
+  const A = new Float64Array(n * n);
+  for (let i = 0; i < n; i++) A[i * n + i] = 1;
+  A[3 * n + 3] = -1;
+  assert.equal(choleskySparseFirst(A, n, new Int32Array(n), new Float64Array(n)), 3);
+});
+
+test("choleskyInPlace continues a factorisation from (start, pending)", () => {
+  const n = 150;
+  const { A } = sparseSpd(n, 600, 20, 3);
+  const ref = naiveCholesky(A, n);
+  for (const [start, pending] of [
+    [1, 0],
+    [40, 37],
+    [64, 64],
+    [149, 100],
+  ]) {
+    const a = Float64Array.from(A);
+    // factor columns [0, start) right-looking; columns in [pending, start) update only (v, start)
+    for (let v = 0; v < start; v++) {
+      const s = Math.sqrt(a[v * n + v]);
+      a[v * n + v] = s;
+      for (let i = v + 1; i < n; i++) a[v * n + i] /= s;
+      const end = v < pending ? n : start;
+      for (let c = v + 1; c < end; c++)
+        for (let i = c; i < n; i++) a[c * n + i] -= a[v * n + i] * a[v * n + c];
+    }
+    assert.equal(choleskyInPlace(a, n, start, pending), -1);
+    for (let j = 0; j < n; j++)
+      for (let i = j; i < n; i++)
+        assert.ok(Math.abs(a[j * n + i] - ref[j * n + i]) < 1e-11, `(${start},${pending}) L[${i},${j}]`);
+  }
+});
+
+test("rightSolveLowerTransposed skips exact zeros and matches X L⁻ᵀ", () => {
+  const n = 97;
+  const { A } = sparseSpd(n, 120, 3, 9);
+  const L = naiveCholesky(A, n);
+  const rows = 5;
+  const r = rng(4);
+  const X = Float64Array.from({ length: rows * n }, () => r() - 0.5);
+  const Y = Float64Array.from(X);
+  rightSolveLowerTransposed(L, n, Y, rows);
+  // Y Lᵀ = X
+  const back = new Float64Array(rows * n);
+  for (let c = 0; c < n; c++)
+    for (let s = 0; s <= c; s++)
+      for (let q = 0; q < rows; q++) back[c * rows + q] += Y[s * rows + q] * L[s * n + c];
+  expectClose(back, X, { atol: 1e-12, label: "Y Lᵀ" });
+});
+
+test("grouped downdate equals the scattered sparse downdate", () => {
+  const n = 60;
+  const ncols = 3000;
+  const { B } = sparseSpd(n, ncols, 12, 17);
+  const r = rng(23);
+  const d = Float64Array.from({ length: ncols }, () => [3, 5, 8][Math.floor(r() * 3)]);
+  const gd = buildGroupedDowndate(B, d);
+  assert.ok(gd, "3 groups of 3000 columns: grouping pays");
+  const l0 = 0.7;
+  const lj = 1.3;
+  const C1 = new Float64Array(n * n).fill(2);
+  const C2 = Float64Array.from(C1);
+  applyGroupedDowndate(C1, gd, (l0 * lj) ** 2, l0 * l0);
+  for (let c = 0; c < ncols; c++) {
+    const f = (l0 * lj) / Math.sqrt(1 + l0 * l0 * d[c]);
+    for (let a = B.colptr[c]; a < B.colptr[c + 1]; a++)
+      for (let b = B.colptr[c]; b <= a; b++)
+        C2[B.rowblk[b] * n + B.rowblk[a]] -= B.data[a] * f * B.data[b] * f;
+  }
+  const low = (M: Float64Array): number[] => {
+    const out: number[] = [];
+    for (let j = 0; j < n; j++) for (let i = j; i < n; i++) out.push(M[j * n + i]);
+    return out;
+  };
+  expectClose(low(C1), low(C2), { atol: 1e-11, label: "downdate" });
+  assert.equal(
+    buildGroupedDowndate(
+      B,
+      Float64Array.from({ length: ncols }, (_, i) => i),
+    ),
+    null,
+  );
+});
