@@ -92,7 +92,7 @@ export interface LmmResult {
 /** lme4's default `lme4.singular.tolerance`. */
 export const SINGULAR_TOL = 1e-4;
 /** Largest Σ_levels (q of the blocks a condVar solve walks) for which condVar is computed. */
-const CONDVAR_WORK_LIMIT = 2e7;
+const CONDVAR_WORK_LIMIT = 4e6;
 
 export function thetaLowerBounds(model: LmmModel): number[] {
   const lower: number[] = new Array(model.ntheta);
