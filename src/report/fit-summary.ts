@@ -1,6 +1,7 @@
 /**
  * Summaries of our own fit objects: adapters from `LmFit` / `LmmFit` to the exact R/lme4 printers.
  */
+import { deparseFormula } from "../formula/deparse-formula.ts";
 import type { LmFit } from "../lm/fit-lm.ts";
 import type { LmmFit } from "../lmm/fit-lmm.ts";
 import { expandDoubleBars } from "./expand-double-bars.ts";
@@ -20,7 +21,7 @@ function named(names: readonly string[], values: ArrayLike<number>): Record<stri
 /** R's `print(summary(lm(...)))`. */
 export function lmSummary(fit: LmFit): string {
   return formatLmSummary({
-    formula: fit.formula,
+    formula: deparseFormula(fit.formula),
     dataName: fit.dataName,
     weighted: fit.weights !== undefined,
     beta: named(fit.coefNames, fit.beta),
@@ -42,7 +43,7 @@ export function lmmSummary(fit: LmmFit): string {
   const boundary = fit.warnings.filter((w) => w.code === "boundary_fit").map((w) => w.message);
   return formatLmmSummary({
     REML: fit.REML,
-    formula: expandDoubleBars(fit.formula),
+    formula: expandDoubleBars(deparseFormula(fit.formula)),
     dataName: fit.dataName,
     weights: fit.weightsColumn,
     nobs: fit.nobs,
