@@ -11,6 +11,8 @@ export interface CliTiming {
   runs: number;
   median_s: number;
   min_s: number;
+  /** Every run's wall seconds, in run order. */
+  times_s: number[];
 }
 
 export function timeCli(args: string[], runs = 15): CliTiming {
@@ -22,11 +24,19 @@ export function timeCli(args: string[], runs = 15): CliTiming {
     if (r.status !== 0) throw new Error(`mixed ${args.join(" ")} failed: ${r.stderr}`);
     times.push(dt);
   }
-  times.sort((a, b) => a - b);
-  return { command: `mixed ${args.join(" ")}`, runs, median_s: times[Math.floor(runs / 2)], min_s: times[0] };
+  const sorted = [...times].sort((a, b) => a - b);
+  return {
+    command: `mixed ${args.join(" ")}`,
+    runs,
+    median_s: sorted[Math.floor(runs / 2)],
+    min_s: sorted[0],
+    times_s: times,
+  };
 }
 
 if (import.meta.url === `file://${process.argv[1]}`) {
   const r = timeCli(["fit", "y ~ x", "--data", "coffee"]);
-  console.log(`${r.command}: median ${(r.median_s * 1000).toFixed(1)} ms, min ${(r.min_s * 1000).toFixed(1)} ms over ${r.runs} runs (target ≤ 150 ms)`);
+  console.log(
+    `${r.command}: median ${(r.median_s * 1000).toFixed(1)} ms, min ${(r.min_s * 1000).toFixed(1)} ms over ${r.runs} runs (target ≤ 150 ms)`,
+  );
 }

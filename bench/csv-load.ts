@@ -5,6 +5,8 @@
  * process that reports the load's wall time and its peak RSS. Targets (issue 2): ≤ 3 s, ≤ 400 MB.
  *
  *   node --import tsx bench/csv-load.ts [--rows N] [--runs K]
+ *
+ * `measureCsvLoad` is the same measurement for bench/run.ts.
  */
 import { spawnSync } from "node:child_process";
 import { closeSync, existsSync, openSync, renameSync, statSync, writeSync } from "node:fs";
@@ -73,35 +75,59 @@ function arg(name: string, fallback: number): number {
   return i === -1 ? fallback : Number(process.argv[i + 1]);
 }
 
-async function main(): Promise<void> {
-  const childAt = process.argv.indexOf("--child");
-  if (childAt !== -1) return child(process.argv[childAt + 1]);
-  const rows = arg("--rows", 1_000_000);
-  const runs = arg("--runs", 3);
+export interface CsvLoadRun {
+  /** Wall seconds of `readData` in a fresh child process. */
+  readonly seconds: number;
+  /** Peak RSS of that child process (MiB). */
+  readonly maxRssMB: number;
+}
+
+export interface CsvLoadResult {
+  readonly path: string;
+  readonly rows: number;
+  readonly sizeMB: number;
+  readonly runs: CsvLoadRun[];
+}
+
+/** Generate (or reuse) the CSV, then load it `runs` times, each in a fresh child process. */
+export function measureCsvLoad(
+  rows: number,
+  runs: number,
+  log: (line: string) => void = () => {},
+): CsvLoadResult {
   const path = generate(rows, 20240601);
-  const mb = statSync(path).size / 1048576;
-  console.log(`csv-load: ${path} (${rows} rows, 4 columns, ${mb.toFixed(1)} MB)`);
+  const sizeMB = statSync(path).size / 1048576;
+  log(`csv-load: ${path} (${rows} rows, 4 columns, ${sizeMB.toFixed(1)} MB)`);
   const self = fileURLToPath(import.meta.url);
-  let best = Number.POSITIVE_INFINITY;
-  let worstRss = 0;
+  const out: CsvLoadRun[] = [];
   for (let r = 0; r < runs; r++) {
     const t0 = performance.now();
-    const out = spawnSync(process.execPath, ["--import", "tsx", self, "--child", path], { encoding: "utf8" });
+    const child = spawnSync(process.execPath, ["--import", "tsx", self, "--child", path], {
+      encoding: "utf8",
+    });
     const total = (performance.now() - t0) / 1000;
-    if (out.status !== 0) throw new Error(`child failed: ${out.stderr}`);
-    const res = JSON.parse(out.stdout) as {
+    if (child.status !== 0) throw new Error(`child failed: ${child.stderr}`);
+    const res = JSON.parse(child.stdout) as {
       seconds: number;
       maxRssMB: number;
       nrow: number;
       shape: string[];
     };
-    console.log(
+    log(
       `  run ${r + 1}: readData ${res.seconds.toFixed(3)} s, peak RSS ${res.maxRssMB.toFixed(0)} MB, ` +
         `child process ${total.toFixed(3)} s; ${res.nrow} rows [${res.shape.join(", ")}]`,
     );
-    best = Math.min(best, res.seconds);
-    worstRss = Math.max(worstRss, res.maxRssMB);
+    out.push({ seconds: res.seconds, maxRssMB: res.maxRssMB });
   }
+  return { path, rows, sizeMB, runs: out };
+}
+
+async function main(): Promise<void> {
+  const childAt = process.argv.indexOf("--child");
+  if (childAt !== -1) return child(process.argv[childAt + 1]);
+  const result = measureCsvLoad(arg("--rows", 1_000_000), arg("--runs", 3), console.log);
+  const best = Math.min(...result.runs.map((r) => r.seconds));
+  const worstRss = Math.max(...result.runs.map((r) => r.maxRssMB));
   const ok = best <= TARGET_SECONDS && worstRss <= TARGET_RSS_MB;
   console.log(
     `csv-load: best ${best.toFixed(3)} s (target ≤ ${TARGET_SECONDS} s), peak RSS ${worstRss.toFixed(0)} MB ` +
@@ -110,4 +136,5 @@ async function main(): Promise<void> {
   if (!ok) process.exitCode = 1;
 }
 
-await main();
+// Run only as a script (or as its own child), not when imported by bench/run.ts.
+if (import.meta.url === `file://${process.argv[1]}`) await main();
