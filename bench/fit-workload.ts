@@ -1,7 +1,8 @@
 /**
  * Times one fit workload in this process, the way `04_timings.R` timed lme4: data in memory, one
- * warm-up call (timed; then more calls for ≥ 0.5 s, as V8 optimises hot code late; for large
- * fits: a warm-up on sleepstudy only), then `reps` timed blocks of `k`
+ * warm-up call (timed; then more calls until V8 has optimised the hot code: ≥ 2 s, and on until
+ * the per-call time of 0.25 s blocks stops falling, at most 8 s; for large fits: a warm-up on
+ * sleepstudy only), then `reps` timed blocks of `k`
  * full `fitLmm` calls each (k chosen so a block lasts about 0.5 s; 1 for large fits), and the time
  * of one objective evaluation at the optimum (`createLmm` + `objective`, repeated for ≥ 0.3 s).
  * Peak RSS is this process's `maxRSS` (read after the timed fits), so run.ts starts one child
@@ -74,6 +75,32 @@ function timeObjective(w: FitWorkload, data: DataSource, fit: LmmFit): { s: numb
   return { s: seconds(t0) / calls, calls };
 }
 
+/**
+ * Warm up until V8's optimising compiler has caught up: on this 2-core machine a small fit runs
+ * 2-3× slower for the first second (the profiler shows TurboFan compiling on a second thread),
+ * so a short warm-up measures the compiler, not the fit.
+ */
+function warmUp(run: () => unknown, quick: boolean): void {
+  const minS = quick ? 0.5 : 2;
+  const maxS = quick ? 2 : 8;
+  const t0 = performance.now();
+  let best = Number.POSITIVE_INFINITY;
+  let stale = 0;
+  while (seconds(t0) < maxS) {
+    const tb = performance.now();
+    let calls = 0;
+    while (seconds(tb) < 0.25) {
+      run();
+      calls++;
+    }
+    const perCall = seconds(tb) / calls;
+    if (perCall < 0.97 * best) stale = 0;
+    else stale++;
+    best = Math.min(best, perCall);
+    if (seconds(t0) >= minS && stale >= 2) break;
+  }
+}
+
 export async function measureFit(w: FitWorkload, quick: boolean): Promise<FitMeasurement> {
   const reps = w.large ? (quick ? 1 : 2) : quick ? 3 : 7;
   const t0 = performance.now();
@@ -91,8 +118,7 @@ export async function measureFit(w: FitWorkload, quick: boolean): Promise<FitMea
     run();
     first = seconds(t);
     // V8 optimises hot code after many calls: keep warming up for a while, then calibrate k
-    t = performance.now();
-    while (seconds(t) < (quick ? 0.2 : 0.5)) run();
+    warmUp(run, quick);
     t = performance.now();
     run();
     k = callsPerRep(seconds(t), quick ? 0.2 : 0.5);
@@ -102,7 +128,9 @@ export async function measureFit(w: FitWorkload, quick: boolean): Promise<FitMea
   let fit: LmmFit | undefined;
   for (let r = 0; r < reps; r++) {
     fit = undefined; // let the previous result be collected: the peak RSS is that of one fit
-    gc?.();
+    // Only before large fits: a forced full GC also throws away V8's optimised code and type
+    // feedback, so the next ~100 small fits ran 2× slower (measured: sleepstudy 1.7 → 0.85 ms).
+    if (w.large) gc?.();
     const c0 = process.cpuUsage();
     const t = performance.now();
     for (let j = 0; j < k; j++) fit = run();

@@ -16,23 +16,38 @@ export interface AltmovWork {
   gl: Float64Array;
   p: Float64Array;
   cand: Float64Array;
+  /** [lo, hi] written by `interval`. */
+  span: Float64Array;
 }
 
 export function makeAltmovWork(n: number): AltmovWork {
-  return { gl: new Float64Array(n), p: new Float64Array(n), cand: new Float64Array(n) };
+  return {
+    gl: new Float64Array(n),
+    p: new Float64Array(n),
+    cand: new Float64Array(n),
+    span: new Float64Array(2),
+  };
 }
 
-/** Interval [lo, hi] of s with ‖s·u‖ ≤ radius and sl ≤ xo + s·u ≤ su (always contains 0). */
+/**
+ * Interval [lo, hi] of s with ‖s·u‖ ≤ radius and sl ≤ xo + s·u ≤ su (always contains 0), written
+ * to `span`.
+ */
 function interval(
   n: number,
   xo: Float64Array,
   u: Float64Array,
   st: BobyqaState,
   radius: number,
-): [number, number] {
+  span: Float64Array,
+): void {
   let uu = 0;
   for (let i = 0; i < n; i++) uu += u[i] * u[i];
-  if (!(uu > 0)) return [0, 0];
+  if (!(uu > 0)) {
+    span[0] = 0;
+    span[1] = 0;
+    return;
+  }
   const r = radius / Math.sqrt(uu);
   let lo = -r;
   let hi = r;
@@ -48,16 +63,21 @@ function interval(
       hi = Math.min(hi, a);
     }
   }
-  return [Math.min(0, lo), Math.max(0, hi)];
+  span[0] = Math.min(0, lo);
+  span[1] = Math.max(0, hi);
+}
+
+/** |a·s + b·s²| (a top-level function: no closure is created per call). */
+function lineValue(a: number, b: number, s: number): number {
+  return Math.abs(a * s + b * s * s);
 }
 
 /** s in [lo, hi] maximising |a·s + b·s²|. */
 function bestOnLine(a: number, b: number, lo: number, hi: number): number {
-  const val = (s: number) => Math.abs(a * s + b * s * s);
-  let best = val(hi) >= val(lo) ? hi : lo;
+  let best = lineValue(a, b, hi) >= lineValue(a, b, lo) ? hi : lo;
   if (b !== 0) {
     const s = -a / (2 * b);
-    if (s > lo && s < hi && val(s) > val(best)) best = s;
+    if (s > lo && s < hi && lineValue(a, b, s) > lineValue(a, b, best)) best = s;
   }
   return best;
 }
@@ -88,8 +108,8 @@ export function altmov(st: BobyqaState, knew: number, adelt: number, d: Float64A
       a += gl[i] * p[i];
     }
     const b = (k === knew ? 1 : 0) - a;
-    const [lo, hi] = interval(n, xo, p, st, adelt);
-    const s = bestOnLine(a, b, lo, hi);
+    interval(n, xo, p, st, adelt, w.span);
+    const s = bestOnLine(a, b, w.span[0], w.span[1]);
     const v = Math.abs(a * s + b * s * s);
     if (v > bestVal) {
       bestVal = v;
@@ -105,7 +125,7 @@ export function altmov(st: BobyqaState, knew: number, adelt: number, d: Float64A
   }
 
   // (b) Cauchy steps along ±∇ℓ with blocked coordinates removed
-  for (const sign of [1, -1]) {
+  for (let sign = 1; sign >= -1; sign -= 2) {
     let any = false;
     for (let i = 0; i < n; i++) {
       const v = sign * gl[i];
@@ -122,8 +142,8 @@ export function altmov(st: BobyqaState, knew: number, adelt: number, d: Float64A
       for (let i = 0; i < n; i++) yp += xpt[j * n + i] * p[i];
       b += 0.5 * h[j * N + knew] * yp * yp;
     }
-    const [, hi] = interval(n, xo, p, st, adelt);
-    const s = bestOnLine(a, b, 0, hi);
+    interval(n, xo, p, st, adelt, w.span);
+    const s = bestOnLine(a, b, 0, w.span[1]);
     if (s === 0) continue;
     for (let i = 0; i < n; i++) cand[i] = s * p[i];
     const beta = st.prepare(cand);
