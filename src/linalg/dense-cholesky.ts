@@ -14,7 +14,7 @@ const NB = 64;
  * positive (the matrix is then partially overwritten).
  *
  * With `start` > 0 the first `start` columns are taken as already factorised (the continuation of
- * a right-looking factorisation, e.g. after the sparse phase of `choleskySparseFirst`); the updates
+ * a right-looking factorisation, e.g. after the sparse phase of `factorLeftLooking`); the updates
  * from columns [`pending`, `start`) are applied to the trailing lower triangle first, those from
  * earlier columns are assumed applied.
  */

@@ -14,6 +14,7 @@ import {
   denseBlock,
 } from "../linalg/block-types.ts";
 import { buildGroupedDowndate, type GroupedDowndate } from "../linalg/grouped-downdate.ts";
+import { buildLeftLookingPlan, type LeftLookingPlan } from "../linalg/left-looking-plan.ts";
 import { levelOrdering } from "../linalg/min-degree.ts";
 import { buildProductMap, makeScratch, type ProductMap, type Scratch } from "../linalg/rank-update.ts";
 import { blockPattern, maxColumnNnz } from "../linalg/sparse.ts";
@@ -64,22 +65,21 @@ export interface LmmModel {
 
 /**
  * Structures built once that make `evaluate` cheaper without changing its value (beyond
- * rounding). Only the objective-only evaluation uses `orders`; the canonical `updateL` never does.
+ * rounding). Only the objective-only evaluation uses `plans`; the canonical `updateL` never does.
  */
 export interface FastPaths {
   /**
-   * orders[j]: fill-reducing scalar order of a dense L[j][j] (order[k] = natural index factorised
-   * k-th), or null to factorise in the natural order.
+   * plans[j]: left-looking factorisation plan of a dense L[j][j] in a fill-reducing order, when
+   * every block to its left is sparse, with the block-diagonal scratch for D = Λᵀ A[j][j] Λ + I;
+   * or null to factorise in the natural order.
    */
-  readonly orders: (Int32Array | null)[];
+  readonly plans: ({ readonly plan: LeftLookingPlan; readonly diag: BlkDiagBlock } | null)[];
   /** grouped[j]: precomputed downdate of a dense L[j][j] by the sparse L[j][0], or null. */
   readonly grouped: (GroupedDowndate | null)[];
-  /** Scratch: the permuted copy of the largest ordered block (q²). */
+  /** Scratch: the permuted factor of the largest planned block (q²). */
   readonly work: Float64Array;
-  /** Scratch: a column-permuted copy of the largest block below an ordered block. */
+  /** Scratch: a column-permuted copy of the largest block below a planned block. */
   readonly colWork: Float64Array;
-  readonly rows: Int32Array;
-  readonly vals: Float64Array;
 }
 
 const DENSITY_THRESHOLD = 0.1;
@@ -230,14 +230,13 @@ export function createLmm(problem: LmmProblem): LmmModel {
 
 function buildFastPaths(terms: readonly InternalTerm[], A: Block[][], L: Block[][]): FastPaths {
   const k = terms.length;
-  const orders: (Int32Array | null)[] = [];
+  const plans: FastPaths["plans"][number][] = [];
   const grouped: (GroupedDowndate | null)[] = [];
   let work = 0;
   let colWork = 0;
-  let vec = 0;
   for (let j = 0; j < k; j++) {
     const t = terms[j];
-    let order: Int32Array | null = null;
+    let planned: FastPaths["plans"][number] = null;
     let gd: GroupedDowndate | null = null;
     if (j > 0 && L[j][j].kind === "dense") {
       const parts: BlockSparse[] = [];
@@ -245,33 +244,24 @@ function buildFastPaths(terms: readonly InternalTerm[], A: Block[][], L: Block[]
         const b = L[j][m];
         if (b.kind === "sparse") parts.push(b);
       }
-      if (parts.length === j) {
-        const lev = levelOrdering(parts, t.nl);
-        if (lev) {
-          order = new Int32Array(t.q);
-          for (let l = 0; l < t.nl; l++) for (let s = 0; s < t.S; s++) order[l * t.S + s] = lev[l] * t.S + s;
-          work = Math.max(work, t.q * t.q);
-          vec = Math.max(vec, t.q);
-          for (let i = j + 1; i <= k; i++) {
-            const b = L[i][j] as DenseBlock;
-            colWork = Math.max(colWork, b.rows * b.cols);
-          }
+      const lev = parts.length === j ? levelOrdering(parts, t.nl) : null;
+      if (lev) {
+        const order = new Int32Array(t.q);
+        for (let l = 0; l < t.nl; l++) for (let s = 0; s < t.S; s++) order[l * t.S + s] = lev[l] * t.S + s;
+        work = Math.max(work, t.q * t.q);
+        for (let i = j + 1; i <= k; i++) {
+          const b = L[i][j] as DenseBlock;
+          colWork = Math.max(colWork, b.rows * b.cols);
         }
+        planned = { plan: buildLeftLookingPlan(t.q, t.S, order, parts), diag: blkDiagBlock(t.S, t.nl) };
       }
       if (t.S === 1 && terms[0].S === 1 && L[j][0].kind === "sparse")
         gd = buildGroupedDowndate(A[j][0] as BlockSparse, (A[0][0] as BlkDiagBlock).data);
     }
-    orders.push(order);
+    plans.push(planned);
     grouped.push(gd);
   }
-  return {
-    orders,
-    grouped,
-    work: new Float64Array(work),
-    colWork: new Float64Array(colWork),
-    rows: new Int32Array(vec),
-    vals: new Float64Array(vec),
-  };
+  return { plans, grouped, work: new Float64Array(work), colWork: new Float64Array(colWork) };
 }
 
 function diagBlock(t: InternalTerm): BlkDiagBlock {

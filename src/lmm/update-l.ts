@@ -6,7 +6,7 @@
 import type { BlkDiagBlock, BlockSparse, DenseBlock } from "../linalg/block-types.ts";
 import { choleskyInPlace, rightSolveLowerTransposed } from "../linalg/dense-cholesky.ts";
 import { applyGroupedDowndate } from "../linalg/grouped-downdate.ts";
-import { choleskySparseFirst, gatherPermuted } from "../linalg/sparse-first-cholesky.ts";
+import { factorLeftLooking } from "../linalg/left-looking-plan.ts";
 import { cholBlkDiag, downdateProduct, downdateSymmetric, rightSolveBlkDiag } from "../linalg/rank-update.ts";
 import type { InternalTerm, LmmModel } from "./lmm-model.ts";
 
@@ -26,28 +26,37 @@ export function installTheta(model: LmmModel, theta: ArrayLike<number>): void {
  * Factor L for θ. Returns false when a Cholesky pivot is not positive (L is then unusable;
  * callers substitute the initial objective).
  *
- * With `objectiveOnly`, dense diagonal blocks that have a fill-reducing order
- * (`model.fast.orders`) are factorised in that order: L[j][j] then holds only the diagonal of the
- * permuted factor, and the blocks L[i][j] below it have their columns permuted. Everything
- * `logDets` / `criterionFromL` read is invariant under that permutation (up to rounding), but the
- * other blocks of L are not the canonical factor: call `updateL` without the flag before reading
- * estimates off L.
+ * With `objectiveOnly`, dense diagonal blocks that have a left-looking plan (`model.fast.plans`:
+ * a fill-reducing order, all blocks to their left sparse) are factorised in that order by the
+ * plan: L[j][j] then holds only the diagonal of the permuted factor, and the blocks L[i][j] below
+ * it have their columns permuted. Everything `logDets` / `criterionFromL` read is invariant under
+ * that permutation (up to rounding), but the other blocks of L are not the canonical factor: call
+ * `updateL` without the flag before reading estimates off L.
  */
 export function updateL(model: LmmModel, theta: ArrayLike<number>, objectiveOnly = false): boolean {
   installTheta(model, theta);
   const { k, terms, A, L } = model;
+  const fast = model.fast;
   for (let j = 0; j < k; j++) {
     const tj = terms[j];
-    scaleInflate(L[j][j] as BlkDiagBlock | DenseBlock, A[j][j] as BlkDiagBlock, tj, model.tmp);
+    const planned = objectiveOnly ? fast.plans[j] : null;
+    // a planned block is built by the plan itself from D = Λᵀ A Λ + I, kept block diagonal
+    const Djj = planned ? planned.diag : (L[j][j] as BlkDiagBlock | DenseBlock);
+    scaleInflate(Djj, A[j][j] as BlkDiagBlock, tj, model.tmp);
     for (let i = j + 1; i < k; i++)
       scaleOff(L[i][j] as BlockSparse | DenseBlock, A[i][j] as BlockSparse, terms[i], tj);
     scaleXyRow(L[k][j] as DenseBlock, A[k][j] as DenseBlock, tj);
   }
   (L[k][k] as DenseBlock).data.set((A[k][k] as DenseBlock).data);
   const w = model.scratch;
-  const fast = model.fast;
   for (let j = 0; j <= k; j++) {
     const Ljj = L[j][j] as BlkDiagBlock | DenseBlock;
+    const planned = objectiveOnly && j < k ? fast.plans[j] : null;
+    if (planned && Ljj.kind === "dense") {
+      if (factorLeftLooking(planned.plan, planned.diag.data, fast.work) >= 0) return false;
+      finishPermuted(model, Ljj, planned.plan.order, j);
+      continue;
+    }
     const gd = j < k ? fast.grouped[j] : null;
     for (let m = 0; m < j; m++) {
       if (m === 0 && gd && Ljj.kind === "dense") {
@@ -56,12 +65,8 @@ export function updateL(model: LmmModel, theta: ArrayLike<number>, objectiveOnly
         applyGroupedDowndate(Ljj.data, gd, f * f, l0 * l0);
       } else downdateSymmetric(Ljj, L[j][m] as BlockSparse | DenseBlock, w);
     }
-    const order = objectiveOnly && j < k ? fast.orders[j] : null;
     if (Ljj.kind === "blkdiag") {
       if (!cholBlkDiag(Ljj)) return false;
-    } else if (order) {
-      if (!factorPermuted(model, Ljj, order, j)) return false;
-      continue;
     } else if (choleskyInPlace(Ljj.data, Ljj.rows) >= 0) return false;
     for (let i = j + 1; i <= k; i++) {
       const Lij = L[i][j] as BlockSparse | DenseBlock;
@@ -85,15 +90,13 @@ export function updateL(model: LmmModel, theta: ArrayLike<number>, objectiveOnly
 }
 
 /**
- * Objective-only factorisation of a dense L[j][j] in the fill-reducing `order`, then the blocks
- * below it with permuted columns (see `updateL`).
+ * With the permuted factor of L[j][j] in `fast.work`: copy its diagonal into L[j][j], then form
+ * the blocks below it with permuted columns.
  */
-function factorPermuted(model: LmmModel, Ljj: DenseBlock, order: Int32Array, j: number): boolean {
+function finishPermuted(model: LmmModel, Ljj: DenseBlock, order: Int32Array, j: number): void {
   const { k, L, maps, scratch } = model;
-  const { work, colWork, rows, vals } = model.fast;
+  const { work, colWork } = model.fast;
   const n = Ljj.rows;
-  gatherPermuted(Ljj.data, work, n, order);
-  if (choleskySparseFirst(work, n, rows, vals) >= 0) return false;
   for (let s = 0; s < n; s++) Ljj.data[s * n + s] = work[s * n + s];
   for (let i = j + 1; i <= k; i++) {
     const Lij = L[i][j] as DenseBlock;
@@ -115,7 +118,6 @@ function factorPermuted(model: LmmModel, Ljj: DenseBlock, order: Int32Array, j: 
     }
     rightSolveLowerTransposed(work, n, x, r);
   }
-  return true;
 }
 
 /** Pieces of the objective read off L (algorithm.md §4). */

@@ -1,6 +1,7 @@
 /**
- * The objective-only evaluation with the structure-exploiting fast paths (fill-reducing order of a
- * dense diagonal block, grouped downdate) gives the same criterion as the plain factorisation.
+ * The objective-only evaluation with the structure-exploiting fast paths (left-looking plan in a
+ * fill-reducing order of a dense diagonal block, grouped downdate) gives the same criterion as the
+ * plain factorisation.
  */
 import assert from "node:assert/strict";
 import { test } from "node:test";
@@ -15,7 +16,7 @@ function plain(model: LmmModel): LmmModel {
   const k = model.terms.length;
   const fast: FastPaths = {
     ...model.fast,
-    orders: new Array(k).fill(null),
+    plans: new Array(k).fill(null),
     grouped: new Array(k).fill(null),
   };
   return { ...model, fast };
@@ -92,7 +93,7 @@ function clustered(
 test("fill-reducing order of a dense block: objective unchanged (three crossed scalar terms)", () => {
   const model = createLmm(clustered(1500, 160, 6, { third: true }));
   assert.equal(model.L[1][1].kind, "dense");
-  assert.ok(model.fast.orders[1], "an ordering is used for the 160-level block");
+  assert.ok(model.fast.plans[1], "a left-looking plan (fill-reducing order) is used for the 160-level block");
   check(model, [
     [1, 1, 1],
     [0.3, 2.5, 0.7],
@@ -102,7 +103,10 @@ test("fill-reducing order of a dense block: objective unchanged (three crossed s
 
 test("fill-reducing order with a vector-valued second term", () => {
   const model = createLmm(clustered(1500, 96, 6, { slope: true }));
-  assert.ok(model.fast.orders[1], "an ordering is used for the 96-level, S = 2 block");
+  assert.ok(
+    model.fast.plans[1],
+    "a left-looking plan (fill-reducing order) is used for the 96-level, S = 2 block",
+  );
   check(model, [
     [1, 1, 0, 1],
     [0.4, 1.3, -0.6, 0.8],

@@ -1,14 +1,15 @@
 /**
- * Fill-reducing order + sparse-first Cholesky, the start/pending continuation of the blocked dense
- * kernel, and the grouped downdate: each against a naive reference on seeded random matrices.
+ * Fill-reducing order + left-looking planned Cholesky of D − Σ V Vᵀ, the start/pending
+ * continuation of the blocked dense kernel, and the grouped downdate: each against a naive
+ * reference on seeded random matrices.
  */
 import assert from "node:assert/strict";
 import { test } from "node:test";
-import type { BlockSparse } from "../../../src/linalg/block-types.ts";
+import { type BlockSparse, toDense } from "../../../src/linalg/block-types.ts";
 import { choleskyInPlace, rightSolveLowerTransposed } from "../../../src/linalg/dense-cholesky.ts";
 import { applyGroupedDowndate, buildGroupedDowndate } from "../../../src/linalg/grouped-downdate.ts";
 import { addEdge, bitGraph, levelOrdering, minimumDegreeOrder } from "../../../src/linalg/min-degree.ts";
-import { choleskySparseFirst, gatherPermuted } from "../../../src/linalg/sparse-first-cholesky.ts";
+import { buildLeftLookingPlan, factorLeftLooking } from "../../../src/linalg/left-looking-plan.ts";
 import { expectClose } from "../../helpers/expect-close.ts";
 
 function rng(seed: number): () => number {
@@ -86,54 +87,128 @@ test("minimumDegreeOrder is a permutation and eliminates a star's leaves first",
   assert.ok(cost < 40 * 4, `cost ${cost}: a star ordered leaves-first has no fill`);
 });
 
-for (const [n, ncols, nnz] of [
-  [70, 200, 3],
-  [130, 300, 6],
-  [257, 400, 4],
-  [300, 150, 40],
-]) {
-  test(`sparse-first Cholesky of P A Pᵀ matches the naive factor (n = ${n}, ${nnz} nnz/col)`, () => {
-    const { A, B } = sparseSpd(n, ncols, nnz, n + ncols);
-    const order = levelOrdering([B], n) ?? Int32Array.from({ length: n }, (_, i) => i);
-    const P = new Float64Array(n * n);
-    gatherPermuted(A, P, n, order);
-    // reference: permute densely, factor naively
-    const Pfull = new Float64Array(n * n);
-    for (let j = 0; j < n; j++)
-      for (let i = j; i < n; i++) {
-        const oi = order[i];
-        const oj = order[j];
-        Pfull[j * n + i] = oi >= oj ? A[oj * n + oi] : A[oi * n + oj];
+/**
+ * Column-sparse V (nl row blocks of size S, `ncols` column blocks of width Sc, `nnz` row blocks
+ * per column block) with seeded values.
+ */
+function randomSparse(
+  nl: number,
+  S: number,
+  ncols: number,
+  Sc: number,
+  nnz: number,
+  seed: number,
+): BlockSparse {
+  const r = rng(seed);
+  const colptr = new Int32Array(ncols + 1);
+  const rows: number[] = [];
+  for (let c = 0; c < ncols; c++) {
+    const set = new Set<number>();
+    while (set.size < Math.min(nnz, nl)) set.add(Math.floor(r() * nl));
+    rows.push(...[...set].sort((a, b) => a - b));
+    colptr[c + 1] = rows.length;
+  }
+  const data = Float64Array.from({ length: rows.length * S * Sc }, () => r() - 0.5);
+  return { kind: "sparse", Sr: S, Sc, nrb: nl, ncb: ncols, colptr, rowblk: Int32Array.from(rows), data };
+}
+
+/** D − Σ V Vᵀ densely (full symmetric n×n), with D block diagonal and dominant enough to be SPD. */
+function schur(
+  nl: number,
+  S: number,
+  V: readonly BlockSparse[],
+  seed: number,
+): { M: Float64Array; D: Float64Array } {
+  const n = nl * S;
+  const M = new Float64Array(n * n);
+  for (const b of V) {
+    const full = toDense(b).data; // n × (ncb·Sc)
+    const cols = b.ncb * b.Sc;
+    for (let c = 0; c < cols; c++)
+      for (let i = 0; i < n; i++) {
+        const vi = full[c * n + i];
+        if (vi === 0) continue;
+        for (let j = 0; j < n; j++) M[j * n + i] -= vi * full[c * n + j];
       }
-    expectClose(P, Pfull, { atol: 0, label: "gatherPermuted" });
-    const ref = naiveCholesky(Pfull, n);
-    const got = Float64Array.from(P);
-    assert.equal(choleskySparseFirst(got, n, new Int32Array(n), new Float64Array(n)), -1);
-    const low = (M: Float64Array): number[] => {
-      const out: number[] = [];
-      for (let j = 0; j < n; j++) for (let i = j; i < n; i++) out.push(M[j * n + i]);
-      return out;
-    };
-    expectClose(low(got), low(ref), { atol: 1e-12, label: "factor" });
+  }
+  let rowMax = 0;
+  for (let i = 0; i < n; i++) {
+    let s = 0;
+    for (let j = 0; j < n; j++) s += Math.abs(M[j * n + i]);
+    rowMax = Math.max(rowMax, s);
+  }
+  const r = rng(seed);
+  const SS = S * S;
+  const D = new Float64Array(nl * SS);
+  for (let l = 0; l < nl; l++)
+    for (let c = 0; c < S; c++)
+      for (let q = c; q < S; q++) {
+        const v = q === c ? rowMax + S + 1 + r() : r() - 0.5;
+        D[l * SS + c * S + q] = v;
+        M[(l * S + c) * n + l * S + q] += v;
+        if (q !== c) M[(l * S + q) * n + l * S + c] += v;
+      }
+  return { M, D };
+}
+
+function lowerOf(M: Float64Array, n: number): number[] {
+  const out: number[] = [];
+  for (let j = 0; j < n; j++) for (let i = j; i < n; i++) out.push(M[j * n + i]);
+  return out;
+}
+
+// the last column: does the plan keep some leading columns sparse (else all go to the dense kernel)
+for (const [nl, S, ncols, Sc, nnz, nblocks, sparse] of [
+  [70, 1, 200, 1, 3, 1, 1],
+  [130, 1, 300, 1, 3, 1, 1],
+  [257, 1, 400, 1, 4, 2, 1],
+  [300, 1, 150, 1, 40, 1, 0],
+  [90, 2, 150, 1, 2, 1, 1],
+  [80, 2, 120, 2, 3, 2, 1],
+]) {
+  test(`left-looking Cholesky of P (D − Σ V Vᵀ) Pᵀ matches the naive factor (${nl} levels, S = ${S}, ${nblocks} block(s), ${nnz} nnz/col)`, () => {
+    const V = Array.from({ length: nblocks }, (_, b) => randomSparse(nl, S, ncols, Sc, nnz, nl + ncols + b));
+    const { M, D } = schur(nl, S, V, nl);
+    const n = nl * S;
+    const lev = levelOrdering(V, nl) ?? Int32Array.from({ length: nl }, (_, i) => i);
+    const order = new Int32Array(n);
+    for (let l = 0; l < nl; l++) for (let s = 0; s < S; s++) order[l * S + s] = lev[l] * S + s;
+    const plan = buildLeftLookingPlan(n, S, order, V);
+    assert.equal(plan.nsparse > 0, sparse === 1, `${plan.nsparse} sparse columns`);
+    // reference: permute densely, factor naively
+    const P = new Float64Array(n * n);
+    for (let j = 0; j < n; j++) for (let i = j; i < n; i++) P[j * n + i] = M[order[j] * n + order[i]];
+    const ref = naiveCholesky(P, n);
+    const work = new Float64Array(n * n).fill(Number.NaN); // every entry is (re)written
+    assert.equal(factorLeftLooking(plan, D, work), -1);
+    expectClose(lowerOf(work, n), lowerOf(ref, n), { atol: 1e-12, label: "factor" });
+    // the plan is reusable: new values on the same pattern
+    for (const b of V) for (let x = 0; x < b.data.length; x++) b.data[x] *= 0.5;
+    const again = schur(nl, S, V, nl + 1);
+    for (let j = 0; j < n; j++) for (let i = j; i < n; i++) P[j * n + i] = again.M[order[j] * n + order[i]];
+    assert.equal(factorLeftLooking(plan, again.D, work), -1);
+    expectClose(lowerOf(work, n), lowerOf(naiveCholesky(P, n), n), { atol: 1e-12, label: "refactor" });
     // log-determinant is invariant under the permutation
-    const natural = Float64Array.from(A);
+    const natural = Float64Array.from(again.M);
     assert.equal(choleskyInPlace(natural, n), -1);
     let ld0 = 0;
     let ld1 = 0;
     for (let s = 0; s < n; s++) {
       ld0 += Math.log(natural[s * n + s]);
-      ld1 += Math.log(got[s * n + s]);
+      ld1 += Math.log(work[s * n + s]);
     }
     expectClose(ld1, ld0, { rtol: 1e-13, atol: 1e-12, label: "log det" });
   });
 }
 
-test("sparse-first Cholesky reports the failing pivot", () => {
-  const n = 5;
-  const A = new Float64Array(n * n);
-  for (let i = 0; i < n; i++) A[i * n + i] = 1;
-  A[3 * n + 3] = -1;
-  assert.equal(choleskySparseFirst(A, n, new Int32Array(n), new Float64Array(n)), 3);
+test("left-looking Cholesky reports the failing pivot", () => {
+  const nl = 5;
+  const V = [randomSparse(nl, 1, 3, 1, 1, 2)];
+  const D = Float64Array.from({ length: nl }, (_, l) => (l === 3 ? -1 : 10));
+  const order = Int32Array.from({ length: nl }, (_, i) => i);
+  const plan = buildLeftLookingPlan(nl, 1, order, V);
+  const failed = factorLeftLooking(plan, D, new Float64Array(nl * nl));
+  assert.equal(failed, 3);
 });
 
 test("choleskyInPlace continues a factorisation from (start, pending)", () => {

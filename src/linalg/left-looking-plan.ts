@@ -1,0 +1,329 @@
+/**
+ * Cholesky factorisation of a permuted Schur complement, planned once and evaluated many times:
+ *
+ *     P (D − Σ_m V_m V_mᵀ) Pᵀ = L Lᵀ,
+ *
+ * with D block diagonal (S×S blocks, one per level), V_m column-sparse blocks whose pattern is
+ * fixed (their values change), and P a fill-reducing order (min-degree.ts). In the mixed model
+ * this is the diagonal block L[j][j] of a grouping factor whose blocks to the left, L[j][m], are
+ * sparse: D = Λⱼᵀ Aⱼⱼ Λⱼ + I and V_m = L[j][m] (InstEval: 1,128 lecturers, V = the students' block).
+ *
+ * The symbolic analysis (`buildLeftLookingPlan`) computes the pattern of every leading factor
+ * column that stays sparse, and for each target column the list of source and factor columns that
+ * update it. The numeric factorisation (`factorLeftLooking`) is left-looking: column jj is built in
+ * place in the dense n×n work array from D, then every contribution v·v[jj] is subtracted while the
+ * target column sits in cache and the sources are read sequentially from compact arrays. This
+ * replaces the scattered right-looking updates into a 10 MB matrix (and the separate downdate and
+ * permutation passes) by cache-friendly ones. Once the factor columns become dense the blocked
+ * dense kernel finishes the trailing block.
+ *
+ * The result is the ordinary lower Cholesky factor of the permuted matrix, stored densely in the
+ * work array (exact zeros outside the pattern of the sparse columns), so triangular solves with it
+ * are the dense ones.
+ */
+import type { BlockSparse } from "./block-types.ts";
+import { choleskyInPlace } from "./dense-cholesky.ts";
+
+/**
+ * A factor column is stored sparse while it has at most this fraction of nonzeros below the
+ * diagonal (or at most `MIN_DENSE` of them); from the first denser one on, the blocked dense kernel
+ * takes the trailing block.
+ */
+const DENSE_SWITCH = 0.3;
+const MIN_DENSE = 32;
+
+export interface LeftLookingPlan {
+  /** Order of the matrix (levels × S). */
+  readonly n: number;
+  /** Size of the diagonal blocks of D. */
+  readonly S: number;
+  /** order[k] = natural index factorised k-th; inv is its inverse. */
+  readonly order: Int32Array;
+  readonly inv: Int32Array;
+  /** The column-sparse blocks V_m (values read at each factorisation). */
+  readonly sources: readonly BlockSparse[];
+  /** Scalar source columns: entries srcPtr[u] .. srcPtr[u+1], sorted by permuted row. */
+  readonly srcPtr: Int32Array;
+  readonly srcRow: Int32Array;
+  /** For each source column, the index of its block in `sources`. */
+  readonly srcBlock: Int32Array;
+  /** For each entry, its index in that block's `data`. */
+  readonly srcIdx: Int32Array;
+  /** Scratch: the entries' current values. */
+  readonly srcVal: Float64Array;
+  /** Per target column jj: entries tgtSrc[tgtSrcPtr[jj] ..] = positions p (srcRow[p] = jj). */
+  readonly tgtSrcPtr: Int32Array;
+  readonly tgtSrcPos: Int32Array;
+  /** End (exclusive) of the source column holding each position in tgtSrcPos. */
+  readonly tgtSrcEnd: Int32Array;
+  /** Number of leading factor columns stored sparse (the dense kernel starts here). */
+  readonly nsparse: number;
+  /** Below-diagonal pattern of sparse factor column v: pivRow[pivPtr[v] ..], sorted. */
+  readonly pivPtr: Int32Array;
+  readonly pivRow: Int32Array;
+  /** Scratch: the factor's values on that pattern. */
+  readonly pivVal: Float64Array;
+  /** Per target column jj: positions p in pivRow with pivRow[p] = jj, and their column's end. */
+  readonly tgtPivPtr: Int32Array;
+  readonly tgtPivPos: Int32Array;
+  readonly tgtPivEnd: Int32Array;
+  /** Multiply-adds of one factorisation: sparse phase, dense phase (estimate). */
+  readonly flops: { readonly sparse: number; readonly dense: number };
+}
+
+/** Compressed lists built by appending (row → items); frozen into CSR by `toCsr`. */
+class Lists {
+  head: Int32Array;
+  next: Int32Array;
+  a: Int32Array;
+  b: Int32Array;
+  size = 0;
+  constructor(rows: number) {
+    this.head = new Int32Array(rows).fill(-1);
+    this.next = new Int32Array(1024);
+    this.a = new Int32Array(1024);
+    this.b = new Int32Array(1024);
+  }
+  push(row: number, a: number, b: number): void {
+    if (this.size === this.next.length) {
+      const grow = (x: Int32Array): Int32Array => {
+        const y = new Int32Array(x.length * 2);
+        y.set(x);
+        return y;
+      };
+      this.next = grow(this.next);
+      this.a = grow(this.a);
+      this.b = grow(this.b);
+    }
+    const e = this.size++;
+    this.a[e] = a;
+    this.b[e] = b;
+    this.next[e] = this.head[row];
+    this.head[row] = e;
+  }
+  toCsr(): { ptr: Int32Array; a: Int32Array; b: Int32Array } {
+    const rows = this.head.length;
+    const ptr = new Int32Array(rows + 1);
+    const a = new Int32Array(this.size);
+    const b = new Int32Array(this.size);
+    let o = 0;
+    for (let r = 0; r < rows; r++) {
+      ptr[r] = o;
+      for (let e = this.head[r]; e >= 0; e = this.next[e]) {
+        a[o] = this.a[e];
+        b[o++] = this.b[e];
+      }
+    }
+    ptr[rows] = o;
+    return { ptr, a, b };
+  }
+}
+
+/**
+ * Symbolic analysis for `factorLeftLooking`. `order` is a scalar order of the n = nl·S rows
+ * (order[k] = natural index factorised k-th); every source block has nl row blocks of size S.
+ */
+export function buildLeftLookingPlan(
+  n: number,
+  S: number,
+  order: Int32Array,
+  sources: readonly BlockSparse[],
+): LeftLookingPlan {
+  if (order.length !== n || n % S !== 0) throw new Error("left-looking plan: order does not match n");
+  const inv = new Int32Array(n);
+  for (let k = 0; k < n; k++) inv[order[k]] = k;
+
+  // source columns, entries sorted by permuted row
+  let ncols = 0;
+  let nent = 0;
+  for (const b of sources) {
+    if (b.Sr !== S || b.nrb * S !== n) throw new Error("left-looking plan: source block has the wrong rows");
+    ncols += b.ncb * b.Sc;
+    nent += b.colptr[b.ncb] * b.Sr * b.Sc;
+  }
+  const srcPtr = new Int32Array(ncols + 1);
+  const srcRow = new Int32Array(nent);
+  const srcIdx = new Int32Array(nent);
+  const srcBlock = new Int32Array(ncols);
+  const tmpRow = new Int32Array(n);
+  const tmpIdx = new Int32Array(n);
+  const perm: number[] = [];
+  let u = 0;
+  let o = 0;
+  sources.forEach((b, bi) => {
+    const { Sr, Sc } = b;
+    const bs = Sr * Sc;
+    for (let cb = 0; cb < b.ncb; cb++)
+      for (let c = 0; c < Sc; c++) {
+        let cnt = 0;
+        for (let x = b.colptr[cb]; x < b.colptr[cb + 1]; x++)
+          for (let r = 0; r < Sr; r++) {
+            tmpRow[cnt] = inv[b.rowblk[x] * Sr + r];
+            tmpIdx[cnt++] = x * bs + c * Sr + r;
+          }
+        perm.length = cnt;
+        for (let t = 0; t < cnt; t++) perm[t] = t;
+        perm.sort((p, q) => tmpRow[p] - tmpRow[q]);
+        srcPtr[u] = o;
+        srcBlock[u] = bi;
+        for (let t = 0; t < cnt; t++) {
+          srcRow[o] = tmpRow[perm[t]];
+          srcIdx[o++] = tmpIdx[perm[t]];
+        }
+        u++;
+      }
+  });
+  srcPtr[ncols] = o;
+  // transposed: for each permuted row, the positions holding it
+  const tgtSrcPtr = new Int32Array(n + 1);
+  for (let p = 0; p < nent; p++) tgtSrcPtr[srcRow[p] + 1]++;
+  for (let r = 0; r < n; r++) tgtSrcPtr[r + 1] += tgtSrcPtr[r];
+  const fillAt = tgtSrcPtr.slice(0, n);
+  const tgtSrcPos = new Int32Array(nent);
+  const tgtSrcEnd = new Int32Array(nent);
+  for (let c = 0; c < ncols; c++)
+    for (let p = srcPtr[c]; p < srcPtr[c + 1]; p++) {
+      const e = fillAt[srcRow[p]]++;
+      tgtSrcPos[e] = p;
+      tgtSrcEnd[e] = srcPtr[c + 1];
+    }
+
+  // symbolic factorisation of the leading sparse columns
+  const mark = new Int32Array(n).fill(-1);
+  const list = new Int32Array(n);
+  const piv = new Lists(n);
+  let pivRow = new Int32Array(1024);
+  const pivPtrList: number[] = [0];
+  let sparseFlops = 0;
+  let nsparse = n;
+  for (let jj = 0; jj < n; jj++) {
+    let cnt = 0;
+    const c = order[jj];
+    const l0 = c - (c % S);
+    for (let s = 0; s < S; s++) {
+      const r = inv[l0 + s];
+      if (r > jj && mark[r] !== jj) {
+        mark[r] = jj;
+        list[cnt++] = r;
+      }
+    }
+    for (let e = tgtSrcPtr[jj]; e < tgtSrcPtr[jj + 1]; e++)
+      for (let p = tgtSrcPos[e] + 1; p < tgtSrcEnd[e]; p++) {
+        const r = srcRow[p];
+        if (mark[r] !== jj) {
+          mark[r] = jj;
+          list[cnt++] = r;
+        }
+      }
+    for (let e = piv.head[jj]; e >= 0; e = piv.next[e]) {
+      const end = piv.b[e];
+      for (let p = piv.a[e] + 1; p < end; p++) {
+        const r = pivRow[p];
+        if (mark[r] !== jj) {
+          mark[r] = jj;
+          list[cnt++] = r;
+        }
+      }
+    }
+    if (cnt > DENSE_SWITCH * (n - jj - 1) && cnt > MIN_DENSE) {
+      nsparse = jj;
+      break;
+    }
+    const sorted = list.subarray(0, cnt).sort();
+    const start = pivPtrList[jj];
+    if (start + cnt > pivRow.length) {
+      const grown = new Int32Array(Math.max(2 * pivRow.length, start + cnt));
+      grown.set(pivRow);
+      pivRow = grown;
+    }
+    pivRow.set(sorted, start);
+    pivPtrList.push(start + cnt);
+    for (let t = 0; t < cnt; t++) piv.push(sorted[t], start + t, start + cnt);
+    sparseFlops += ((cnt + 1) * (cnt + 2)) / 2;
+  }
+  const nnzPiv = pivPtrList[pivPtrList.length - 1];
+  const tp = piv.toCsr();
+  const nd = n - nsparse;
+  return {
+    n,
+    S,
+    order,
+    inv,
+    sources,
+    srcPtr,
+    srcRow,
+    srcBlock,
+    srcIdx,
+    srcVal: new Float64Array(nent),
+    tgtSrcPtr,
+    tgtSrcPos,
+    tgtSrcEnd,
+    nsparse,
+    pivPtr: Int32Array.from(pivPtrList),
+    pivRow: pivRow.slice(0, nnzPiv),
+    pivVal: new Float64Array(nnzPiv),
+    tgtPivPtr: tp.ptr,
+    tgtPivPos: tp.a,
+    tgtPivEnd: tp.b,
+    flops: { sparse: sparseFlops, dense: (nd * nd * nd) / 6 },
+  };
+}
+
+/**
+ * Factorise P (D − Σ V_m V_mᵀ) Pᵀ into `work` (n×n column-major, lower triangle; the rest is
+ * zeroed), reading the current values of the plan's source blocks. `diag` holds D as S×S blocks
+ * (block l at l·S², lower triangle read). Returns -1 on success, else the permuted column whose
+ * pivot was not positive.
+ */
+export function factorLeftLooking(plan: LeftLookingPlan, diag: Float64Array, work: Float64Array): number {
+  const { n, S, order, inv, srcRow, srcVal, srcIdx, srcPtr, srcBlock, sources } = plan;
+  const { tgtSrcPtr, tgtSrcPos, tgtSrcEnd, nsparse, pivPtr, pivRow, pivVal } = plan;
+  const { tgtPivPtr, tgtPivPos, tgtPivEnd } = plan;
+  work.fill(0, 0, n * n);
+  for (let c = 0; c + 1 < srcPtr.length; c++) {
+    const d = sources[srcBlock[c]].data;
+    for (let p = srcPtr[c]; p < srcPtr[c + 1]; p++) srcVal[p] = d[srcIdx[p]];
+  }
+  const SS = S * S;
+  for (let jj = 0; jj < n; jj++) {
+    const col = jj * n;
+    // D: the entries of this level's block at rows ≥ jj
+    const c = order[jj];
+    const s = c % S;
+    const l0 = c - s;
+    const base = (l0 / S) * SS;
+    for (let s2 = 0; s2 < S; s2++) {
+      const r = inv[l0 + s2];
+      if (r >= jj) work[col + r] = s2 >= s ? diag[base + s * S + s2] : diag[base + s2 * S + s];
+    }
+    for (let e = tgtSrcPtr[jj]; e < tgtSrcPtr[jj + 1]; e++) {
+      const p0 = tgtSrcPos[e];
+      const end = tgtSrcEnd[e];
+      const f = srcVal[p0];
+      if (f === 0) continue;
+      for (let p = p0; p < end; p++) work[col + srcRow[p]] -= srcVal[p] * f;
+    }
+    for (let e = tgtPivPtr[jj]; e < tgtPivPtr[jj + 1]; e++) {
+      const p0 = tgtPivPos[e];
+      const end = tgtPivEnd[e];
+      const f = pivVal[p0];
+      if (f === 0) continue;
+      work[col + jj] -= f * f;
+      for (let p = p0 + 1; p < end; p++) work[col + pivRow[p]] -= pivVal[p] * f;
+    }
+    if (jj < nsparse) {
+      const d = work[col + jj];
+      if (!(d > 0)) return jj;
+      const sq = Math.sqrt(d);
+      work[col + jj] = sq;
+      const rinv = 1 / sq;
+      for (let p = pivPtr[jj]; p < pivPtr[jj + 1]; p++) {
+        const r = col + pivRow[p];
+        const v = work[r] * rinv;
+        work[r] = v;
+        pivVal[p] = v;
+      }
+    }
+  }
+  return nsparse < n ? choleskyInPlace(work, n, nsparse) : -1;
+}
