@@ -39,6 +39,16 @@ export function downdateSymmetric(
 
 /** Lower triangle of C (n×n) −= A Aᵀ for column-major A (n×k). */
 export function syrkLower(C: Float64Array, n: number, A: Float64Array, k: number): void {
+  if (n <= 4) {
+    // a few rows (the [X y] block of a small model): one dot product of length k per entry
+    for (let j = 0; j < n; j++)
+      for (let i = j; i < n; i++) {
+        let s = 0;
+        for (let c = 0; c < k; c++) s += A[c * n + i] * A[c * n + j];
+        C[j * n + i] -= s;
+      }
+    return;
+  }
   let c = 0;
   for (; c + 1 < k; c += 2) {
     const a0 = c * n;
@@ -182,6 +192,16 @@ export function gemmNT(C: DenseBlock, A: DenseBlock, B: DenseBlock): void {
   const a = A.data;
   const b = B.data;
   const c = C.data;
+  if (m <= 4) {
+    // a few rows (the [X y] block of a small model): one dot product of length k per entry
+    for (let j = 0; j < n; j++)
+      for (let i = 0; i < m; i++) {
+        let s = 0;
+        for (let t = 0; t < k; t++) s += a[t * m + i] * b[t * n + j];
+        c[j * m + i] -= s;
+      }
+    return;
+  }
   for (let t = 0; t < k; t++) {
     const at = t * m;
     const bt = t * n;
@@ -215,6 +235,20 @@ function denseSparse(C: DenseBlock, A: DenseBlock, B: BlockSparse, w: Scratch): 
   const m = C.rows;
   const c = C.data;
   const a = A.data;
+  if (B.Sr === 1 && B.Sc === 1) {
+    // scalar CSC: no gather
+    const { colptr, rowblk } = B;
+    const bd = B.data;
+    for (let cb = 0; cb < B.ncb; cb++) {
+      const at = cb * m;
+      for (let q = colptr[cb]; q < colptr[cb + 1]; q++) {
+        const x = bd[q];
+        const col = rowblk[q] * m;
+        for (let i = 0; i < m; i++) c[col + i] -= a[at + i] * x;
+      }
+    }
+    return;
+  }
   for (let cb = 0; cb < B.ncb; cb++) {
     for (let t = 0; t < B.Sc; t++) {
       const nb = gatherColumn(B, cb, t, w.rows2, w.vals2);
@@ -281,6 +315,34 @@ export function rightSolveBlkDiag(X: BlockSparse | DenseBlock, D: BlkDiagBlock):
   const S = D.S;
   const SS = S * S;
   const d = D.data;
+  if (X.kind === "dense" && S === 1) {
+    const m = X.rows;
+    const x = X.data;
+    for (let l = 0; l < D.nblk; l++) {
+      const inv = 1 / d[l];
+      const o = l * m;
+      for (let r = 0; r < m; r++) x[o + r] *= inv;
+    }
+    return;
+  }
+  if (X.kind === "dense" && S === 2) {
+    const m = X.rows;
+    const x = X.data;
+    for (let l = 0; l < D.nblk; l++) {
+      const o = l * 4;
+      const inv0 = 1 / d[o];
+      const d10 = d[o + 1];
+      const inv1 = 1 / d[o + 3];
+      const x0 = 2 * l * m;
+      const x1 = x0 + m;
+      for (let r = 0; r < m; r++) {
+        const v = x[x0 + r] * inv0;
+        x[x0 + r] = v;
+        x[x1 + r] = (x[x1 + r] - v * d10) * inv1;
+      }
+    }
+    return;
+  }
   if (X.kind === "dense") {
     const m = X.rows;
     const x = X.data;
@@ -302,6 +364,13 @@ export function rightSolveBlkDiag(X: BlockSparse | DenseBlock, D: BlkDiagBlock):
   const Sr = X.Sr;
   const bs = Sr * S;
   const x = X.data;
+  if (S === 1 && Sr === 1) {
+    for (let cb = 0; cb < X.ncb; cb++) {
+      const inv = 1 / d[cb];
+      for (let k = X.colptr[cb]; k < X.colptr[cb + 1]; k++) x[k] *= inv;
+    }
+    return;
+  }
   for (let cb = 0; cb < X.ncb; cb++) {
     const o = cb * SS;
     for (let k = X.colptr[cb]; k < X.colptr[cb + 1]; k++) {

@@ -196,6 +196,24 @@ function scaleInflate(
     for (let l = 0; l < t.nl; l++) d[l] = a[l] * l2 + 1;
     return;
   }
+  if (dst.kind === "blkdiag" && S === 2) {
+    // λ = [p 0; q r]: λᵀ A λ + I written out (lower triangle and its mirror)
+    const p = lam[0];
+    const q = lam[1];
+    const r = lam[3];
+    const d = dst.data;
+    for (let o = 0; o < 4 * t.nl; o += 4) {
+      const a00 = a[o];
+      const a10 = a[o + 1];
+      const a11 = a[o + 3];
+      const m10 = r * (a10 * p + a11 * q);
+      d[o] = a00 * p * p + 2 * a10 * p * q + a11 * q * q + 1;
+      d[o + 1] = m10;
+      d[o + 2] = m10;
+      d[o + 3] = a11 * r * r + 1;
+    }
+    return;
+  }
   const SS = S * S;
   const out = dst.data;
   if (dst.kind === "dense") out.fill(0);
@@ -273,6 +291,21 @@ function scaleXyRow(dst: DenseBlock, src: DenseBlock, t: InternalTerm): void {
   if (S === 1) {
     const f = lam[0];
     for (let x = 0; x < a.length; x++) d[x] = a[x] * f;
+    return;
+  }
+  if (S === 2) {
+    // columns (c0, c0+1) of a level: [a0 a1] λ = [a0·p + a1·q, a1·r]
+    const p = lam[0];
+    const q = lam[1];
+    const r = lam[3];
+    for (let o0 = 0; o0 < 2 * m * t.nl; o0 += 2 * m) {
+      const o1 = o0 + m;
+      for (let x = 0; x < m; x++) {
+        const a1 = a[o1 + x];
+        d[o0 + x] = a[o0 + x] * p + a1 * q;
+        d[o1 + x] = a1 * r;
+      }
+    }
     return;
   }
   for (let l = 0; l < t.nl; l++) {
