@@ -69,7 +69,7 @@ function trailingUpdate(a: Float64Array, n: number, k0: number, k1: number): voi
       const y1 = a[c1 + j + 1];
       const y2 = a[c2 + j + 1];
       const y3 = a[c3 + j + 1];
-      // exact zeros (a sparse-first factorisation's panels): nothing to update
+      // exact zeros (panels of a fill-reduced factor): nothing to update
       if (x0 === 0 && x1 === 0 && x2 === 0 && x3 === 0 && y0 === 0 && y1 === 0 && y2 === 0 && y3 === 0)
         continue;
       a[cj + j] -= x0 * x0 + x1 * x1 + x2 * x2 + x3 * x3;
