@@ -22,7 +22,7 @@
  * are the dense ones.
  */
 import type { BlockSparse } from "./block-types.ts";
-import { choleskyInPlace } from "./dense-cholesky.ts";
+import { choleskyInPlace, type TrailingKernel } from "./dense-cholesky.ts";
 
 /**
  * A factor column is stored sparse while it has at most this fraction of nonzeros below the
@@ -273,9 +273,14 @@ export function buildLeftLookingPlan(
  * Factorise P (D − Σ V_m V_mᵀ) Pᵀ into `work` (n×n column-major, lower triangle; the rest is
  * zeroed), reading the current values of the plan's source blocks. `diag` holds D as S×S blocks
  * (block l at l·S², lower triangle read). Returns -1 on success, else the permuted column whose
- * pivot was not positive.
+ * pivot was not positive. The dense phase runs in `kernel` when given (it must own `work`).
  */
-export function factorLeftLooking(plan: LeftLookingPlan, diag: Float64Array, work: Float64Array): number {
+export function factorLeftLooking(
+  plan: LeftLookingPlan,
+  diag: Float64Array,
+  work: Float64Array,
+  kernel: TrailingKernel | null = null,
+): number {
   const { n, S, order, inv, srcRow, srcVal, srcIdx, srcPtr, srcBlock, sources } = plan;
   const { tgtSrcPtr, tgtSrcPos, tgtSrcEnd, nsparse, pivPtr, pivRow, pivVal } = plan;
   const { tgtPivPtr, tgtPivPos, tgtPivEnd } = plan;
@@ -325,5 +330,5 @@ export function factorLeftLooking(plan: LeftLookingPlan, diag: Float64Array, wor
       }
     }
   }
-  return nsparse < n ? choleskyInPlace(work, n, nsparse) : -1;
+  return nsparse < n ? choleskyInPlace(work, n, nsparse, nsparse, kernel) : -1;
 }

@@ -14,10 +14,12 @@ import {
   denseBlock,
 } from "../linalg/block-types.ts";
 import { buildGroupedDowndate, type GroupedDowndate } from "../linalg/grouped-downdate.ts";
+import type { TrailingKernel } from "../linalg/dense-cholesky.ts";
 import { buildLeftLookingPlan, type LeftLookingPlan } from "../linalg/left-looking-plan.ts";
 import { levelOrdering } from "../linalg/min-degree.ts";
 import { buildProductMap, makeScratch, type ProductMap, type Scratch } from "../linalg/rank-update.ts";
 import { blockPattern, maxColumnNnz } from "../linalg/sparse.ts";
+import { createWasmDense, type WasmDense } from "../linalg/wasm-dense.ts";
 import type { LmmProblem } from "./lmm-problem.ts";
 
 /** One random-effects term in the engine's internal order. */
@@ -80,9 +82,27 @@ export interface FastPaths {
   readonly work: Float64Array;
   /** Scratch: a column-permuted copy of the largest block below a planned block. */
   readonly colWork: Float64Array;
+  /**
+   * The WebAssembly SIMD kernels when some dense diagonal block is large enough to gain from them
+   * and the engine supports them; `work`, `colWork` and the data of the large dense L[j][j] then
+   * live in its memory. Null otherwise (the JS kernels run).
+   */
+  readonly wasm: WasmDense | null;
+  /** kernel[j]: the trailing kernel for the canonical factorisation of a dense L[j][j], or null. */
+  readonly kernel: (TrailingKernel | null)[];
 }
 
+/** Dense diagonal blocks of at least this order use the WebAssembly kernels. */
+const WASM_MIN_ORDER = 128;
+
+/**
+ * A block L[i][j] below the diagonal is stored sparse when A[i][j] has at most this density (and
+ * the nesting rule allows it). In the first block column the pattern of L is that of A (L[0][0] is
+ * block diagonal) and the products it enters meet another sparse block, so sparse pays up to a
+ * much higher density there (InstEval: students × dept:service at 14%).
+ */
 const DENSITY_THRESHOLD = 0.1;
+const DENSITY_THRESHOLD_FIRST = 0.5;
 
 /** Number of θ parameters of a term with S columns (full lower triangle). */
 export function nthetaOf(S: number): number {
@@ -187,7 +207,7 @@ export function createLmm(problem: LmmProblem): LmmModel {
       const a = A[i][j] as BlockSparse;
       maxNnz = Math.max(maxNnz, maxColumnNnz(a));
       const density = a.rowblk.length / (a.nrb * a.ncb);
-      let sparse = chainBlk && density <= DENSITY_THRESHOLD;
+      let sparse = chainBlk && density <= (j === 0 ? DENSITY_THRESHOLD_FIRST : DENSITY_THRESHOLD);
       for (let m = 0; m < j && sparse; m++)
         if (L[i][m].kind !== "sparse" || L[j][m].kind !== "sparse") sparse = false;
       const mp: (ProductMap | null)[] = [];
@@ -261,7 +281,26 @@ function buildFastPaths(terms: readonly InternalTerm[], A: Block[][], L: Block[]
     plans.push(planned);
     grouped.push(gd);
   }
-  return { plans, grouped, work: new Float64Array(work), colWork: new Float64Array(colWork) };
+  // large dense diagonal blocks and the plans' scratch move into WebAssembly memory
+  const big: number[] = [];
+  let doubles = 0;
+  for (let j = 0; j < k; j++) {
+    const b = L[j][j];
+    if (b.kind === "dense" && b.rows >= WASM_MIN_ORDER) {
+      big.push(j);
+      doubles += b.rows * b.rows;
+    }
+  }
+  const wasm = big.length > 0 ? createWasmDense(doubles + work + colWork) : null;
+  const kernel: (TrailingKernel | null)[] = new Array(k).fill(null);
+  if (!wasm)
+    return { plans, grouped, work: new Float64Array(work), colWork: new Float64Array(colWork), wasm, kernel };
+  for (const j of big) {
+    const q = (L[j][j] as DenseBlock).rows;
+    L[j][j] = { kind: "dense", rows: q, cols: q, data: wasm.alloc(q * q) };
+    kernel[j] = wasm;
+  }
+  return { plans, grouped, work: wasm.alloc(work), colWork: wasm.alloc(colWork), wasm, kernel };
 }
 
 function diagBlock(t: InternalTerm): BlkDiagBlock {

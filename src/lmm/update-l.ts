@@ -53,7 +53,7 @@ export function updateL(model: LmmModel, theta: ArrayLike<number>, objectiveOnly
     const Ljj = L[j][j] as BlkDiagBlock | DenseBlock;
     const planned = objectiveOnly && j < k ? fast.plans[j] : null;
     if (planned && Ljj.kind === "dense") {
-      if (factorLeftLooking(planned.plan, planned.diag.data, fast.work) >= 0) return false;
+      if (factorLeftLooking(planned.plan, planned.diag.data, fast.work, fast.wasm) >= 0) return false;
       finishPermuted(model, Ljj, planned.plan.order, j);
       continue;
     }
@@ -67,7 +67,7 @@ export function updateL(model: LmmModel, theta: ArrayLike<number>, objectiveOnly
     }
     if (Ljj.kind === "blkdiag") {
       if (!cholBlkDiag(Ljj)) return false;
-    } else if (choleskyInPlace(Ljj.data, Ljj.rows) >= 0) return false;
+    } else if (choleskyInPlace(Ljj.data, Ljj.rows, 0, 0, j < k ? fast.kernel[j] : null) >= 0) return false;
     for (let i = j + 1; i <= k; i++) {
       const Lij = L[i][j] as BlockSparse | DenseBlock;
       const maps = model.maps[i][j];
@@ -110,6 +110,19 @@ function finishPermuted(model: LmmModel, Ljj: DenseBlock, order: Int32Array, j: 
       );
     const r = Lij.rows;
     const x = Lij.data;
+    const wasm = model.fast.wasm;
+    if (wasm) {
+      // permute into the kernel's memory, solve there, copy back
+      for (let c = 0; c < n; c++) {
+        const src = order[c] * r;
+        const dst = c * r;
+        for (let t = 0; t < r; t++) colWork[dst + t] = x[src + t];
+      }
+      const view = colWork.subarray(0, r * n);
+      wasm.rightSolveLowerTransposed(work, n, view, r);
+      x.set(view);
+      continue;
+    }
     colWork.set(x.subarray(0, r * n));
     for (let c = 0; c < n; c++) {
       const src = order[c] * r;

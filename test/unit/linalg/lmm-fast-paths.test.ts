@@ -11,11 +11,18 @@ import { criterionFromL, evaluate, updateL } from "../../../src/lmm/update-l.ts"
 import { expectClose } from "../../helpers/expect-close.ts";
 import { rng } from "../lmm/synthetic-problems.ts";
 
-/** The same model without any fast path (natural order, scattered downdates). */
+/** The same model with the fast paths but JS kernels only (no WebAssembly). */
+function jsOnly(model: LmmModel): LmmModel {
+  const k = model.terms.length;
+  const fast: FastPaths = { ...model.fast, wasm: null, kernel: new Array(k).fill(null) };
+  return { ...model, fast };
+}
+
+/** The same model without any fast path (natural order, scattered downdates, JS kernels). */
 function plain(model: LmmModel): LmmModel {
   const k = model.terms.length;
   const fast: FastPaths = {
-    ...model.fast,
+    ...jsOnly(model).fast,
     plans: new Array(k).fill(null),
     grouped: new Array(k).fill(null),
   };
@@ -24,6 +31,7 @@ function plain(model: LmmModel): LmmModel {
 
 function check(model: LmmModel, thetas: number[][]): void {
   const ref = plain(model);
+  const js = jsOnly(model);
   for (const theta of thetas)
     for (const reml of [false, true]) {
       const fast = evaluate(model, theta, reml);
@@ -31,6 +39,8 @@ function check(model: LmmModel, thetas: number[][]): void {
       assert.ok(updateL(ref, theta));
       const want = criterionFromL(ref, reml);
       expectClose(fast.value, want, { rtol: 1e-12, label: `θ = ${theta}, REML ${reml}` });
+      const slow = evaluate(js, theta, reml);
+      expectClose(slow.value, want, { rtol: 1e-12, label: `JS kernels, θ = ${theta}, REML ${reml}` });
       // the canonical updateL of the model itself (grouped downdate, natural order) agrees too
       assert.ok(updateL(model, theta));
       expectClose(criterionFromL(model, reml), want, { rtol: 1e-12, label: `canonical θ = ${theta}` });
@@ -94,6 +104,7 @@ test("fill-reducing order of a dense block: objective unchanged (three crossed s
   const model = createLmm(clustered(1500, 160, 6, { third: true }));
   assert.equal(model.L[1][1].kind, "dense");
   assert.ok(model.fast.plans[1], "a left-looking plan (fill-reducing order) is used for the 160-level block");
+  assert.ok(model.fast.wasm && model.fast.kernel[1], "the 160-level block uses the WebAssembly kernels");
   check(model, [
     [1, 1, 1],
     [0.3, 2.5, 0.7],
