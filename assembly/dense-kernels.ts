@@ -1,6 +1,7 @@
 /**
  * WebAssembly SIMD (f64x2) kernels for the blocked dense Cholesky of src/linalg/dense-cholesky.ts:
- * the rank-k trailing update of the lower triangle and the right triangular solve X ← X·L⁻ᵀ.
+ * the rank-k trailing update of the lower triangle and the right triangular solve X ← X·L⁻ᵀ; and
+ * the sparse phase of the planned left-looking Cholesky of src/linalg/left-looking-plan.ts.
  *
  * Built by `node scripts/build-wasm.mjs` (asc -O3, SIMD, stub runtime, imported memory) into
  * src/linalg/wasm-kernels-binary.ts and loaded by src/linalg/wasm-dense.ts, which owns the memory
@@ -298,5 +299,134 @@ export function rightSolveLowerTransposed(L: usize, n: usize, X: usize, rows: us
         store<f64>(p, load<f64>(p) - sv);
       }
     }
+  }
+}
+
+/**
+ * The sparse phase of factorLeftLooking (src/linalg/left-looking-plan.ts; `sparsePhase` there is
+ * the JS twin: the same operations in the same order, and wasm has no fused multiply-add, so the
+ * results are bit-identical), preceded, per target block while its columns are in cache, by what
+ * the JS path does for the whole array first: zeroing `work` and storing D's entries.
+ *
+ * `work` is the n×n column-major f64 work array; every other pointer is the byte address of the
+ * plan array of the same name (i32 or f64, see LeftLookingPlan for the formats). For each block
+ * [b0, b1) of B target columns (block index blk):
+ *   1. zero its columns; for e ∈ [jj·S, jj·S + S) with diagRow[e] ≥ 0, work[diagRow[e], jj] ←
+ *      diagVal[diagIdx[e]];
+ *   2. the batched updates of the block from the source columns (srcBatch triples
+ *      srcBatchPtr[blk] .. srcBatchPtr[blk + 1], rows/values srcRow/srcVal), then from the sparse
+ *      factor columns left of the block (pivBatch, on pivRow/pivVal);
+ *   3. only while b0 < nsparse, for each column jj of the block: the updates from the factor
+ *      columns of the block left of jj (tgtPivBatch triples tgtPivPtr[jj] .. tgtPivPtr[jj + 1]);
+ *      then, for jj < nsparse, the pivot: d = work[jj, jj] must be > 0, work[jj, jj] ← √d, and the
+ *      rows pivRow[pivPtr[jj] .. pivPtr[jj + 1]) of column jj are scaled by 1/√d, the results also
+ *      stored in pivVal (the later columns' updates read them there).
+ * Returns the first jj whose d is not > 0 (NaN included), else −1; the columns ≥ nsparse are then
+ * ready for the dense kernel.
+ */
+export function leftLooking(
+  work: usize,
+  n: usize,
+  nsparse: usize,
+  B: usize,
+  S: usize,
+  diagRow: usize,
+  diagIdx: usize,
+  diagVal: usize,
+  srcRow: usize,
+  srcVal: usize,
+  srcBatchPtr: usize,
+  srcBatch: usize,
+  pivPtr: usize,
+  pivRow: usize,
+  pivVal: usize,
+  pivBatchPtr: usize,
+  pivBatch: usize,
+  tgtPivPtr: usize,
+  tgtPivBatch: usize,
+): i32 {
+  const colBytes = n << 3;
+  let blk: usize = 0;
+  for (let b0: usize = 0; b0 < n; b0 += B) {
+    const b1 = min<usize>(n, b0 + B);
+    memory.fill(work + b0 * colBytes, 0, (b1 - b0) * colBytes);
+    for (let e = b0 * S; e < b1 * S; e++) {
+      const r = load<i32>(diagRow + (e << 2));
+      if (r < 0) continue;
+      const col = work + (e / S) * colBytes;
+      store<f64>(col + (<usize>r << 3), load<f64>(diagVal + (<usize>load<u32>(diagIdx + (e << 2)) << 3)));
+    }
+    const bp = blk << 2;
+    applyBatch(work, colBytes, srcRow, srcVal, srcBatch, load<u32>(srcBatchPtr + bp), load<u32>(srcBatchPtr + bp, 4));
+    applyBatch(work, colBytes, pivRow, pivVal, pivBatch, load<u32>(pivBatchPtr + bp), load<u32>(pivBatchPtr + bp, 4));
+    blk++;
+    if (b0 >= nsparse) continue;
+    for (let jj = b0; jj < b1; jj++) {
+      const col = work + jj * colBytes;
+      const tp = tgtPivPtr + (jj << 2);
+      applyBatch(work, colBytes, pivRow, pivVal, tgtPivBatch, load<u32>(tp), load<u32>(tp, 4));
+      if (jj >= nsparse) continue;
+      const dp = col + (jj << 3);
+      const d = load<f64>(dp);
+      if (!(d > 0)) return <i32>jj;
+      const sq = sqrt<f64>(d);
+      store<f64>(dp, sq);
+      const rinv = 1 / sq;
+      const p1 = <usize>load<u32>(pivPtr + (jj << 2), 4);
+      for (let p = <usize>load<u32>(pivPtr + (jj << 2)); p < p1; p++) {
+        const x = col + (<usize>load<u32>(pivRow + (p << 2)) << 3);
+        const v = load<f64>(x) * rinv;
+        store<f64>(x, v);
+        store<f64>(pivVal + (p << 3), v);
+      }
+    }
+  }
+  return -1;
+}
+
+/**
+ * The triples (q0, q1, end) at triples[3·t0 .. 3·t1): for q0 ≤ q < q1 with f = vals[q] ≠ 0,
+ * target column rows[q] −= f · vals[q .. end) on the rows rows[q .. end). Kept a function (inlined
+ * into its three call sites the module would grow by ≈ 490 bytes, past 4 KB).
+ */
+@noinline
+function applyBatch(work: usize, colBytes: usize, rows: usize, vals: usize, triples: usize, t0: u32, t1: u32): void {
+  const tEnd = triples + <usize>t1 * 12;
+  for (let t = triples + <usize>t0 * 12; t < tEnd; t += 12) {
+    const q1 = <usize>load<u32>(t, 4);
+    const end = rows + (<usize>load<u32>(t, 8) << 2);
+    for (let q = <usize>load<u32>(t); q < q1; q++) {
+      const f = load<f64>(vals + (q << 3));
+      if (f == 0) continue;
+      const rq = rows + (q << 2);
+      scatterAxpy(work + <usize>load<u32>(rq) * colBytes, rq, vals + (q << 3), end, f);
+    }
+  }
+}
+
+/**
+ * col[rows[p]] −= vals[p]·f for the i32 rows from `rp` to `rEnd` (strictly increasing, so the two
+ * updates of a step never alias) and the f64 values from `vp`. Two entries per step: one f64x2
+ * product and one u64 load of the two rows, then two scalar read-modify-writes (≈ 12% faster on
+ * InstEval than one entry per step; four per step gain nothing more).
+ */
+@inline
+function scatterAxpy(col: usize, rp: usize, vp: usize, rEnd: usize, f: f64): void {
+  const fv = f64x2.splat(f);
+  while (rp + 8 <= rEnd) {
+    const v = f64x2.mul(v128.load(vp), fv);
+    const rr = load<u64>(rp);
+    const x0 = col + (<usize>(<u32>rr) << 3);
+    const x1 = col + (<usize>(<u32>(rr >> 32)) << 3);
+    store<f64>(x0, load<f64>(x0) - f64x2.extract_lane(v, 0));
+    store<f64>(x1, load<f64>(x1) - f64x2.extract_lane(v, 1));
+    rp += 8;
+    vp += 16;
+  }
+  if (rp < rEnd) {
+    const x = col + (<usize>load<u32>(rp) << 3);
+    store<f64>(x, load<f64>(x) - load<f64>(vp) * f);
+    rp += 4;
+    vp += 8;
   }
 }

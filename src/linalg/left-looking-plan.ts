@@ -20,9 +20,16 @@
  * The result is the ordinary lower Cholesky factor of the permuted matrix, stored densely in the
  * work array (exact zeros outside the pattern of the sparse columns), so triangular solves with it
  * are the dense ones.
+ *
+ * The sparse phase runs in WebAssembly (`leftLooking` in assembly/dense-kernels.ts: the same
+ * operations in the same order, so the same factor bit for bit) when the plan's numeric arrays
+ * live in the memory of the `WasmDense` instance passed as the kernel: build the plan with that
+ * instance, or copy a finished one there with `leftLookingPlanInWasm` (sized by
+ * `leftLookingWasmBytes`). Otherwise, and without WebAssembly, it runs in JS (`sparsePhase`).
  */
 import type { BlockSparse } from "./block-types.ts";
 import { choleskyInPlace, type TrailingKernel } from "./dense-cholesky.ts";
+import { type LeftLookingArrays, type WasmDense, wasmAllocBytes } from "./wasm-dense.ts";
 
 /**
  * A factor column is stored sparse while it has at most this fraction of nonzeros below the
@@ -38,7 +45,7 @@ const MIN_DENSE = 32;
  */
 const BLOCK_COLS = 32;
 
-export interface LeftLookingPlan {
+export interface LeftLookingPlan extends LeftLookingArrays {
   /** Order of the matrix (levels × S). */
   readonly n: number;
   /** Size of the diagonal blocks of D. */
@@ -46,6 +53,14 @@ export interface LeftLookingPlan {
   /** order[k] = natural index factorised k-th; inv is its inverse. */
   readonly order: Int32Array;
   readonly inv: Int32Array;
+  /**
+   * D's entries of target column jj: for e in [jj·S, jj·S + S), row diagRow[e] (−1: above the
+   * diagonal, skipped) gets diag[diagIdx[e]].
+   */
+  readonly diagRow: Int32Array;
+  readonly diagIdx: Int32Array;
+  /** Scratch of the wasm path: D's n·S values copied into the instance's memory. */
+  readonly diagVal: Float64Array;
   /** The column-sparse blocks V_m (values read at each factorisation). */
   readonly sources: readonly BlockSparse[];
   /** Scalar source columns: entries srcPtr[u] .. srcPtr[u+1], sorted by permuted row. */
@@ -82,14 +97,63 @@ export interface LeftLookingPlan {
   readonly pivBatchPtr: Int32Array;
   readonly pivBatch: Int32Array;
   /**
-   * Per target column jj: positions p in pivRow with pivRow[p] = jj of factor columns in jj's own
-   * block (applied one target at a time, in order), and their column's end.
+   * Per target column jj, the updates from the factor columns left of jj in its own block (applied
+   * one target at a time, in order): triples (p, p + 1, end) at tgtPivBatch[3·tgtPivPtr[jj] ..],
+   * p a position in pivRow with pivRow[p] = jj, end its column's end (the format of pivBatch).
    */
   readonly tgtPivPtr: Int32Array;
-  readonly tgtPivPos: Int32Array;
-  readonly tgtPivEnd: Int32Array;
+  readonly tgtPivBatch: Int32Array;
   /** Multiply-adds of one factorisation: sparse phase, dense phase (estimate). */
   readonly flops: { readonly sparse: number; readonly dense: number };
+  /**
+   * The instance whose memory holds the arrays the sparse phase reads and writes (those of
+   * LeftLookingArrays), or null (JS arrays). With that instance as the kernel, factorLeftLooking
+   * runs the sparse phase in WebAssembly.
+   */
+  readonly wasm: WasmDense | null;
+}
+
+/** The plan arrays that move into wasm memory (all that the sparse phase reads or writes). */
+const WASM_INT32 = [
+  "diagRow",
+  "diagIdx",
+  "srcRow",
+  "srcBatchPtr",
+  "srcBatch",
+  "pivPtr",
+  "pivRow",
+  "pivBatchPtr",
+  "pivBatch",
+  "tgtPivPtr",
+  "tgtPivBatch",
+] as const;
+const WASM_FLOAT64 = ["diagVal", "srcVal", "pivVal"] as const;
+
+/** Bytes of wasm memory (allocInt32 / alloc views) that `leftLookingPlanInWasm(plan, …)` takes. */
+export function leftLookingWasmBytes(plan: LeftLookingPlan): number {
+  let bytes = 0;
+  for (const key of WASM_INT32) bytes += wasmAllocBytes(plan[key].length, 4);
+  for (const key of WASM_FLOAT64) bytes += wasmAllocBytes(plan[key].length, 8);
+  return bytes;
+}
+
+/**
+ * The same plan with the arrays the sparse phase uses copied into views of `wasm` (which must have
+ * `leftLookingWasmBytes(plan)` bytes left), so that factorLeftLooking(…, wasm) runs it there.
+ */
+export function leftLookingPlanInWasm(plan: LeftLookingPlan, wasm: WasmDense): LeftLookingPlan {
+  const out: Record<string, unknown> = { ...plan, wasm };
+  for (const key of WASM_INT32) {
+    const v = wasm.allocInt32(plan[key].length);
+    v.set(plan[key]);
+    out[key] = v;
+  }
+  for (const key of WASM_FLOAT64) {
+    const v = wasm.alloc(plan[key].length);
+    v.set(plan[key]);
+    out[key] = v;
+  }
+  return out as unknown as LeftLookingPlan;
 }
 
 /** Compressed lists built by appending (row → items); frozen into CSR by `toCsr`. */
@@ -189,16 +253,33 @@ class BatchBuilder {
 /**
  * Symbolic analysis for `factorLeftLooking`. `order` is a scalar order of the n = nl·S rows
  * (order[k] = natural index factorised k-th); every source block has nl row blocks of size S.
+ * With `wasm`, the plan's numeric arrays are allocated there (see leftLookingPlanInWasm).
  */
 export function buildLeftLookingPlan(
   n: number,
   S: number,
   order: Int32Array,
   sources: readonly BlockSparse[],
+  wasm: WasmDense | null = null,
 ): LeftLookingPlan {
   if (order.length !== n || n % S !== 0) throw new Error("left-looking plan: order does not match n");
   const inv = new Int32Array(n);
   for (let k = 0; k < n; k++) inv[order[k]] = k;
+  // D: the entries of each level's block at rows ≥ the column
+  const SS = S * S;
+  const diagRow = new Int32Array(n * S);
+  const diagIdx = new Int32Array(n * S);
+  for (let jj = 0; jj < n; jj++) {
+    const c = order[jj];
+    const s = c % S;
+    const l0 = c - s;
+    const base = (l0 / S) * SS;
+    for (let s2 = 0; s2 < S; s2++) {
+      const r = inv[l0 + s2];
+      diagRow[jj * S + s2] = r >= jj ? r : -1;
+      diagIdx[jj * S + s2] = s2 >= s ? base + s * S + s2 : base + s2 * S + s;
+    }
+  }
 
   // source columns, entries sorted by permuted row
   let ncols = 0;
@@ -321,14 +402,23 @@ export function buildLeftLookingPlan(
   for (let v = 0; v < nsparse; v++)
     pivRuns.addColumn(pivRow, pivPtr[v], pivPtr[v + 1], B, Math.floor(v / B), own);
   const tp = own.toCsr();
+  const tgtPivBatch = new Int32Array(3 * tp.a.length);
+  for (let e = 0; e < tp.a.length; e++) {
+    tgtPivBatch[3 * e] = tp.a[e];
+    tgtPivBatch[3 * e + 1] = tp.a[e] + 1;
+    tgtPivBatch[3 * e + 2] = tp.b[e];
+  }
   const sb = srcRuns.toCsr();
   const pb = pivRuns.toCsr();
   const nd = n - nsparse;
-  return {
+  const plan: LeftLookingPlan = {
     n,
     S,
     order,
     inv,
+    diagRow,
+    diagIdx,
+    diagVal: new Float64Array(n * S),
     sources,
     srcPtr,
     srcRow,
@@ -348,17 +438,19 @@ export function buildLeftLookingPlan(
     pivBatchPtr: pb.ptr,
     pivBatch: pb.triples,
     tgtPivPtr: tp.ptr,
-    tgtPivPos: tp.a,
-    tgtPivEnd: tp.b,
+    tgtPivBatch,
     flops: { sparse: sparseFlops, dense: (nd * nd * nd) / 6 },
+    wasm: null,
   };
+  return wasm ? leftLookingPlanInWasm(plan, wasm) : plan;
 }
 
 /**
  * Factorise P (D − Σ V_m V_mᵀ) Pᵀ into `work` (n×n column-major, lower triangle; the rest is
  * zeroed), reading the current values of the plan's source blocks. `diag` holds D as S×S blocks
  * (block l at l·S², lower triangle read). Returns -1 on success, else the permuted column whose
- * pivot was not positive. The dense phase runs in `kernel` when given (it must own `work`).
+ * pivot was not positive. The dense phase runs in `kernel` when given (it must own `work`); the
+ * sparse phase too when `kernel` is the instance holding the plan's arrays (`plan.wasm`).
  */
 export function factorLeftLooking(
   plan: LeftLookingPlan,
@@ -366,27 +458,51 @@ export function factorLeftLooking(
   work: Float64Array,
   kernel: TrailingKernel | null = null,
 ): number {
-  const { n, S, order, inv, srcRow, srcVal, srcIdx, srcPtr, srcBlock, sources } = plan;
-  const { nsparse, pivPtr, pivRow, pivVal, B, srcBatchPtr, srcBatch, pivBatchPtr, pivBatch } = plan;
-  const { tgtPivPtr, tgtPivPos, tgtPivEnd } = plan;
-  work.fill(0, 0, n * n);
+  const { n, S, nsparse } = plan;
+  if (diag.length < n * S)
+    throw new RangeError(`factorLeftLooking: diag holds ${diag.length} < ${n * S} values`);
+  gatherSources(plan);
+  let fail: number;
+  if (plan.wasm !== null && plan.wasm === kernel) {
+    plan.diagVal.set(diag.subarray(0, n * S));
+    fail = plan.wasm.leftLooking(work, plan);
+  } else {
+    fillDiag(plan, diag, work);
+    fail = sparsePhase(plan, work);
+  }
+  if (fail >= 0) return fail;
+  return nsparse < n ? choleskyInPlace(work, n, nsparse, nsparse, kernel) : -1;
+}
+
+/** Phase 1: the sources' current values into srcVal. */
+function gatherSources(plan: LeftLookingPlan): void {
+  const { srcPtr, srcVal, srcIdx, srcBlock, sources } = plan;
   for (let c = 0; c + 1 < srcPtr.length; c++) {
     const d = sources[srcBlock[c]].data;
     for (let p = srcPtr[c]; p < srcPtr[c + 1]; p++) srcVal[p] = d[srcIdx[p]];
   }
-  // D: the entries of each level's block at rows ≥ the column
-  const SS = S * S;
+}
+
+/** Phase 1 of the JS path: work ← 0, then D's entries (the wasm path does this per block). */
+function fillDiag(plan: LeftLookingPlan, diag: Float64Array, work: Float64Array): void {
+  const { n, S, diagRow, diagIdx } = plan;
+  work.fill(0, 0, n * n);
   for (let jj = 0; jj < n; jj++) {
     const col = jj * n;
-    const c = order[jj];
-    const s = c % S;
-    const l0 = c - s;
-    const base = (l0 / S) * SS;
-    for (let s2 = 0; s2 < S; s2++) {
-      const r = inv[l0 + s2];
-      if (r >= jj) work[col + r] = s2 >= s ? diag[base + s * S + s2] : diag[base + s2 * S + s];
+    for (let e = jj * S; e < jj * S + S; e++) {
+      const r = diagRow[e];
+      if (r >= 0) work[col + r] = diag[diagIdx[e]];
     }
   }
+}
+
+/**
+ * Phase 2 in JS: the left-looking loop over target blocks, the batched updates of every block
+ * and the factorisation of the sparse columns. Returns −1 or the failing column.
+ */
+function sparsePhase(plan: LeftLookingPlan, work: Float64Array): number {
+  const { n, srcRow, srcVal, nsparse, pivPtr, pivRow, pivVal, B } = plan;
+  const { srcBatchPtr, srcBatch, pivBatchPtr, pivBatch, tgtPivPtr, tgtPivBatch } = plan;
   for (let b0 = 0, blk = 0; b0 < n; b0 += B, blk++) {
     const b1 = Math.min(n, b0 + B);
     applyBatch(work, n, srcRow, srcVal, srcBatch, srcBatchPtr[blk], srcBatchPtr[blk + 1]);
@@ -395,13 +511,7 @@ export function factorLeftLooking(
     for (let jj = b0; jj < b1; jj++) {
       const col = jj * n;
       // factor columns of this block left of jj (also for the first dense columns)
-      for (let e = tgtPivPtr[jj]; e < tgtPivPtr[jj + 1]; e++) {
-        const p0 = tgtPivPos[e];
-        const end = tgtPivEnd[e];
-        const f = pivVal[p0];
-        if (f === 0) continue;
-        scatterAxpy(work, col, pivRow, pivVal, p0, end, f);
-      }
+      applyBatch(work, n, pivRow, pivVal, tgtPivBatch, tgtPivPtr[jj], tgtPivPtr[jj + 1]);
       if (jj >= nsparse) continue;
       const d = work[col + jj];
       if (!(d > 0)) return jj;
@@ -416,8 +526,25 @@ export function factorLeftLooking(
       }
     }
   }
-  return nsparse < n ? choleskyInPlace(work, n, nsparse, nsparse, kernel) : -1;
+  return -1;
 }
+
+/**
+ * The phases of factorLeftLooking one at a time, for bench/left-looking.ts (not API): gather,
+ * then either fillDiag + sparse (JS) or sparseWasm (zeroing, D and the sparse phase in wasm); the
+ * dense phase is choleskyInPlace(work, n, nsparse, nsparse, kernel).
+ * @internal
+ */
+export const leftLookingPhases = {
+  gather: gatherSources,
+  fillDiag,
+  sparse: sparsePhase,
+  sparseWasm(plan: LeftLookingPlan, diag: Float64Array, work: Float64Array): number {
+    if (!plan.wasm) throw new Error("leftLookingPhases.sparseWasm: the plan is not in wasm memory");
+    plan.diagVal.set(diag.subarray(0, plan.n * plan.S));
+    return plan.wasm.leftLooking(work, plan);
+  },
+};
 
 /** The batched updates triples[3·t0 .. 3·t1) of one target block (see `srcBatch`). */
 function applyBatch(

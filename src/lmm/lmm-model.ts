@@ -15,7 +15,12 @@ import {
 } from "../linalg/block-types.ts";
 import { buildGroupedDowndate, type GroupedDowndate } from "../linalg/grouped-downdate.ts";
 import type { TrailingKernel } from "../linalg/dense-cholesky.ts";
-import { buildLeftLookingPlan, type LeftLookingPlan } from "../linalg/left-looking-plan.ts";
+import {
+  buildLeftLookingPlan,
+  type LeftLookingPlan,
+  leftLookingPlanInWasm,
+  leftLookingWasmBytes,
+} from "../linalg/left-looking-plan.ts";
 import { levelOrdering } from "../linalg/min-degree.ts";
 import { buildProductMap, makeScratch, type ProductMap, type Scratch } from "../linalg/rank-update.ts";
 import { blockPattern, maxColumnNnz } from "../linalg/sparse.ts";
@@ -291,7 +296,9 @@ function buildFastPaths(terms: readonly InternalTerm[], A: Block[][], L: Block[]
       doubles += b.rows * b.rows;
     }
   }
-  const wasm = big.length > 0 ? createWasmDense(doubles + work + colWork) : null;
+  let planBytes = 0;
+  for (const p of plans) if (p) planBytes += leftLookingWasmBytes(p.plan);
+  const wasm = big.length > 0 ? createWasmDense(doubles + work + colWork, planBytes) : null;
   const kernel: (TrailingKernel | null)[] = new Array(k).fill(null);
   if (!wasm)
     return { plans, grouped, work: new Float64Array(work), colWork: new Float64Array(colWork), wasm, kernel };
@@ -299,6 +306,11 @@ function buildFastPaths(terms: readonly InternalTerm[], A: Block[][], L: Block[]
     const q = (L[j][j] as DenseBlock).rows;
     L[j][j] = { kind: "dense", rows: q, cols: q, data: wasm.alloc(q * q) };
     kernel[j] = wasm;
+  }
+  // the plans' numeric arrays too: their sparse phase then runs in the kernel as well
+  for (let j = 0; j < k; j++) {
+    const p = plans[j];
+    if (p) plans[j] = { plan: leftLookingPlanInWasm(p.plan, wasm), diag: p.diag };
   }
   return { plans, grouped, work: wasm.alloc(work), colWork: wasm.alloc(colWork), wasm, kernel };
 }

@@ -1,7 +1,8 @@
 /**
  * Fill-reducing order + left-looking planned Cholesky of D − Σ V Vᵀ, the start/pending
  * continuation of the blocked dense kernel, and the grouped downdate: each against a naive
- * reference on seeded random matrices.
+ * reference on seeded random matrices. The sparse phase in WebAssembly (plans whose arrays live
+ * in a WasmDense instance) against the JS one, bit for bit.
  */
 import assert from "node:assert/strict";
 import { test } from "node:test";
@@ -9,7 +10,14 @@ import { type BlockSparse, toDense } from "../../../src/linalg/block-types.ts";
 import { choleskyInPlace, rightSolveLowerTransposed } from "../../../src/linalg/dense-cholesky.ts";
 import { applyGroupedDowndate, buildGroupedDowndate } from "../../../src/linalg/grouped-downdate.ts";
 import { addEdge, bitGraph, levelOrdering, minimumDegreeOrder } from "../../../src/linalg/min-degree.ts";
-import { buildLeftLookingPlan, factorLeftLooking } from "../../../src/linalg/left-looking-plan.ts";
+import {
+  buildLeftLookingPlan,
+  factorLeftLooking,
+  type LeftLookingPlan,
+  leftLookingPlanInWasm,
+  leftLookingWasmBytes,
+} from "../../../src/linalg/left-looking-plan.ts";
+import { createWasmDense, type WasmDense } from "../../../src/linalg/wasm-dense.ts";
 import { expectClose } from "../../helpers/expect-close.ts";
 
 function rng(seed: number): () => number {
@@ -158,21 +166,38 @@ function lowerOf(M: Float64Array, n: number): number[] {
 }
 
 // the last column: does the plan keep some leading columns sparse (else all go to the dense kernel)
-for (const [nl, S, ncols, Sc, nnz, nblocks, sparse] of [
+const CONFIGS = [
   [70, 1, 200, 1, 3, 1, 1],
   [130, 1, 300, 1, 3, 1, 1],
   [257, 1, 400, 1, 4, 2, 1],
   [300, 1, 150, 1, 40, 1, 0],
   [90, 2, 150, 1, 2, 1, 1],
   [80, 2, 120, 2, 3, 2, 1],
-]) {
+] as const;
+
+/** Seeded sources V (`nblocks` blocks), D, the Schur complement M and the level order. */
+function problem(config: (typeof CONFIGS)[number]): {
+  n: number;
+  S: number;
+  V: BlockSparse[];
+  M: Float64Array;
+  D: Float64Array;
+  order: Int32Array;
+} {
+  const [nl, S, ncols, Sc, nnz, nblocks] = config;
+  const V = Array.from({ length: nblocks }, (_, b) => randomSparse(nl, S, ncols, Sc, nnz, nl + ncols + b));
+  const { M, D } = schur(nl, S, V, nl);
+  const n = nl * S;
+  const lev = levelOrdering(V, nl) ?? Int32Array.from({ length: nl }, (_, i) => i);
+  const order = new Int32Array(n);
+  for (let l = 0; l < nl; l++) for (let s = 0; s < S; s++) order[l * S + s] = lev[l] * S + s;
+  return { n, S, V, M, D, order };
+}
+
+for (const config of CONFIGS) {
+  const [nl, S, , , nnz, nblocks, sparse] = config;
   test(`left-looking Cholesky of P (D − Σ V Vᵀ) Pᵀ matches the naive factor (${nl} levels, S = ${S}, ${nblocks} block(s), ${nnz} nnz/col)`, () => {
-    const V = Array.from({ length: nblocks }, (_, b) => randomSparse(nl, S, ncols, Sc, nnz, nl + ncols + b));
-    const { M, D } = schur(nl, S, V, nl);
-    const n = nl * S;
-    const lev = levelOrdering(V, nl) ?? Int32Array.from({ length: nl }, (_, i) => i);
-    const order = new Int32Array(n);
-    for (let l = 0; l < nl; l++) for (let s = 0; s < S; s++) order[l * S + s] = lev[l] * S + s;
+    const { n, V, M, D, order } = problem(config);
     const plan = buildLeftLookingPlan(n, S, order, V);
     assert.equal(plan.nsparse > 0, sparse === 1, `${plan.nsparse} sparse columns`);
     // reference: permute densely, factor naively
@@ -209,7 +234,87 @@ test("left-looking Cholesky reports the failing pivot", () => {
   const plan = buildLeftLookingPlan(nl, 1, order, V);
   const failed = factorLeftLooking(plan, D, new Float64Array(nl * nl));
   assert.equal(failed, 3);
+  const w = createWasmDense(nl * nl, leftLookingWasmBytes(plan));
+  assert.ok(w, "Node 20 has WebAssembly SIMD");
+  assert.equal(factorLeftLooking(leftLookingPlanInWasm(plan, w), D, w.alloc(nl * nl), w), 3);
 });
+
+/** A wasm instance holding two n×n work arrays and a copy of `plan`, sized exactly. */
+function inWasm(plan: LeftLookingPlan): {
+  w: WasmDense;
+  wplan: LeftLookingPlan;
+  a: Float64Array;
+  b: Float64Array;
+} {
+  const { n } = plan;
+  const w = createWasmDense(2 * n * n, leftLookingWasmBytes(plan));
+  assert.ok(w, "Node 20 has WebAssembly SIMD");
+  const a = w.alloc(n * n);
+  const b = w.alloc(n * n);
+  const wplan = buildLeftLookingPlan(n, plan.S, plan.order, plan.sources, w);
+  assert.throws(() => w.allocInt32(1), RangeError, "leftLookingWasmBytes is the exact size");
+  return { w, wplan, a, b };
+}
+
+function assertSameBits(got: Float64Array, want: Float64Array, label: string): void {
+  assert.equal(got.length, want.length);
+  for (let p = 0; p < want.length; p++)
+    if (!Object.is(got[p], want[p])) assert.fail(`${label}: entry ${p}: ${got[p]} vs ${want[p]}`);
+}
+
+for (const config of CONFIGS) {
+  const [nl, S, , , nnz, nblocks] = config;
+  test(`wasm sparse phase gives the JS factor bit for bit, reused with new values (${nl} levels, S = ${S}, ${nblocks} block(s), ${nnz} nnz/col)`, () => {
+    const { n, V, D, order } = problem(config);
+    const plan = buildLeftLookingPlan(n, S, order, V);
+    const { w, wplan, a, b } = inWasm(plan);
+    assert.equal(wplan.wasm, w);
+    assert.equal(wplan.srcRow.buffer, a.buffer, "the plan's arrays live in the instance");
+    assert.equal(wplan.nsparse, plan.nsparse);
+    const js = new Float64Array(n * n);
+    const r = rng(nl + 7);
+    for (let round = 0; round < 3; round++) {
+      // new values on the same pattern (and a fresh D)
+      if (round > 0) for (const blk of V) for (let x = 0; x < blk.data.length; x++) blk.data[x] *= 0.4 + r();
+      const Dr = round === 0 ? D : schur(nl, S, V, nl + round).D;
+      a.fill(Number.NaN);
+      b.fill(Number.NaN);
+      js.fill(Number.NaN);
+      assert.equal(factorLeftLooking(plan, Dr, a, w), -1); // JS sparse phase, wasm dense kernel
+      assert.equal(factorLeftLooking(wplan, Dr, b, w), -1); // both in wasm
+      assertSameBits(b, a, `round ${round}: wasm vs JS sparse phase`);
+      assertSameBits(wplan.pivVal, plan.pivVal, `round ${round}: pivVal`);
+      // the JS path also runs on a plan in wasm memory (another kernel, or none)
+      assert.equal(factorLeftLooking(plan, Dr, js), -1);
+      assert.equal(factorLeftLooking(wplan, Dr, b), -1);
+      assertSameBits(b, js, `round ${round}: JS path on the wasm plan`);
+    }
+    // a plan in another instance's memory runs its sparse phase in JS with this kernel
+    const other = inWasm(plan);
+    assert.equal(factorLeftLooking(other.wplan, D, a, w), -1);
+  });
+
+  test(`wasm sparse phase reports the failing pivot like the JS one (${nl} levels, S = ${S}, ${nblocks} block(s))`, () => {
+    const { n, V, D, order } = problem(config);
+    const plan = buildLeftLookingPlan(n, S, order, V);
+    const { w, wplan, a, b } = inWasm(plan);
+    const SS = S * S;
+    const cols = [0, Math.floor(plan.nsparse / 2), plan.nsparse - 1, plan.nsparse, n - 1].filter(
+      (c, i, all) => c >= 0 && c < n && all.indexOf(c) === i,
+    );
+    for (const jj of cols)
+      for (const bad of [-1e6, Number.NaN]) {
+        // the diagonal entry of D at permuted column jj
+        const c = order[jj];
+        const Dbad = Float64Array.from(D);
+        Dbad[Math.floor(c / S) * SS + (c % S) * (S + 1)] = bad;
+        // the earlier columns do not read that entry, so column jj is the first to fail
+        assert.equal(factorLeftLooking(plan, Dbad, a, w), jj, `JS: column ${jj}, D = ${bad}`);
+        assert.equal(factorLeftLooking(wplan, Dbad, b, w), jj, `wasm: column ${jj}, D = ${bad}`);
+        if (jj < plan.nsparse) assertSameBits(wplan.pivVal, plan.pivVal, `column ${jj}: pivVal`);
+      }
+  });
+}
 
 test("choleskyInPlace continues a factorisation from (start, pending)", () => {
   const n = 150;

@@ -2,14 +2,17 @@
  * The WebAssembly SIMD kernels (src/linalg/wasm-dense.ts) against the JS ones in dense-cholesky.ts:
  * the trailing update (against its definition, and through choleskyInPlace's pending update),
  * X ← X·L⁻ᵀ, the untouched upper triangle, exact-zero panels, and the committed binary being what
- * scripts/build-wasm.mjs builds now.
+ * scripts/build-wasm.mjs builds now. (The sparse left-looking phase, `leftLooking`, is tested
+ * against the JS one in left-looking-plan.test.ts; here only its argument checks.)
  */
 import assert from "node:assert/strict";
 import { spawnSync } from "node:child_process";
 import { readFileSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 import { test } from "node:test";
+import type { BlockSparse } from "../../../src/linalg/block-types.ts";
 import { choleskyInPlace, rightSolveLowerTransposed } from "../../../src/linalg/dense-cholesky.ts";
+import { buildLeftLookingPlan, leftLookingWasmBytes } from "../../../src/linalg/left-looking-plan.ts";
 import { createWasmDense, type WasmDense } from "../../../src/linalg/wasm-dense.ts";
 
 const REL = 1e-13;
@@ -261,6 +264,68 @@ test("alloc hands out disjoint views, refuses too much; kernels refuse foreign a
   assert.throws(() => w.trailingUpdate(u, 9, 0, 2), RangeError);
   assert.throws(() => w.rightSolveLowerTransposed(u, 6, new Float64Array(12), 2), TypeError);
   assert.throws(() => createWasmDense(-1), RangeError);
+});
+
+test("allocInt32 shares the space of alloc on 8-byte boundaries; extraBytes adds room", () => {
+  const w = createWasmDense(4, 28); // 32 + 32 bytes
+  assert.ok(w);
+  const i = w.allocInt32(3);
+  const d = w.alloc(2);
+  assert.equal(i.buffer, d.buffer);
+  assert.equal(d.byteOffset, i.byteOffset + 16);
+  assert.equal(d.byteOffset % 8, 0);
+  const j = w.allocInt32(5);
+  assert.equal(j.byteOffset, d.byteOffset + 16);
+  assert.equal(w.alloc(1).byteOffset, j.byteOffset + 24);
+  assert.throws(() => w.allocInt32(1), RangeError);
+  assert.equal(w.alloc(0).length, 0);
+  assert.throws(() => w.allocInt32(-1), RangeError);
+  assert.throws(() => createWasmDense(4, -1), RangeError);
+  assert.throws(() => createWasmDense(4, 0.5), RangeError);
+});
+
+test("leftLooking refuses arrays outside the instance and too-short ones", () => {
+  const nl = 40;
+  // 30 columns with two rows each, c and c + 9 (mod nl), sorted
+  const rowblk = new Int32Array(60);
+  for (let c = 0; c < 30; c++) {
+    const a = c % nl;
+    const b = (c + 9) % nl;
+    rowblk[2 * c] = Math.min(a, b);
+    rowblk[2 * c + 1] = Math.max(a, b);
+  }
+  const V: BlockSparse = {
+    kind: "sparse",
+    Sr: 1,
+    Sc: 1,
+    nrb: nl,
+    ncb: 30,
+    colptr: Int32Array.from({ length: 31 }, (_, c) => 2 * c),
+    rowblk,
+    data: Float64Array.from({ length: 60 }, (_, x) => 0.1 * (x % 5) - 0.2),
+  };
+  const js = buildLeftLookingPlan(
+    nl,
+    1,
+    Int32Array.from({ length: nl }, (_, i) => i),
+    [V],
+  );
+  const w = createWasmDense(2 * nl * nl, leftLookingWasmBytes(js));
+  assert.ok(w);
+  const work = w.alloc(nl * nl);
+  const plan = buildLeftLookingPlan(nl, 1, js.order, [V], w);
+  plan.diagVal.fill(10);
+  assert.equal(w.leftLooking(work, plan), -1);
+  assert.throws(() => w.leftLooking(new Float64Array(nl * nl), plan), TypeError);
+  assert.throws(() => w.leftLooking(w.alloc(nl * nl - 1), plan), RangeError);
+  assert.throws(() => w.leftLooking(work, js), TypeError);
+  assert.throws(() => w.leftLooking(work, { ...plan, pivRow: js.pivRow }), TypeError);
+  assert.throws(() => w.leftLooking(work, { ...plan, srcBatch: plan.srcBatch.subarray(1) }), RangeError);
+  assert.throws(() => w.leftLooking(work, { ...plan, tgtPivPtr: plan.tgtPivPtr.subarray(1) }), RangeError);
+  assert.throws(() => w.leftLooking(work, { ...plan, nsparse: nl + 1 }), RangeError);
+  const other = createWasmDense(nl * nl);
+  assert.ok(other);
+  assert.throws(() => other.leftLooking(other.alloc(nl * nl), plan), TypeError);
 });
 
 test("createWasmDense is null without WebAssembly, or when the module does not compile (no SIMD)", () => {
