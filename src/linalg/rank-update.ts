@@ -217,6 +217,22 @@ export function gemmNT(C: DenseBlock, A: DenseBlock, B: DenseBlock): void {
 function sparseSparse(C: DenseBlock, A: BlockSparse, B: BlockSparse, w: Scratch): void {
   const m = C.rows;
   const c = C.data;
+  if (A.Sr === 1 && A.Sc === 1 && B.Sr === 1 && B.Sc === 1) {
+    // scalar CSC: no gathers
+    const { colptr: ap, rowblk: ar, data: ad } = A;
+    const { colptr: bp, rowblk: br, data: bd } = B;
+    for (let cb = 0; cb < A.ncb; cb++) {
+      const a0 = ap[cb];
+      const a1 = ap[cb + 1];
+      if (a0 === a1) continue;
+      for (let q = bp[cb]; q < bp[cb + 1]; q++) {
+        const x = bd[q];
+        const col = br[q] * m;
+        for (let p = a0; p < a1; p++) c[col + ar[p]] -= ad[p] * x;
+      }
+    }
+    return;
+  }
   for (let cb = 0; cb < A.ncb; cb++) {
     for (let t = 0; t < A.Sc; t++) {
       const na = gatherColumn(A, cb, t, w.rows1, w.vals1);
