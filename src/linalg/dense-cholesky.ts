@@ -12,7 +12,7 @@ const NB = 64;
  * Panel width with a fast trailing kernel: narrower panels move flops from the JS panel code into
  * the kernel (measured at n = 750: NB 64 → 29 ms, 32 → 13 ms, 16 → 11 ms).
  */
-const NB_KERNEL = 16;
+export const KERNEL_PANEL = 16;
 
 /** A faster trailing update for the arrays it owns (the WebAssembly SIMD kernel, wasm-dense.ts). */
 export interface TrailingKernel {
@@ -28,7 +28,7 @@ export interface TrailingKernel {
  * a right-looking factorisation, e.g. after the sparse phase of `factorLeftLooking`); the updates
  * from columns [`pending`, `start`) are applied to the trailing lower triangle first, those from
  * earlier columns are assumed applied. With a `kernel` (which must own `a`), the trailing updates
- * run in it, with panels of NB_KERNEL columns.
+ * run in it, with panels of KERNEL_PANEL columns.
  */
 export function choleskyInPlace(
   a: Float64Array,
@@ -39,8 +39,8 @@ export function choleskyInPlace(
 ): number {
   if (kernel) {
     if (pending < start) kernel.trailingUpdate(a, n, pending, start);
-    for (let k0 = start; k0 < n; k0 += NB_KERNEL) {
-      const k1 = Math.min(n, k0 + NB_KERNEL);
+    for (let k0 = start; k0 < n; k0 += KERNEL_PANEL) {
+      const k1 = Math.min(n, k0 + KERNEL_PANEL);
       const fail = panel(a, n, k0, k1);
       if (fail >= 0) return fail;
       kernel.trailingUpdate(a, n, k0, k1);
