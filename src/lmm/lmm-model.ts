@@ -298,7 +298,7 @@ function buildFastPaths(terms: readonly InternalTerm[], A: Block[][], L: Block[]
   }
   let planBytes = 0;
   for (const p of plans) if (p) planBytes += leftLookingWasmBytes(p.plan);
-  const wasm = big.length > 0 ? createWasmDense(doubles + work + colWork, planBytes) : null;
+  const wasm = big.length > 0 ? wasmOrNull(doubles + work + colWork, planBytes) : null;
   const kernel: (TrailingKernel | null)[] = new Array(k).fill(null);
   if (!wasm)
     return { plans, grouped, work: new Float64Array(work), colWork: new Float64Array(colWork), wasm, kernel };
@@ -313,6 +313,15 @@ function buildFastPaths(terms: readonly InternalTerm[], A: Block[][], L: Block[]
     if (p) plans[j] = { plan: leftLookingPlanInWasm(p.plan, wasm), diag: p.diag };
   }
   return { plans, grouped, work: wasm.alloc(work), colWork: wasm.alloc(colWork), wasm, kernel };
+}
+
+/** The kernels with room for `doubles` + `bytes`, or null (no SIMD, or memory beyond 4 GiB). */
+function wasmOrNull(doubles: number, bytes: number): WasmDense | null {
+  try {
+    return createWasmDense(doubles, bytes);
+  } catch {
+    return null; // the JS kernels work on ordinary arrays of any size the engine allows
+  }
 }
 
 function diagBlock(t: InternalTerm): BlkDiagBlock {
