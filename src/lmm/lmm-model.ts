@@ -269,7 +269,14 @@ function buildFastPaths(terms: readonly InternalTerm[], A: Block[][], L: Block[]
         const b = L[j][m];
         if (b.kind === "sparse") parts.push(b);
       }
-      const lev = parts.length === j ? levelOrdering(parts, t.nl) : null;
+      if (t.S === 1 && terms[0].S === 1 && L[j][0].kind === "sparse")
+        gd = buildGroupedDowndate(A[j][0] as BlockSparse, (A[0][0] as BlkDiagBlock).data);
+      // a fill-reducing order when one pays; else, for a large block with no grouped downdate,
+      // the natural order: the plan still turns the scattered downdate into blocked left-looking
+      // updates (in the WebAssembly kernel when there is one)
+      let lev = parts.length === j ? levelOrdering(parts, t.nl) : null;
+      if (!lev && !gd && parts.length === j && t.q >= WASM_MIN_ORDER)
+        lev = Int32Array.from({ length: t.nl }, (_, l) => l);
       if (lev) {
         const order = new Int32Array(t.q);
         for (let l = 0; l < t.nl; l++) for (let s = 0; s < t.S; s++) order[l * t.S + s] = lev[l] * t.S + s;
@@ -280,8 +287,6 @@ function buildFastPaths(terms: readonly InternalTerm[], A: Block[][], L: Block[]
         }
         planned = { plan: buildLeftLookingPlan(t.q, t.S, order, parts), diag: blkDiagBlock(t.S, t.nl) };
       }
-      if (t.S === 1 && terms[0].S === 1 && L[j][0].kind === "sparse")
-        gd = buildGroupedDowndate(A[j][0] as BlockSparse, (A[0][0] as BlkDiagBlock).data);
     }
     plans.push(planned);
     grouped.push(gd);

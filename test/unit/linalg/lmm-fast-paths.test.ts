@@ -124,8 +124,8 @@ test("fill-reducing order with a vector-valued second term", () => {
   ]);
 });
 
-/** Balanced crossed design: every subject sees `per` distinct items. */
-function balanced(nsubj: number, nitem: number, per: number, seed: number): LmmProblem {
+/** Balanced crossed design: every subject sees `per` distinct items (optional random slope per subject). */
+function balanced(nsubj: number, nitem: number, per: number, seed: number, slope = false): LmmProblem {
   const r = rng(seed);
   const n = nsubj * per;
   const subj = new Int32Array(n);
@@ -147,12 +147,20 @@ function balanced(nsubj: number, nitem: number, per: number, seed: number): LmmP
   }
   const ones = new Float64Array(n).fill(1);
   const lv = (m: number): string[] => Array.from({ length: m }, (_, i) => `${i}`);
+  const zs = new Float64Array(2 * n);
+  for (let t = 0; t < n; t++) {
+    zs[2 * t] = 1;
+    zs[2 * t + 1] = X[n + t];
+  }
+  const subjTerm: ReTerm = slope
+    ? { name: "subj", factor: "subj", levels: lv(nsubj), refs: subj, cnames: ["(Intercept)", "x"], z: zs }
+    : { name: "subj", factor: "subj", levels: lv(nsubj), refs: subj, cnames: ["(Intercept)"], z: ones };
   return {
     y,
     X,
     xnames: ["(Intercept)", "x"],
     reterms: [
-      { name: "subj", factor: "subj", levels: lv(nsubj), refs: subj, cnames: ["(Intercept)"], z: ones },
+      subjTerm,
       { name: "item", factor: "item", levels: lv(nitem), refs: item, cnames: ["(Intercept)"], z: ones },
     ],
   };
@@ -166,6 +174,20 @@ test("grouped downdate (balanced crossed design): objective unchanged", () => {
     [1, 1],
     [0.2, 3],
     [2, 0],
+  ]);
+});
+
+test("natural-order plan (no fill-reducing order, no grouping: random slope per subject)", () => {
+  const model = createLmm(balanced(1500, 200, 20, 11, true));
+  assert.equal(model.fast.grouped[1], null, "a vector-valued first term has no grouped downdate");
+  assert.ok(model.fast.plans[1], "the 200-level dense block gets a plan in its natural order");
+  assert.deepEqual(
+    Array.from(model.fast.plans[1].plan.order),
+    Array.from({ length: 200 }, (_, i) => i),
+  );
+  check(model, [
+    [1, 0, 1, 1],
+    [0.6, -0.3, 0.4, 1.7],
   ]);
 });
 
