@@ -7,7 +7,8 @@ import type { FitMeasurement } from "./fit-workload.ts";
 import type { Lme4Timing } from "./lme4-baseline.ts";
 import { type Target, targetText, type Workload } from "./workloads.ts";
 
-export type Status = "PASS" | "MISS" | "ERROR";
+/** INFO: a workload without a target (measured for information). */
+export type Status = "PASS" | "MISS" | "ERROR" | "INFO";
 
 export interface Baseline {
   /** Where the number comes from (`lme4:<id>` or a description). */
@@ -23,7 +24,7 @@ export interface BenchRow {
   readonly label: string;
   readonly kind: Workload["kind"];
   readonly status: Status;
-  readonly target: Target;
+  readonly target: Target | null;
   readonly target_text: string;
   /** Median and minimum wall seconds (per fitting call, per command, per load). */
   readonly median_s: number | null;
@@ -45,7 +46,8 @@ export interface BenchRow {
   readonly error?: string;
 }
 
-function verdict(target: Target, medianS: number, rssMB: number | null): Status {
+function verdict(target: Target | null, medianS: number, rssMB: number | null): Status {
+  if (target === null) return "INFO";
   const timeOk = medianS <= target.seconds;
   const rssOk = target.rssMB === undefined || (rssMB !== null && rssMB <= target.rssMB);
   return timeOk && rssOk ? "PASS" : "MISS";

@@ -29,7 +29,8 @@ export function formatRatio(r: number | null): string {
   return `×${r >= 100 ? r.toFixed(0) : r.toPrecision(3)}`;
 }
 
-function compactTarget(t: Target): string {
+function compactTarget(t: Target | null): string {
+  if (t === null) return "-";
   const time = formatSeconds(t.seconds).replace(/\.0+(?=[a-zµ])/, "");
   return t.rssMB === undefined ? `≤${time}` : `≤${time},${t.rssMB}MB`;
 }
@@ -103,6 +104,8 @@ export function reportTable(rows: readonly BenchRow[], ctx: ReportContext): stri
   const head = line(COLUMNS.map(([h]) => h));
   const rule = "-".repeat(head.length);
   const passed = rows.filter((r) => r.status === "PASS").length;
+  const targeted = rows.filter((r) => r.target !== null).length;
+  const info = rows.length - targeted;
   return [
     `mixedmodels bench ${ctx.date}${ctx.flags.length ? ` (${ctx.flags.join(" ")})` : ""}`,
     `machine: ${m.cpu}, ${m.cores} cores, ${m.mem_GB} GB, ${m.os}; Node ${m.node}`,
@@ -114,7 +117,7 @@ export function reportTable(rows: readonly BenchRow[], ctx: ReportContext): stri
     rule,
     ...rows.map((r) => line(rowCells(r))),
     rule,
-    `${passed}/${rows.length} targets met.`,
+    `${passed}/${targeted} targets met${info ? ` (${info} row(s) without a target: INFO)` : ""}.`,
     "",
     ...footnotes(rows),
   ].join("\n");

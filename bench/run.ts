@@ -1,5 +1,6 @@
 /**
- * `npm run bench`: every speed target of issues 2 and 3 in one run, one table, one JSON file.
+ * `npm run bench`: every speed target of issues 2 and 3 in one run, one table, one JSON file, plus
+ * rows without a target (INFO: lme4's scaling model B, a random slope per subject).
  *
  *   npm run bench -- [--quick] [--only <substring>[,<substring>…]] [--skip-large] [--no-build]
  *                    [--timeout <seconds>] [--out <file>]

@@ -24,7 +24,8 @@ export interface FitWorkload {
   readonly lme4Id: string;
   /** Slow fits: warm up on a small model only, few repetitions, skipped by `--skip-large`. */
   readonly large: boolean;
-  readonly target: Target;
+  /** null: measured for information (no issue sets a target; the row says INFO). */
+  readonly target: Target | null;
 }
 
 /** A `mixed` command timed as a user runs it (the built `bin/mixed.mjs`). */
@@ -53,6 +54,8 @@ const SLEEP = "Reaction ~ 1 + Days + (1 + Days | Subject)";
 const INSTEVAL_DEPT = "y ~ 1 + (1 | s) + (1 | d) + (1 | dept)";
 const INSTEVAL_SERVICE = "y ~ 1 + service + (1 | s) + (1 | d) + (1 | dept:service)";
 const CROSSED = "y ~ 1 + x + (1 | subj) + (1 | item)";
+/** Model B of `04_timings.R`: a random slope per subject. */
+const CROSSED_B = "y ~ 1 + x + (1 + x | subj) + (1 | item)";
 
 function fit(
   id: string,
@@ -61,7 +64,7 @@ function fit(
   formula: string,
   REML: boolean,
   lme4Id: string,
-  target: Target,
+  target: Target | null,
   large = false,
 ): FitWorkload {
   return { kind: "fit", id, label, dataset, formula, REML, lme4Id, large, target };
@@ -125,6 +128,27 @@ export const WORKLOADS: readonly Workload[] = [
     { seconds: 10, rssMB: 600 },
     true,
   ),
+  // model B of lme4's scaling timings: no issue sets a target; measured for information
+  fit(
+    "crossed_b_1e5_reml",
+    "crossed B 10⁵ REML",
+    "crossed:100000",
+    CROSSED_B,
+    true,
+    "scale_B_100000",
+    null,
+    true,
+  ),
+  fit(
+    "crossed_b_1e6_reml",
+    "crossed B 10⁶ REML",
+    "crossed:1000000",
+    CROSSED_B,
+    true,
+    "scale_B_1000000",
+    null,
+    true,
+  ),
   {
     kind: "csv",
     id: "csv_load_1e6",
@@ -152,8 +176,9 @@ export function workloadById(id: string): Workload {
   return w;
 }
 
-/** Human form of a target: `≤ 1 ms`, `≤ 10 s, 600 MB`. */
-export function targetText(t: Target): string {
+/** Human form of a target: `≤ 1 ms`, `≤ 10 s, 600 MB` (`-` for none). */
+export function targetText(t: Target | null): string {
+  if (t === null) return "-";
   const time = t.seconds < 1 ? `${t.seconds * 1000} ms` : `${t.seconds} s`;
   return t.rssMB === undefined ? `≤ ${time}` : `≤ ${time}, ${t.rssMB} MB`;
 }

@@ -37,6 +37,17 @@ describe("bench report", () => {
     assert.equal(measuredRow(crossed, { times_s: [6], peak_rss_MB: null }, base).status, "MISS");
   });
 
+  it("a workload without a target is INFO and not counted among the targets", () => {
+    const b = workloadById("crossed_b_1e5_reml");
+    assert.equal(b.target, null);
+    const row = measuredRow(b, { times_s: [2, 3], peak_rss_MB: 300 }, null);
+    assert.equal(row.status, "INFO");
+    assert.equal(row.target_text, "-");
+    const pass = measuredRow(workloadById("crossed_1e6_reml"), { times_s: [6], peak_rss_MB: 300 }, null);
+    const text = reportTable([pass, row], ctx);
+    assert.match(text, /1\/1 targets met \(1 row\(s\) without a target: INFO\)/);
+  });
+
   it("every line of the table fits in 100 columns, one row per workload", () => {
     const rows = WORKLOADS.map((w, i) =>
       i === 0
