@@ -39,6 +39,33 @@ export function downdateSymmetric(
 
 /** Lower triangle of C (n×n) −= A Aᵀ for column-major A (n×k). */
 export function syrkLower(C: Float64Array, n: number, A: Float64Array, k: number): void {
+  if (n === 3) {
+    // the [X y] block of a model with one covariate: six running sums in registers
+    let s00 = 0;
+    let s10 = 0;
+    let s20 = 0;
+    let s11 = 0;
+    let s21 = 0;
+    let s22 = 0;
+    for (let o = 0; o < 3 * k; o += 3) {
+      const a0 = A[o];
+      const a1 = A[o + 1];
+      const a2 = A[o + 2];
+      s00 += a0 * a0;
+      s10 += a1 * a0;
+      s20 += a2 * a0;
+      s11 += a1 * a1;
+      s21 += a2 * a1;
+      s22 += a2 * a2;
+    }
+    C[0] -= s00;
+    C[1] -= s10;
+    C[2] -= s20;
+    C[4] -= s11;
+    C[5] -= s21;
+    C[8] -= s22;
+    return;
+  }
   if (n <= 4) {
     // a few rows (the [X y] block of a small model): one dot product of length k per entry
     for (let j = 0; j < n; j++)
