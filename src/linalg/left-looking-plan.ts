@@ -72,11 +72,6 @@ export interface LeftLookingPlan extends LeftLookingArrays {
   readonly srcIdx: Int32Array;
   /** Scratch: the entries' current values. */
   readonly srcVal: Float64Array;
-  /** Per target column jj: positions p with srcRow[p] = jj (symbolic analysis only). */
-  readonly tgtSrcPtr: Int32Array;
-  readonly tgtSrcPos: Int32Array;
-  /** End (exclusive) of the source column holding each position in tgtSrcPos. */
-  readonly tgtSrcEnd: Int32Array;
   /** Number of leading factor columns stored sparse (the dense kernel starts here). */
   readonly nsparse: number;
   /** Below-diagonal pattern of sparse factor column v: pivRow[pivPtr[v] ..], sorted. */
@@ -103,8 +98,6 @@ export interface LeftLookingPlan extends LeftLookingArrays {
    */
   readonly tgtPivPtr: Int32Array;
   readonly tgtPivBatch: Int32Array;
-  /** Multiply-adds of one factorisation: sparse phase, dense phase (estimate). */
-  readonly flops: { readonly sparse: number; readonly dense: number };
   /**
    * The instance whose memory holds the arrays the sparse phase reads and writes (those of
    * LeftLookingArrays), or null (JS arrays). With that instance as the kernel, factorLeftLooking
@@ -322,7 +315,7 @@ export function buildLeftLookingPlan(
       }
   });
   srcPtr[ncols] = o;
-  // transposed: for each permuted row, the positions holding it
+  // transposed, for the symbolic analysis only: for each permuted row, the positions holding it
   const tgtSrcPtr = new Int32Array(n + 1);
   for (let p = 0; p < nent; p++) tgtSrcPtr[srcRow[p] + 1]++;
   for (let r = 0; r < n; r++) tgtSrcPtr[r + 1] += tgtSrcPtr[r];
@@ -342,7 +335,6 @@ export function buildLeftLookingPlan(
   const piv = new Lists(n);
   let pivRow = new Int32Array(1024);
   const pivPtrList: number[] = [0];
-  let sparseFlops = 0;
   let nsparse = n;
   for (let jj = 0; jj < n; jj++) {
     let cnt = 0;
@@ -387,7 +379,6 @@ export function buildLeftLookingPlan(
     pivRow.set(sorted, start);
     pivPtrList.push(start + cnt);
     for (let t = 0; t < cnt; t++) piv.push(sorted[t], start + t, start + cnt);
-    sparseFlops += ((cnt + 1) * (cnt + 2)) / 2;
   }
   const nnzPiv = pivPtrList[pivPtrList.length - 1];
   const pivPtr = Int32Array.from(pivPtrList);
@@ -410,7 +401,6 @@ export function buildLeftLookingPlan(
   }
   const sb = srcRuns.toCsr();
   const pb = pivRuns.toCsr();
-  const nd = n - nsparse;
   const plan: LeftLookingPlan = {
     n,
     S,
@@ -425,9 +415,6 @@ export function buildLeftLookingPlan(
     srcBlock,
     srcIdx,
     srcVal: new Float64Array(nent),
-    tgtSrcPtr,
-    tgtSrcPos,
-    tgtSrcEnd,
     nsparse,
     pivPtr,
     pivRow: pivRow.slice(0, nnzPiv),
@@ -439,7 +426,6 @@ export function buildLeftLookingPlan(
     pivBatch: pb.triples,
     tgtPivPtr: tp.ptr,
     tgtPivBatch,
-    flops: { sparse: sparseFlops, dense: (nd * nd * nd) / 6 },
     wasm: null,
   };
   return wasm ? leftLookingPlanInWasm(plan, wasm) : plan;
