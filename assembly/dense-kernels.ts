@@ -97,6 +97,8 @@ export function trailingUpdate(a: usize, n: usize, k0: usize, k1: usize, f: usiz
       let acc21 = zero;
       let acc30 = zero;
       let acc31 = zero;
+      // The two loops below share their body on purpose: the eight accumulators must stay in
+      // registers, which a helper function (no multiple returns in wasm) would not allow.
       if (dense) {
         let p = pa;
         let q = pb;

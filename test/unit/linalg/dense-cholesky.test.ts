@@ -1,4 +1,7 @@
-/** Blocked dense Cholesky and triangular solves: reconstruction L·Lᵀ = A, solves, pivot failure. */
+/**
+ * Blocked dense Cholesky and triangular solves: reconstruction L·Lᵀ = A, solves, pivot failure,
+ * continuation from (start, pending), exact zeros skipped by X·L⁻ᵀ.
+ */
 import assert from "node:assert/strict";
 import { test } from "node:test";
 import {
@@ -7,6 +10,12 @@ import {
   forwardSolve,
   rightSolveLowerTransposed,
 } from "../../../src/linalg/dense-cholesky.ts";
+import {
+  naiveCholesky,
+  rng as uniform,
+  sparseSpd,
+  timesLowerTransposed,
+} from "../../helpers/dense-reference.ts";
 import { expectClose } from "../../helpers/expect-close.ts";
 
 function rng(seed: number): () => number {
@@ -57,11 +66,7 @@ for (const n of [1, 2, 5, 63, 64, 65, 130, 200]) {
     const X = Float64Array.from({ length: rows * n }, rng(5));
     const Y = Float64Array.from(X);
     rightSolveLowerTransposed(L, n, Y, rows);
-    const back = new Float64Array(rows * n);
-    for (let c = 0; c < n; c++)
-      for (let s = 0; s <= c; s++)
-        for (let r = 0; r < rows; r++) back[c * rows + r] += Y[s * rows + r] * L[s * n + c];
-    expectClose(back, X, { atol: 1e-9, label: "X L⁻ᵀ Lᵀ" });
+    expectClose(timesLowerTransposed(Y, L, n, rows), X, { atol: 1e-9, label: "X L⁻ᵀ Lᵀ" });
   });
 }
 
@@ -75,4 +80,43 @@ test("choleskyInPlace reports the first non-positive pivot", () => {
   }
   A[68 * n + 68] = A[67 * n + 67] - 1e-3;
   assert.equal(choleskyInPlace(A, n), 68);
+});
+
+test("choleskyInPlace continues a factorisation from (start, pending)", () => {
+  const n = 150;
+  const { A } = sparseSpd(n, 600, 20, 3);
+  const ref = naiveCholesky(A, n);
+  for (const [start, pending] of [
+    [1, 0],
+    [40, 37],
+    [64, 64],
+    [149, 100],
+  ]) {
+    const a = Float64Array.from(A);
+    // factor columns [0, start) right-looking; columns in [pending, start) update only (v, start)
+    for (let v = 0; v < start; v++) {
+      const s = Math.sqrt(a[v * n + v]);
+      a[v * n + v] = s;
+      for (let i = v + 1; i < n; i++) a[v * n + i] /= s;
+      const end = v < pending ? n : start;
+      for (let c = v + 1; c < end; c++)
+        for (let i = c; i < n; i++) a[c * n + i] -= a[v * n + i] * a[v * n + c];
+    }
+    assert.equal(choleskyInPlace(a, n, start, pending), -1);
+    for (let j = 0; j < n; j++)
+      for (let i = j; i < n; i++)
+        assert.ok(Math.abs(a[j * n + i] - ref[j * n + i]) < 1e-11, `(${start},${pending}) L[${i},${j}]`);
+  }
+});
+
+test("rightSolveLowerTransposed skips exact zeros and matches X L⁻ᵀ", () => {
+  const n = 97;
+  const { A } = sparseSpd(n, 120, 3, 9);
+  const L = naiveCholesky(A, n);
+  const rows = 5;
+  const r = uniform(4);
+  const X = Float64Array.from({ length: rows * n }, () => r() - 0.5);
+  const Y = Float64Array.from(X);
+  rightSolveLowerTransposed(L, n, Y, rows);
+  expectClose(timesLowerTransposed(Y, L, n, rows), X, { atol: 1e-12, label: "Y Lᵀ" });
 });

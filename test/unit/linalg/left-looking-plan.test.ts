@@ -1,13 +1,12 @@
 /**
- * Fill-reducing order + left-looking planned Cholesky of D − Σ V Vᵀ, the start/pending
- * continuation of the blocked dense kernel, and the grouped downdate: each against a naive
- * reference on seeded random matrices. The sparse phase in WebAssembly (plans whose arrays live
- * in a WasmDense instance) against the JS one, bit for bit.
+ * Fill-reducing order + left-looking planned Cholesky of D − Σ V Vᵀ and the grouped downdate,
+ * each against a naive reference on seeded random matrices. The sparse phase in WebAssembly
+ * (plans whose arrays live in a WasmDense instance) against the JS one, bit for bit.
  */
 import assert from "node:assert/strict";
 import { test } from "node:test";
 import { type BlockSparse, toDense } from "../../../src/linalg/block-types.ts";
-import { choleskyInPlace, rightSolveLowerTransposed } from "../../../src/linalg/dense-cholesky.ts";
+import { choleskyInPlace } from "../../../src/linalg/dense-cholesky.ts";
 import { applyGroupedDowndate, buildGroupedDowndate } from "../../../src/linalg/grouped-downdate.ts";
 import { addEdge, bitGraph, levelOrdering, minimumDegreeOrder } from "../../../src/linalg/min-degree.ts";
 import {
@@ -18,70 +17,8 @@ import {
   leftLookingWasmBytes,
 } from "../../../src/linalg/left-looking-plan.ts";
 import { createWasmDense, type WasmDense } from "../../../src/linalg/wasm-dense.ts";
+import { naiveCholesky, rng, sparseSpd } from "../../helpers/dense-reference.ts";
 import { expectClose } from "../../helpers/expect-close.ts";
-
-function rng(seed: number): () => number {
-  let s = seed;
-  return () => {
-    s = (s * 16807) % 2147483647;
-    return s / 2147483647;
-  };
-}
-
-/** Naive unblocked lower Cholesky (reference). */
-function naiveCholesky(A: Float64Array, n: number): Float64Array {
-  const L = new Float64Array(n * n);
-  for (let j = 0; j < n; j++) {
-    let d = A[j * n + j];
-    for (let t = 0; t < j; t++) d -= L[t * n + j] ** 2;
-    L[j * n + j] = Math.sqrt(d);
-    for (let i = j + 1; i < n; i++) {
-      let s = A[j * n + i];
-      for (let t = 0; t < j; t++) s -= L[t * n + i] * L[t * n + j];
-      L[j * n + i] = s / L[j * n + j];
-    }
-  }
-  return L;
-}
-
-/** Random sparse SPD matrix I·shift + Σ_cols v vᵀ with `nnzPerCol` random rows per column. */
-function sparseSpd(
-  n: number,
-  ncols: number,
-  nnzPerCol: number,
-  seed: number,
-): { A: Float64Array; B: BlockSparse } {
-  const r = rng(seed);
-  const colptr = new Int32Array(ncols + 1);
-  const rows: number[] = [];
-  const vals: number[] = [];
-  for (let c = 0; c < ncols; c++) {
-    const set = new Set<number>();
-    while (set.size < nnzPerCol) set.add(Math.floor(r() * n));
-    const sorted = [...set].sort((a, b) => a - b);
-    for (const x of sorted) {
-      rows.push(x);
-      vals.push(r() - 0.5);
-    }
-    colptr[c + 1] = rows.length;
-  }
-  const B: BlockSparse = {
-    kind: "sparse",
-    Sr: 1,
-    Sc: 1,
-    nrb: n,
-    ncb: ncols,
-    colptr,
-    rowblk: Int32Array.from(rows),
-    data: Float64Array.from(vals),
-  };
-  const A = new Float64Array(n * n);
-  for (let i = 0; i < n; i++) A[i * n + i] = 1 + r();
-  for (let c = 0; c < ncols; c++)
-    for (let a = colptr[c]; a < colptr[c + 1]; a++)
-      for (let b = colptr[c]; b < colptr[c + 1]; b++) A[rows[b] * n + rows[a]] += vals[a] * vals[b];
-  return { A, B };
-}
 
 test("minimumDegreeOrder is a permutation and eliminates a star's leaves first", () => {
   const g = bitGraph(40);
@@ -315,50 +252,6 @@ for (const config of CONFIGS) {
       }
   });
 }
-
-test("choleskyInPlace continues a factorisation from (start, pending)", () => {
-  const n = 150;
-  const { A } = sparseSpd(n, 600, 20, 3);
-  const ref = naiveCholesky(A, n);
-  for (const [start, pending] of [
-    [1, 0],
-    [40, 37],
-    [64, 64],
-    [149, 100],
-  ]) {
-    const a = Float64Array.from(A);
-    // factor columns [0, start) right-looking; columns in [pending, start) update only (v, start)
-    for (let v = 0; v < start; v++) {
-      const s = Math.sqrt(a[v * n + v]);
-      a[v * n + v] = s;
-      for (let i = v + 1; i < n; i++) a[v * n + i] /= s;
-      const end = v < pending ? n : start;
-      for (let c = v + 1; c < end; c++)
-        for (let i = c; i < n; i++) a[c * n + i] -= a[v * n + i] * a[v * n + c];
-    }
-    assert.equal(choleskyInPlace(a, n, start, pending), -1);
-    for (let j = 0; j < n; j++)
-      for (let i = j; i < n; i++)
-        assert.ok(Math.abs(a[j * n + i] - ref[j * n + i]) < 1e-11, `(${start},${pending}) L[${i},${j}]`);
-  }
-});
-
-test("rightSolveLowerTransposed skips exact zeros and matches X L⁻ᵀ", () => {
-  const n = 97;
-  const { A } = sparseSpd(n, 120, 3, 9);
-  const L = naiveCholesky(A, n);
-  const rows = 5;
-  const r = rng(4);
-  const X = Float64Array.from({ length: rows * n }, () => r() - 0.5);
-  const Y = Float64Array.from(X);
-  rightSolveLowerTransposed(L, n, Y, rows);
-  // Y Lᵀ = X
-  const back = new Float64Array(rows * n);
-  for (let c = 0; c < n; c++)
-    for (let s = 0; s <= c; s++)
-      for (let q = 0; q < rows; q++) back[c * rows + q] += Y[s * rows + q] * L[s * n + c];
-  expectClose(back, X, { atol: 1e-12, label: "Y Lᵀ" });
-});
 
 test("grouped downdate equals the scattered sparse downdate", () => {
   const n = 60;
