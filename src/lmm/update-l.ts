@@ -110,26 +110,16 @@ function finishPermuted(model: LmmModel, Ljj: DenseBlock, order: Int32Array, j: 
       );
     const r = Lij.rows;
     const x = Lij.data;
-    const wasm = model.fast.wasm;
-    if (wasm) {
-      // permute into the kernel's memory, solve there, copy back
-      for (let c = 0; c < n; c++) {
-        const src = order[c] * r;
-        const dst = c * r;
-        for (let t = 0; t < r; t++) colWork[dst + t] = x[src + t];
-      }
-      const view = colWork.subarray(0, r * n);
-      wasm.rightSolveLowerTransposed(work, n, view, r);
-      x.set(view);
-      continue;
-    }
-    colWork.set(x.subarray(0, r * n));
+    // permute the columns into colWork (in the kernel's memory when there is one), solve, copy back
     for (let c = 0; c < n; c++) {
       const src = order[c] * r;
       const dst = c * r;
-      for (let t = 0; t < r; t++) x[dst + t] = colWork[src + t];
+      for (let t = 0; t < r; t++) colWork[dst + t] = x[src + t];
     }
-    rightSolveLowerTransposed(work, n, x, r);
+    const view = colWork.subarray(0, r * n);
+    if (model.fast.wasm) model.fast.wasm.rightSolveLowerTransposed(work, n, view, r);
+    else rightSolveLowerTransposed(work, n, view, r);
+    x.set(view);
   }
 }
 
