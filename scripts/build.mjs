@@ -1,10 +1,19 @@
-// Bundles the CLI (src/cli/main.ts) and the library entry (src/index.ts) with esbuild.
-// Run by `npm run build` and by `prepare`, so `npm ci` leaves a runnable `mixed`.
+// Builds dist/ from src/ (run by `npm run build` and by `prepare`, so `npm ci` leaves a runnable
+// `mixed`):
+//   dist/index.js, dist/engine.js, dist/node.js  the package entries "." "./engine" "./node", bundled
+//       together with code splitting, so the three share one copy of every class (an error thrown
+//       by readData is `instanceof DataError` of the main entry) in dist/chunks/
+//   dist/cli.js   the `mixed` command, one self-contained file
+//   dist/types/   declaration files of the three entries (tsc -p tsconfig.build.json)
+import { spawnSync } from "node:child_process";
+import { rmSync } from "node:fs";
+import { createRequire } from "node:module";
 import { build } from "esbuild";
+
+rmSync("dist", { recursive: true, force: true });
 
 const common = {
   bundle: true,
-  platform: "node",
   format: "esm",
   target: "node20",
   logLevel: "warning",
@@ -14,6 +23,7 @@ const common = {
 };
 await build({
   ...common,
+  platform: "node",
   entryPoints: ["src/cli/main.ts"],
   outfile: "dist/cli.js",
   // commander is CommonJS; give the ESM bundle a require()
@@ -23,8 +33,20 @@ await build({
 });
 await build({
   ...common,
-  // The core is browser-pure; the browser builds of dependencies also run in Node.
+  // The main and engine entries are browser-pure (test/unit/browser-bundle.test.ts), and the
+  // browser builds of the dependencies also run in Node. Only the node entry imports node:*
+  // modules, which stay imports.
   platform: "browser",
-  entryPoints: ["src/index.ts"],
-  outfile: "dist/index.js",
+  external: ["node:*"],
+  entryPoints: { index: "src/index.ts", engine: "src/engine.ts", node: "src/node/index.ts" },
+  outdir: "dist",
+  splitting: true,
+  chunkNames: "chunks/[name]-[hash]",
 });
+
+const tsc = createRequire(import.meta.url).resolve("typescript/bin/tsc");
+const r = spawnSync(process.execPath, [tsc, "-p", "tsconfig.build.json"], { stdio: "inherit" });
+if (r.status !== 0) {
+  console.error("build: emitting the declaration files failed");
+  process.exit(1);
+}

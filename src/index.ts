@@ -1,5 +1,8 @@
 /**
- * mixedmodels: the public API. Explicit named re-exports only.
+ * mixedmodels: the public API (the package's main entry, browser-pure). Explicit named re-exports
+ * only. Data accessors (`fixef`, `ranef`, `coefTable`, `varCorr`) return data; printers
+ * (`print*`) return the text R prints. Engine internals live in `./engine.ts`
+ * (`mixedmodels/engine`), file and bundled-dataset access in `./node/index.ts` (`mixedmodels/node`).
  */
 
 // errors and warnings
@@ -9,6 +12,7 @@ export { DataError, FormulaError, MixedError, NumericalError, OptionError, SpecE
 // data
 export type { Column, ContrastName, DataSource, FactorColumn, NumericColumn } from "./data/column.ts";
 export { ColumnTable } from "./data/column-table.ts";
+export type { CsvOptions } from "./data/csv-builder.ts";
 export { CsvBuilder } from "./data/csv-builder.ts";
 export { parseCsv } from "./data/parse-csv.ts";
 export type { DatasetSchema } from "./data/schema.ts";
@@ -18,27 +22,20 @@ export { parseSchema } from "./data/schema.ts";
 export type { ModelFormula, RandomTerm, Term, TermList, VarExpr, Variable } from "./formula/model-formula.ts";
 export { parseFormula } from "./formula/parse-formula.ts";
 
-// design
-export type { Design } from "./design/design.ts";
-export { buildDesign } from "./design/design.ts";
-
 // models
 export type { LmFit } from "./lm/fit-lm.ts";
 export { fitLm } from "./lm/fit-lm.ts";
 export { lmToJSON } from "./lm/lm-json.ts";
 export type { LmmFit, LmmFitOptions } from "./lmm/fit-lmm.ts";
 export { fitLmm, lmmToJSON } from "./lmm/fit-lmm.ts";
-export type { LmmResult, VarCorrGroup } from "./lmm/lmm-result.ts";
-export { objective } from "./lmm/update-l.ts";
-export { createLmm } from "./lmm/lmm-model.ts";
-export { fitLmmProblem } from "./lmm/fit-lmm-problem.ts";
-export type { LmmProblem, ReTerm } from "./lmm/lmm-problem.ts";
+export type { CoefFactor, OptInfo, RanefFactor, VarCorrGroup } from "./lmm/lmm-result.ts";
 
-// optimisers
-export type { OptimOptions, OptimResult } from "./optim/types.ts";
-export { bobyqa } from "./optim/bobyqa.ts";
-export { nelderMead } from "./optim/nelder-mead.ts";
-export { minimize } from "./optim/minimize.ts";
+// data accessors
+export type { CoefRow } from "./accessors/coef-table.ts";
+export { coefTable } from "./accessors/coef-table.ts";
+export { fixef } from "./accessors/fixef.ts";
+export { ranef } from "./accessors/ranef.ts";
+export { varCorr } from "./accessors/var-corr.ts";
 
-// reports
-export { lmmCoef, lmmRanef, lmmSummary, lmSummary } from "./report/fit-summary.ts";
+// printers
+export { printCoef, printRanef, printSummary } from "./report/fit-summary.ts";

@@ -21,8 +21,8 @@ export { listDatasets } from "./bundled-data.ts";
 export interface ReadDataOptions {
   /** Schema file; overrides the sibling `.meta.json`. */
   readonly schemaPath?: string;
-  /** Stream read for `-` (default: process.stdin). */
-  readonly stdin?: NodeJS.ReadableStream;
+  /** Stream read for `-` (default: process.stdin); typed structurally so the public types need no @types/node. */
+  readonly stdin?: AsyncIterable<string | Uint8Array>;
 }
 
 /** A name rather than a path: no directory separator and no extension. */
@@ -112,7 +112,9 @@ export async function readData(spec: string, opts: ReadDataOptions = {}): Promis
   const explicit = opts.schemaPath !== undefined ? await loadSchema(opts.schemaPath) : undefined;
   if (spec === "-") {
     const builder = new CsvBuilder({ name: "stdin", schema: explicit });
-    await streamInto(opts.stdin ?? process.stdin, builder, (e) => fileError(e, "-", "standard input"));
+    await streamInto((opts.stdin ?? process.stdin) as NodeJS.ReadableStream, builder, (e) =>
+      fileError(e, "-", "standard input"),
+    );
     return builder.finish();
   }
   if (looksLikeName(spec)) {

@@ -1,5 +1,7 @@
 /**
- * Summaries of our own fit objects: adapters from `LmFit` / `LmmFit` to the exact R/lme4 printers.
+ * The printers of fit objects: adapters from `LmFit` / `LmmFit` to the exact R/lme4 layouts. Each
+ * returns the text R prints (the library never prints itself); the numbers behind the text come
+ * from the data accessors (`fixef`, `coefTable`, `varCorr`, `ranef`).
  */
 import { deparseFormula } from "../formula/deparse-formula.ts";
 import type { LmFit } from "../lm/fit-lm.ts";
@@ -18,8 +20,12 @@ function named(names: readonly string[], values: ArrayLike<number>): Record<stri
   return out;
 }
 
-/** R's `print(summary(lm(...)))`. */
-export function lmSummary(fit: LmFit): string {
+/** R's `print(summary(m))` for an `lm` fit, or lme4's for an `lmer` fit. */
+export function printSummary(fit: LmFit | LmmFit): string {
+  return fit.kind === "lm" ? lmSummaryText(fit) : lmmSummaryText(fit);
+}
+
+function lmSummaryText(fit: LmFit): string {
   return formatLmSummary({
     formula: deparseFormula(fit.formula),
     dataName: fit.dataName,
@@ -38,8 +44,7 @@ export function lmSummary(fit: LmFit): string {
   });
 }
 
-/** lme4's `print(summary(lmer(...)))`. */
-export function lmmSummary(fit: LmmFit): string {
+function lmmSummaryText(fit: LmmFit): string {
   const boundary = fit.warnings.filter((w) => w.code === "boundary_fit").map((w) => w.message);
   return formatLmmSummary({
     REML: fit.REML,
@@ -80,11 +85,11 @@ export function lmmSummary(fit: LmmFit): string {
 }
 
 /** Conditional modes per grouping factor, as `print(ranef(m))`. */
-export function lmmRanef(fit: LmmFit): string {
+export function printRanef(fit: LmmFit): string {
   return formatRanef(fit.ranef);
 }
 
 /** Per-level coefficients (fixed + random), as `print(coef(m))`. */
-export function lmmCoef(fit: LmmFit): string {
+export function printCoef(fit: LmmFit): string {
   return formatCoef(fit.coef);
 }

@@ -5,7 +5,8 @@
  * 2. Coffee: `y ~ x` by lm vs `y ~ x + (x | group)` by REML, and what the random slope does to the
  *    slope's standard error.
  */
-import { fitLm, fitLmm, type LmmFit, lmmSummary, lmSummary, nelderMead, parseFormula } from "../../index.ts";
+import { nelderMead } from "../../engine.ts";
+import { fitLm, fitLmm, type LmmFit, parseFormula, printSummary } from "../../index.ts";
 import { readData } from "../../node/read-data.ts";
 
 const RULE = "=".repeat(100);
@@ -32,7 +33,7 @@ async function gasoline(out: (s: string) => void): Promise<void> {
     banner("1. Gasoline panel (18 OECD countries, 1960-1978): car ownership, random intercept per country"),
   );
   const ml = fitLmm(formula, data, { REML: false });
-  out(lmmSummary(ml));
+  out(printSummary(ml));
   const reml = fitLmm(formula, data, { REML: true });
   const nm = fitLmm(formula, data, { REML: false, optimizer: nelderMead });
   out("\nSame model by REML (lme4's default) next to ML:\n");
@@ -67,10 +68,10 @@ async function coffee(out: (s: string) => void): Promise<void> {
   out(banner("2. Coffee (1,000 cups in 100 groups): one regression line, or one per group?"));
   const lm = fitLm(parseFormula("y ~ x"), data);
   out("Ordinary linear model, y ~ x:\n");
-  out(lmSummary(lm));
+  out(printSummary(lm));
   const mm = fitLmm("y ~ x + (x | group)", data, { REML: true });
   out("\nLinear mixed model, y ~ x + (x | group), by REML:\n\n");
-  out(lmmSummary(mm));
+  out(printSummary(mm));
   const r = mm.ranef.group;
   const c = mm.coef.group;
   out("\nFirst groups: conditional modes (ranef) and per-group lines (coef = fixef + ranef):\n");

@@ -5,13 +5,12 @@
 import {
   fitLm,
   fitLmm,
-  lmmCoef,
-  lmmRanef,
-  lmmSummary,
-  lmSummary,
   lmToJSON,
   OptionError,
   parseFormula,
+  printCoef,
+  printRanef,
+  printSummary,
   type Warning,
 } from "../../index.ts";
 import { readData } from "../../node/read-data.ts";
@@ -50,7 +49,7 @@ export async function runFit(formulaText: string, opts: FitOptions): Promise<num
     if (opts.json) {
       process.stdout.write(`${JSON.stringify({ ...lmToJSON(fit), timing: { fit_s: fitS } })}\n`);
     } else {
-      process.stdout.write(lmSummary(fit));
+      process.stdout.write(printSummary(fit));
       writeWarnings(fit.warnings);
     }
     return 0;
@@ -60,9 +59,9 @@ export async function runFit(formulaText: string, opts: FitOptions): Promise<num
     process.stdout.write(`${JSON.stringify(fit)}\n`);
     return 0;
   }
-  let out = lmmSummary(fit);
-  if (opts.ranef) out += `\nConditional modes of the random effects:\n${lmmRanef(fit)}`;
-  if (opts.coef) out += `\nCoefficients per level (fixed + random):\n${lmmCoef(fit)}`;
+  let out = printSummary(fit);
+  if (opts.ranef) out += `\nConditional modes of the random effects:\n${printRanef(fit)}`;
+  if (opts.coef) out += `\nCoefficients per level (fixed + random):\n${printCoef(fit)}`;
   process.stdout.write(out);
   writeWarnings(fit.warnings);
   return 0;
