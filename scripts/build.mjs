@@ -5,12 +5,17 @@
 //       by readData is `instanceof DataError` of the main entry) in dist/chunks/
 //   dist/cli.js   the `mixed` command, one self-contained file
 //   dist/types/   declaration files of the three entries (tsc -p tsconfig.build.json)
+// `--outdir DIR` builds into DIR instead of dist/ (the packed-package test builds a staging copy).
 import { spawnSync } from "node:child_process";
 import { rmSync } from "node:fs";
 import { createRequire } from "node:module";
+import { join } from "node:path";
+import { parseArgs } from "node:util";
 import { build } from "esbuild";
 
-rmSync("dist", { recursive: true, force: true });
+const { values } = parseArgs({ options: { outdir: { type: "string", default: "dist" } } });
+const out = values.outdir;
+rmSync(out, { recursive: true, force: true });
 
 const common = {
   bundle: true,
@@ -25,7 +30,7 @@ await build({
   ...common,
   platform: "node",
   entryPoints: ["src/cli/main.ts"],
-  outfile: "dist/cli.js",
+  outfile: join(out, "cli.js"),
   // commander is CommonJS; give the ESM bundle a require()
   banner: {
     js: "import { createRequire as __cr } from 'node:module'; const require = __cr(import.meta.url);",
@@ -39,13 +44,13 @@ await build({
   platform: "browser",
   external: ["node:*"],
   entryPoints: { index: "src/index.ts", engine: "src/engine.ts", node: "src/node/index.ts" },
-  outdir: "dist",
+  outdir: out,
   splitting: true,
   chunkNames: "chunks/[name]-[hash]",
 });
 
 const tsc = createRequire(import.meta.url).resolve("typescript/bin/tsc");
-const r = spawnSync(process.execPath, [tsc, "-p", "tsconfig.build.json"], { stdio: "inherit" });
+const r = spawnSync(process.execPath, [tsc, "-p", "tsconfig.build.json", "--outDir", join(out, "types")], { stdio: "inherit" });
 if (r.status !== 0) {
   console.error("build: emitting the declaration files failed");
   process.exit(1);
