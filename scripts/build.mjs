@@ -50,7 +50,9 @@ await build({
 });
 
 const tsc = createRequire(import.meta.url).resolve("typescript/bin/tsc");
-const r = spawnSync(process.execPath, [tsc, "-p", "tsconfig.build.json", "--outDir", join(out, "types")], { stdio: "inherit" });
+const r = spawnSync(process.execPath, [tsc, "-p", "tsconfig.build.json", "--outDir", join(out, "types")], {
+  stdio: "inherit",
+});
 if (r.status !== 0) {
   console.error("build: emitting the declaration files failed");
   process.exit(1);

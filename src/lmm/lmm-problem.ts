@@ -20,7 +20,7 @@ export interface LmmProblem {
    */
   readonly reterms: readonly ReTerm[];
   /** Prior weights (lme4 `weights=`), length n, all > 0. */
-  readonly weights?: Float64Array;
+  readonly weights?: Float64Array | undefined;
   /** Offset added to the linear predictor, length n. */
-  readonly offset?: Float64Array;
+  readonly offset?: Float64Array | undefined;
 }

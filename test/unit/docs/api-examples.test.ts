@@ -52,7 +52,7 @@ test("every function and class of every entry has an example in docs/api.md", as
 });
 
 test("the check would see an export without an example", () => {
-  const fake = "```ts\nimport { fixef } from \"mixedmodels\";\nassert.ok(true);\n```\n";
+  const fake = '```ts\nimport { fixef } from "mixedmodels";\nassert.ok(true);\n```\n';
   const [b] = docBlocks(fake);
   assert.deepEqual(importedNames(b.code).get("mixedmodels"), ["fixef"]);
   assert.doesNotMatch(bodyOf(b.code), /fixef/, "imported but not used does not count");
