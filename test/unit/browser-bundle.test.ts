@@ -1,15 +1,26 @@
 /**
- * The core (src/index.ts and everything it imports) must bundle for a browser: esbuild with
- * platform "browser" fails on any `node:*` import or Node built-in.
+ * The core must bundle for a browser: the package's main entry (src/index.ts) and its engine entry
+ * (src/engine.ts), with everything they import. esbuild with platform "browser" fails on any
+ * `node:*` import or Node built-in. Only the node entry (src/node/index.ts) may use them.
  */
 import assert from "node:assert/strict";
 import { readFileSync } from "node:fs";
 import { test } from "node:test";
 import { build } from "esbuild";
 
-test("the public entry bundles for the browser without Node built-ins", async () => {
+for (const entry of ["src/index.ts", "src/engine.ts"]) {
+  test(`the package entry ${entry} bundles for the browser without Node built-ins`, async () => {
+    await assertBrowserPure(entry);
+  });
+}
+
+test("the node entry is not browser-pure (so the check above can fail)", async () => {
+  await assert.rejects(assertBrowserPure("src/node/index.ts"));
+});
+
+async function assertBrowserPure(entry: string): Promise<void> {
   const result = await build({
-    entryPoints: ["src/index.ts"],
+    entryPoints: [entry],
     bundle: true,
     platform: "browser",
     format: "esm",
@@ -25,7 +36,7 @@ test("the public entry bundles for the browser without Node built-ins", async ()
   assert.ok(ours.length > 20, "the bundle holds the core sources");
   const offenders = ours.filter((p) => /\bprocess\.|\bBuffer\.|from "node:/.test(readFileSync(p, "utf8")));
   assert.deepEqual(offenders, [], "no Node globals in the core sources");
-});
+}
 
 test("a Node built-in in the core would be caught", async () => {
   await assert.rejects(
