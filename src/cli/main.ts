@@ -24,6 +24,7 @@ export interface ModelOptions {
   debug?: boolean;
 }
 
+/** `--family` / `--nagq` are reserved for generalized models, which do not exist yet: hidden from --help. */
 function addModelOptions(cmd: Command): Command {
   return cmd
     .requiredOption("-d, --data <data>", "CSV file, '-' for standard input, or a bundled dataset name")
@@ -31,10 +32,8 @@ function addModelOptions(cmd: Command): Command {
     .option("--reml", "fit by REML (default for linear mixed models)")
     .option("--ml", "fit by maximum likelihood")
     .option("--weights <column>", "prior weights column")
-    .addOption(
-      new Option("--family <family>", "response distribution").choices(["gaussian", "binomial", "poisson"]),
-    )
-    .option("--nagq <n>", "adaptive Gauss-Hermite points (GLMM)")
+    .addOption(new Option("--family <family>", "response distribution").hideHelp())
+    .addOption(new Option("--nagq <n>", "adaptive Gauss-Hermite points").hideHelp())
     .option("--json", "write one JSON object to standard output");
 }
 
@@ -43,7 +42,7 @@ async function main(argv: string[]): Promise<number> {
   const program = new Command();
   program
     .name("mixed")
-    .description("Mixed-effects models: lme4 formulas, fitted by the profiled deviance.")
+    .description("Linear mixed models (lme4 formulas, profiled deviance) and ordinary linear models.")
     .version(VERSION, "-V, --version")
     .option("--debug", "show stack traces")
     .exitOverride()
