@@ -7,7 +7,7 @@
 //   dist/types/   declaration files of the three entries (tsc -p tsconfig.build.json)
 // `--outdir DIR` builds into DIR instead of dist/ (the packed-package test builds a staging copy).
 import { spawnSync } from "node:child_process";
-import { rmSync } from "node:fs";
+import { readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { createRequire } from "node:module";
 import { join } from "node:path";
 import { parseArgs } from "node:util";
@@ -49,11 +49,19 @@ await build({
   chunkNames: "chunks/[name]-[hash]",
 });
 
+const types = join(out, "types");
 const tsc = createRequire(import.meta.url).resolve("typescript/bin/tsc");
-const r = spawnSync(process.execPath, [tsc, "-p", "tsconfig.build.json", "--outDir", join(out, "types")], {
+const r = spawnSync(process.execPath, [tsc, "-p", "tsconfig.build.json", "--outDir", types], {
   stdio: "inherit",
 });
 if (r.status !== 0) {
   console.error("build: emitting the declaration files failed");
   process.exit(1);
+}
+// tsc keeps the sources' `./x.ts` specifiers in declarations; TypeScript before 5.0 refuses them,
+// while `./x.js` resolves to x.d.ts everywhere.
+for (const f of readdirSync(types, { recursive: true, encoding: "utf8" })) {
+  if (!f.endsWith(".d.ts")) continue;
+  const p = join(types, f);
+  writeFileSync(p, readFileSync(p, "utf8").replace(/((?:from |import\()"\.{1,2}\/[^"]*)\.ts"/g, '$1.js"'));
 }

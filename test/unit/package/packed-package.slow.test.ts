@@ -148,7 +148,7 @@ test("a strict nodenext project type-checks and runs a program using the three e
   assert.equal(out.sameErrorClass, true, "readData's error is the main entry's DataError");
 });
 
-test("the declaration files name no dependency's types and no source file", () => {
+test("the declaration files import no dependency's types and no .ts specifier", () => {
   const dts: string[] = [];
   const walk = (d: string): void => {
     for (const e of readdirSync(d, { withFileTypes: true })) {
@@ -163,6 +163,8 @@ test("the declaration files name no dependency's types and no source file", () =
     /from "(?!\.)|import\("(?!\.)|reference types=/.test(readFileSync(p, "utf8")),
   );
   assert.deepEqual(bad, [], "declarations importing packages (papaparse, @types/*)");
+  const tsSpecifiers = dts.filter((p) => /"\.{1,2}\/[^"]*\.ts"/.test(readFileSync(p, "utf8")));
+  assert.deepEqual(tsSpecifiers, [], "declarations import ./x.js (TypeScript < 5 refuses ./x.ts)");
   const pkg = JSON.parse(readFileSync(join(installed, "package.json"), "utf8"));
   for (const [entry, target] of Object.entries(pkg.exports as Record<string, { types: string } | string>)) {
     const types = typeof target === "string" ? target : target.types;
