@@ -8,6 +8,7 @@ import type { OptimOptions, OptimResult } from "../optim/types.ts";
 import { createLmm, fillXyDiag, fillXyRow, type LmmModel } from "./lmm-model.ts";
 import type { LmmProblem } from "./lmm-problem.ts";
 import { buildResult, type LmmResult, thetaLowerBounds } from "./lmm-result.ts";
+import { scaleResponse } from "./response-scaling.ts";
 import { evaluate, updateL } from "./update-l.ts";
 import type { DenseBlock } from "../linalg/block-types.ts";
 
@@ -59,8 +60,10 @@ export function fitModel(model: LmmModel, options: FitLmmOptions = {}): LmmResul
   if (!f0.ok)
     throw new NumericalError(
       "E_NUMERIC_NOT_POSITIVE_DEFINITE",
-      "the mixed-model objective cannot be evaluated at the starting values",
-      "Check for a constant response or collinear fixed effects",
+      "the mixed-model objective cannot be evaluated at the starting values (a Cholesky factor is not positive definite)",
+      options.start
+        ? "try other starting values, or check for collinear fixed effects"
+        : "check for collinear fixed effects",
     );
   const fail = f0.value;
   const f = (x: Float64Array): number => {
@@ -99,8 +102,47 @@ export function fitModel(model: LmmModel, options: FitLmmOptions = {}): LmmResul
     warnings.push({ code: "not_converged", message: `optimizer did not converge: ${res.message}` });
   const optinfo = { feval, converged: res.converged, message: res.message, optimizer: res.optimizer };
   const result = buildResult(model, theta, reml, optinfo, warnings, mlDev);
+  checkResultFinite(result);
   if (result.isSingular) warnings.push(BOUNDARY_WARNING);
+  const ratio = result.sigma / model.response.lsSigma;
+  if (ratio < RESIDUAL_ZERO_RATIO) warnings.push(residualZeroWarning(result.sigma, ratio));
   return result;
+}
+
+/**
+ * σ̂ below this fraction of the residual SD of the fixed effects alone counts as zero: the profiled
+ * criterion then decreases without bound as σ → 0 (θ = σ_b/σ grows without bound), the optimiser
+ * stops wherever rounding (of relative size θ²·ε in the factor) takes over, and θ, σ̂, the
+ * standard errors and the intercept-like fixed effects are no longer determined by the data.
+ */
+export const RESIDUAL_ZERO_RATIO = 1e-5;
+
+function residualZeroWarning(sigma: number, ratio: number): Warning {
+  return {
+    code: "residual_variance_zero",
+    message:
+      `the residual variance is at its boundary: σ̂ = ${sigma.toPrecision(3)} is about ${ratio.toExponential(0)} ` +
+      "times the spread of the response around the fixed effects, i.e. the fixed and random effects fit the data " +
+      "(almost) exactly. The variance components are not identifiable (their ratio to σ̂ grows without bound), and " +
+      "the standard errors, t values and likelihood-based tests are not meaningful; check for a response that is a " +
+      "function of the predictors, or groups whose rows are copies of each other",
+  };
+}
+
+/** A non-finite estimate means the numbers left the range of double precision. */
+function checkResultFinite(r: LmmResult): void {
+  const bad =
+    !Number.isFinite(r.sigma) ||
+    !Number.isFinite(r.objective) ||
+    r.beta.some((v) => !Number.isFinite(v)) ||
+    r.varcorr.groups.some((g) => g.variance.some((v) => !Number.isFinite(v))) ||
+    !Number.isFinite(r.varcorr.residual.variance);
+  if (bad)
+    throw new NumericalError(
+      "E_NUMERIC_OVERFLOW",
+      "an estimate of the mixed model is not finite: the variances or coefficients are outside the range of double precision",
+      "rescale the response (e.g. change its units) so that its values are of moderate size",
+    );
 }
 
 /**
@@ -111,12 +153,21 @@ export function refit(model: LmmModel, newY: Float64Array, options: FitLmmOption
   const { n, p, k, problem, Xy, A, terms } = model;
   if (newY.length !== n) throw new OptionError(`the new response has length ${newY.length}, expected ${n}`);
   const w = problem.weights;
-  for (let t = 0; t < n; t++) {
-    const v = newY[t] - (problem.offset ? problem.offset[t] : 0);
-    Xy[p * n + t] = w ? v * Math.sqrt(w[t]) : v;
-  }
+  const sqrtw = w ? Float64Array.from(w, Math.sqrt) : null;
+  const Akk = A[k][k] as DenseBlock;
+  model.response = scaleResponse(
+    newY,
+    problem.offset,
+    problem.X,
+    model.xScale,
+    n,
+    sqrtw,
+    Xy,
+    Akk.data,
+    p + 1,
+  );
   for (let j = 0; j < k; j++) fillXyRow(A[k][j] as DenseBlock, terms[j], Xy, n, p, p);
-  fillXyDiag(A[k][k] as DenseBlock, Xy, n, p, p);
+  fillXyDiag(Akk, Xy, n, p, p);
   model.problem = { ...problem, y: Float64Array.from(newY) };
   return fitModel(model, options);
 }

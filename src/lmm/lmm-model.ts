@@ -4,7 +4,7 @@
  * with storage types chosen by the nesting rule. After construction no evaluation touches the
  * n observations.
  */
-import { SpecError } from "../errors.ts";
+import { NumericalError, SpecError } from "../errors.ts";
 import {
   type BlkDiagBlock,
   type Block,
@@ -26,6 +26,7 @@ import { buildProductMap, makeScratch, type ProductMap, type Scratch } from "../
 import { blockPattern, maxColumnNnz } from "../linalg/sparse.ts";
 import { createWasmDense, type WasmDense } from "../linalg/wasm-dense.ts";
 import type { LmmProblem } from "./lmm-problem.ts";
+import { type ResponseScaling, scaleFixedEffects, scaleResponse } from "./response-scaling.ts";
 
 /** One random-effects term in the engine's internal order. */
 export interface InternalTerm {
@@ -54,8 +55,17 @@ export interface LmmModel {
   readonly ntheta: number;
   /** Σ log w (0 without weights). */
   readonly sumLogWeights: number;
-  /** √w·[X, y − offset], n×(p+1) column-major. */
+  /**
+   * √w·[X·diag(xScale), working response], n×(p+1) column-major: the exactly rescaled columns and
+   * the shifted, projected and scaled response of `response-scaling.ts`.
+   */
   readonly Xy: Float64Array;
+  /** Power-of-two multipliers m of the X columns (β_j = betaShift_j + S·m_j·β''_j). */
+  readonly xScale: Float64Array;
+  /** Σ log m_j (the REML criterion's log|RX|² is read off L as ldRX2 + 2·Σ log m_j). */
+  readonly logXScale: number;
+  /** How the working response relates to y; `refit` replaces it. */
+  response: ResponseScaling;
   /** A[i][j], j ≤ i; the [X y] row/column is index k. */
   readonly A: Block[][];
   readonly L: Block[][];
@@ -172,9 +182,13 @@ export function createLmm(problem: LmmProblem): LmmModel {
   });
   const k = terms.length;
   const Xy = new Float64Array(n * (p + 1));
-  Xy.set(problem.X);
-  for (let t = 0; t < n; t++) Xy[p * n + t] = problem.y[t] - (problem.offset ? problem.offset[t] : 0);
-  if (sqrtw) for (let c = 0; c <= p; c++) for (let t = 0; t < n; t++) Xy[c * n + t] *= sqrtw[t];
+  const xScale = scaleFixedEffects(problem.X, problem.xnames, n, sqrtw, Xy);
+  let logXScale = 0;
+  for (const mj of xScale) logXScale += Math.log(mj);
+  // XᵀWX first (the response's least-squares projection uses it), then the response column
+  const Akk = xyDiag(Xy, n, p);
+  const response = scaleResponse(problem.y, problem.offset, problem.X, xScale, n, sqrtw, Xy, Akk.data, p + 1);
+  fillXyDiag(Akk, Xy, n, p, p);
 
   const A: Block[][] = [];
   for (let i = 0; i <= k; i++) A.push([]);
@@ -183,7 +197,8 @@ export function createLmm(problem: LmmProblem): LmmModel {
     for (let j = 0; j < i; j++) A[i][j] = offBlock(terms[i], terms[j]);
   }
   for (let j = 0; j < k; j++) A[k][j] = xyRow(terms[j], Xy, n, p);
-  A[k][k] = xyDiag(Xy, n, p);
+  A[k][k] = Akk;
+  checkFinite(A, problem);
 
   const nested = (i: number, j: number): boolean => {
     const b = A[i][j] as BlockSparse;
@@ -243,6 +258,9 @@ export function createLmm(problem: LmmProblem): LmmModel {
     ntheta,
     sumLogWeights,
     Xy,
+    xScale,
+    logXScale,
+    response,
     A,
     L,
     maps,
@@ -251,6 +269,23 @@ export function createLmm(problem: LmmProblem): LmmModel {
     theta: new Float64Array(ntheta).fill(Number.NaN),
     fast,
   };
+}
+
+/** Throw E_NUMERIC_OVERFLOW when a cross-product overflowed (huge weights or random-effect covariates). */
+function checkFinite(A: Block[][], problem: LmmProblem): void {
+  for (const row of A)
+    for (const b of row) {
+      if (!b) continue;
+      for (const v of b.data)
+        if (!Number.isFinite(v))
+          throw new NumericalError(
+            "E_NUMERIC_OVERFLOW",
+            "a cross-product of the model matrices overflows: the numbers are outside the range of double precision",
+            problem.weights
+              ? "rescale the prior weights (only their ratios matter for the fixed effects) or the covariates in the random-effects terms"
+              : "rescale the covariates in the random-effects terms (e.g. change their units)",
+          );
+    }
 }
 
 function buildFastPaths(terms: readonly InternalTerm[], A: Block[][], L: Block[][]): FastPaths {

@@ -111,13 +111,22 @@ export function buildResult(
   warnings: readonly Warning[],
   mlDevianceAtREML: number | null,
 ): LmmResult {
-  const { problem, n, p, terms } = model;
-  const dets = logDets(model);
+  const { problem, n, p, terms, xScale } = model;
+  const { scale, betaShift } = model.response;
+  // L holds the working problem (response-scaling.ts): map its estimates back to the user's scale
+  const work = logDets(model);
+  const dets = {
+    ldL2: work.ldL2,
+    ldRX2: work.ldRX2 - 2 * model.logXScale,
+    pwrss: work.pwrss * scale * scale,
+  };
   const objective = criterionFromL(model, reml);
-  const sigma = Math.sqrt(dets.pwrss / (reml ? n - p : n));
-  const beta = fixefFromL(model);
-  const u = sphericalModes(model, beta);
-  const vcov = vcovFromL(model, sigma);
+  const sigma = Math.sqrt(work.pwrss / (reml ? n - p : n)) * scale;
+  const betaWork = fixefFromL(model);
+  const u = sphericalModes(model, betaWork);
+  for (const uj of u) for (let i = 0; i < uj.length; i++) uj[i] *= scale;
+  const beta = Array.from(betaWork, (b, j) => betaShift[j] + scale * (xScale[j] * b));
+  const vcov = vcovFromL(model, sigma).map((row, a) => row.map((v, c) => v * xScale[a] * xScale[c]));
   const se = vcov.map((row, i) => Math.sqrt(row[i]));
   const lower = thetaLowerBounds(model);
   const isSingular = theta.some((v, i) => lower[i] === 0 && v < SINGULAR_TOL);
@@ -129,13 +138,13 @@ export function buildResult(
   terms.forEach((t, j) => {
     byInput[t.input] = j;
   });
-  let work = 0;
+  let condWork = 0;
   for (const t of terms) {
     let q = 0;
     for (const s of terms) q += s.q;
-    work += t.nl * t.S * q;
+    condWork += t.nl * t.S * q;
   }
-  const withCondVar = work <= CONDVAR_WORK_LIMIT;
+  const withCondVar = condWork <= CONDVAR_WORK_LIMIT;
   const groups: VarCorrGroup[] = [];
   const ranefTerms: RanefTerm[] = [];
   const b: Float64Array[] = new Array(terms.length);

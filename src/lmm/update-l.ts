@@ -123,7 +123,7 @@ function finishPermuted(model: LmmModel, Ljj: DenseBlock, order: Int32Array, j: 
   }
 }
 
-/** Pieces of the objective read off L (algorithm.md §4). */
+/** Pieces of the objective read off L (algorithm.md §4), on the working scale (see `criterionFromL`). */
 export interface LogDets {
   /** log|Λᵀ Zᵀ W Z Λ + I| (lme4 `ldL2`). */
   readonly ldL2: number;
@@ -156,12 +156,16 @@ export function logDets(model: LmmModel): LogDets {
   return { ldL2: 2 * ldL2, ldRX2: 2 * ldRX2, pwrss: r * r };
 }
 
-/** The criterion from the current L: ML deviance or REML criterion (prior weights: − Σ log w). */
+/**
+ * The criterion from the current L: ML deviance or REML criterion (prior weights: − Σ log w), on
+ * the user's scale: the working response is y/S and the working X is X·diag(m)
+ * (`response-scaling.ts`), so pwrss is S² times, and |RX|² is Π m_j⁻² times, what L holds.
+ */
 export function criterionFromL(model: LmmModel, reml: boolean): number {
   const { ldL2, ldRX2, pwrss } = logDets(model);
   const nu = reml ? model.n - model.p : model.n;
-  const base = ldL2 + nu * (1 + Math.log((2 * Math.PI * pwrss) / nu));
-  return (reml ? base + ldRX2 : base) - model.sumLogWeights;
+  const base = ldL2 + nu * (1 + Math.log((2 * Math.PI * pwrss) / nu) + 2 * model.response.logScale);
+  return (reml ? base + ldRX2 - 2 * model.logXScale : base) - model.sumLogWeights;
 }
 
 /** Result of one evaluation: `ok = false` when the factorisation failed (value is then NaN). */

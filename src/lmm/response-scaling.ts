@@ -1,0 +1,217 @@
+/**
+ * Exact rescaling of the fixed-effects columns and the response before the cross-product matrix
+ * A is formed, so that the rounding in A (and in the penalised residual sum of squares read off
+ * its factor) does not grow with the magnitude of X or y.
+ *
+ * X enters as X·diag(m) with every m_j a power of two (exact), chosen so that max|X_j·m_j| ∈ [1, 2).
+ * The response enters as y'' where, with v = y − offset,
+ *
+ *   v = c·1 + S₁·X m∘b₁ + S·y''   (so that β_j = a_j + m_j(S₁ b₁_j + S β''_j)),
+ *
+ * c is a data value (the median of v, subtracted exactly when all of v lies within a factor 2 of
+ * it) removed only when X has a constant column (a = c/k on that column), b₁ is the weighted
+ * least-squares coefficient vector of the shifted response on X·diag(m), and S₁, S are powers of
+ * two that bring the shifted and projected responses to max-abs in [1, 2). The GLS estimate is
+ * linear in y and reproduces any X·b exactly, so θ, σ/S, the random effects/S and the criterion
+ * (up to the constants below) are unchanged by this transformation: only rounding changes.
+ */
+import { NumericalError, SpecError } from "../errors.ts";
+import { backSolveTransposed, choleskyInPlace, forwardSolve } from "../linalg/dense-cholesky.ts";
+
+/** How the response column of A relates to the user's response (see the module comment). */
+export interface ResponseScaling {
+  /** S: the working response is (y − offset − X·betaShift) / S, weighted. */
+  readonly scale: number;
+  /** log S. */
+  readonly logScale: number;
+  /** β = betaShift + S·m∘β'' (m = the X column multipliers). */
+  readonly betaShift: Float64Array;
+  /**
+   * Residual standard deviation of the weighted least-squares fit of y − offset on X alone: the
+   * scale of what the random effects and the residual share (the yardstick for σ̂ ≈ 0).
+   */
+  readonly lsSigma: number;
+}
+
+/** The power of two 2^⌊log₂ x⌋ for finite x > 0 (1 for 0 or non-finite x). */
+export function pow2Floor(x: number): number {
+  if (!(x > 0) || !Number.isFinite(x)) return 1;
+  let e = Math.floor(Math.log2(x));
+  // log2 may round across a power of two: correct by one step either way
+  if (2 ** e > x) e--;
+  else if (2 ** (e + 1) <= x) e++;
+  return 2 ** Math.max(-1074, Math.min(1023, e));
+}
+
+function maxAbs(a: ArrayLike<number>, from = 0, to = a.length): number {
+  let m = 0;
+  for (let i = from; i < to; i++) {
+    const v = Math.abs(a[i]);
+    if (v > m || v !== v) m = v;
+  }
+  return m;
+}
+
+/**
+ * Write √w·X·diag(m) into columns 0..p−1 of Xy and return m. Throws E_NUMERIC_OVERFLOW (naming
+ * the column) when a weighted entry is not finite.
+ */
+export function scaleFixedEffects(
+  X: Float64Array,
+  xnames: readonly string[],
+  n: number,
+  sqrtw: Float64Array | null,
+  Xy: Float64Array,
+): Float64Array {
+  const p = xnames.length;
+  const m = new Float64Array(p);
+  for (let j = 0; j < p; j++) {
+    const mx = maxAbs(X, j * n, (j + 1) * n);
+    if (!Number.isFinite(mx))
+      throw overflow(`the fixed-effect column '${xnames[j]}' has a non-finite value`, xnames[j]);
+    const mj = mx > 0 ? 1 / pow2Floor(mx) : 1;
+    m[j] = mj;
+    for (let t = 0; t < n; t++) {
+      const v = X[j * n + t] * mj * (sqrtw ? sqrtw[t] : 1);
+      if (!Number.isFinite(v))
+        throw overflow(
+          `the weighted fixed-effect column '${xnames[j]}' overflows at row ${t + 1}`,
+          "the prior weights",
+        );
+      Xy[j * n + t] = v;
+    }
+  }
+  return m;
+}
+
+/** Index of a column of X whose entries are all equal and non-zero, or −1. */
+function constantColumn(X: Float64Array, n: number, p: number): number {
+  for (let j = 0; j < p; j++) {
+    const k = X[j * n];
+    if (k === 0) continue;
+    let same = true;
+    for (let t = 1; t < n && same; t++) if (X[j * n + t] !== k) same = false;
+    if (same) return j;
+  }
+  return -1;
+}
+
+function median(v: Float64Array): number {
+  const s = Float64Array.from(v).sort();
+  return s[(s.length - 1) >> 1];
+}
+
+/**
+ * Fill column p of Xy with the working response (see the module comment) and return its scaling.
+ * `G` is the p×p cross-product (column-major, leading dimension `ld`) of the weighted, scaled X
+ * already in Xy. Throws E_SPEC_CONSTANT_RESPONSE when y − offset is constant, E_NUMERIC_EXACT_FIT
+ * when it is an exact linear function of X, E_NUMERIC_OVERFLOW when it is not representable.
+ */
+export function scaleResponse(
+  y: Float64Array,
+  offset: Float64Array | undefined,
+  X: Float64Array,
+  m: Float64Array,
+  n: number,
+  sqrtw: Float64Array | null,
+  Xy: Float64Array,
+  G: Float64Array,
+  ld: number,
+): ResponseScaling {
+  const p = m.length;
+  const v = new Float64Array(n);
+  for (let t = 0; t < n; t++) {
+    const x = y[t] - (offset ? offset[t] : 0);
+    if (!Number.isFinite(x))
+      throw overflow(
+        `the response${offset ? " minus the offset" : ""} is not finite at row ${t + 1}`,
+        offset ? "the response or the offset" : "the response",
+      );
+    v[t] = x;
+  }
+  let vmin = v[0];
+  let vmax = v[0];
+  for (const x of v) {
+    if (x < vmin) vmin = x;
+    if (x > vmax) vmax = x;
+  }
+  if (vmin === vmax)
+    throw new SpecError(
+      "E_SPEC_CONSTANT_RESPONSE",
+      `the response${offset ? " minus the offset" : ""} is constant (${vmin}) over the ${n} rows used`,
+      "a model needs variation in the response; check the column and any filtering",
+    );
+  const j0 = constantColumn(X, n, p);
+  const c = j0 >= 0 ? median(v) : 0;
+  const betaShift = new Float64Array(p);
+  if (j0 >= 0) betaShift[j0] = c / X[j0 * n];
+  // (v − c)/sv without overflow, then weighted and brought to max-abs in [1, 2)
+  const sv = pow2Floor(maxAbs(v));
+  const u = Xy.subarray(p * n, (p + 1) * n);
+  for (let t = 0; t < n; t++) u[t] = (v[t] / sv - c / sv) * (sqrtw ? sqrtw[t] : 1);
+  const mu = maxAbs(u);
+  const r1 = pow2Floor(mu);
+  const s1 = sv * r1;
+  if (!Number.isFinite(mu) || !Number.isFinite(s1))
+    throw overflow("the weighted response overflows", "the response or the prior weights");
+  for (let t = 0; t < n; t++) u[t] /= r1;
+  // b₁: least squares of u on the weighted, scaled X (normal equations: any b₁ is exact in the end)
+  const b1 = leastSquares(Xy, u, n, p, G, ld);
+  if (b1) {
+    for (let t = 0; t < n; t++) {
+      let f = 0;
+      for (let j = 0; j < p; j++) f += Xy[j * n + t] * b1[j];
+      u[t] -= f;
+    }
+    for (let j = 0; j < p; j++) betaShift[j] += m[j] * (s1 * b1[j]);
+  }
+  const r2 = maxAbs(u);
+  if (r2 === 0)
+    throw new NumericalError(
+      "E_NUMERIC_EXACT_FIT",
+      "the response is an exact linear function of the fixed effects (the residuals of their least-squares fit are all zero)",
+      "nothing is left for the random effects or the residual variance to explain; check the response and the formula",
+    );
+  const s2 = pow2Floor(r2);
+  let ss = 0;
+  for (let t = 0; t < n; t++) {
+    u[t] /= s2;
+    ss += u[t] * u[t];
+  }
+  const scale = s1 * s2;
+  const lsSigma = Math.sqrt(ss / Math.max(1, n - p)) * scale;
+  return { scale, logScale: Math.log(s1) + Math.log(s2), betaShift, lsSigma };
+}
+
+/** Solve (XᵀX) b = Xᵀu from the p×p cross-product G; null when it is not numerically SPD. */
+function leastSquares(
+  Xy: Float64Array,
+  u: Float64Array,
+  n: number,
+  p: number,
+  G: Float64Array,
+  ld: number,
+): Float64Array | null {
+  if (p === 0) return null;
+  const L = new Float64Array(p * p);
+  for (let c = 0; c < p; c++) for (let r = 0; r < p; r++) L[c * p + r] = G[c * ld + r];
+  if (choleskyInPlace(L, p) >= 0) return null;
+  const b = new Float64Array(p);
+  for (let j = 0; j < p; j++) {
+    let s = 0;
+    for (let t = 0; t < n; t++) s += Xy[j * n + t] * u[t];
+    b[j] = s;
+  }
+  forwardSolve(L, p, b);
+  backSolveTransposed(L, p, b);
+  for (const x of b) if (!Number.isFinite(x)) return null;
+  return b;
+}
+
+function overflow(what: string, name: string): NumericalError {
+  return new NumericalError(
+    "E_NUMERIC_OVERFLOW",
+    `${what}: the numbers are outside the range of double precision`,
+    `rescale ${name.startsWith("the ") ? name : `the variable '${name}'`} (e.g. change its units) so that its values are of moderate size`,
+  );
+}
