@@ -47,7 +47,7 @@ function maxAbs(a: ArrayLike<number>, from = 0, to = a.length): number {
   let m = 0;
   for (let i = from; i < to; i++) {
     const v = Math.abs(a[i]);
-    if (v > m || v !== v) m = v;
+    if (v > m || Number.isNaN(v)) m = v;
   }
   return m;
 }
