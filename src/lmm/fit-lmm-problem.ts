@@ -8,7 +8,7 @@ import type { OptimOptions, OptimResult } from "../optim/types.ts";
 import { createLmm, fillXyDiag, fillXyRow, type LmmModel } from "./lmm-model.ts";
 import type { LmmProblem } from "./lmm-problem.ts";
 import { buildResult, type LmmResult, thetaLowerBounds } from "./lmm-result.ts";
-import { scaleResponse } from "./response-scaling.ts";
+import { scaleResponse } from "./working-scale.ts";
 import { evaluate, updateL } from "./update-l.ts";
 import type { DenseBlock } from "../linalg/block-types.ts";
 
@@ -53,10 +53,15 @@ export function fitLmmProblem(problem: LmmProblem, options: FitLmmOptions = {}):
 export function fitModel(model: LmmModel, options: FitLmmOptions = {}): LmmResult {
   const reml = options.REML ?? true;
   const lower = thetaLowerBounds(model);
-  const x0 = options.start ? Float64Array.from(options.start) : defaultStart(model);
+  // the optimiser works on the working θ (θ × thetaFactor: powers of two, 1 for ordinary data)
+  const fac = model.thetaFactor;
+  const x0 = options.start ? Float64Array.from(options.start, (v, i) => v * fac[i]) : defaultStart(model);
   if (x0.length !== model.ntheta)
     throw new OptionError(`start has length ${x0.length}, but the model has ${model.ntheta} θ parameters`);
-  const f0 = evaluate(model, x0, reml);
+  const unit = fac.every((v) => v === 1);
+  const toTheta = (x: ArrayLike<number>): Float64Array =>
+    unit ? Float64Array.from(x) : Float64Array.from(x, (v, i) => v / fac[i]);
+  const f0 = evaluate(model, toTheta(x0), reml);
   if (!f0.ok)
     throw new NumericalError(
       "E_NUMERIC_NOT_POSITIVE_DEFINITE",
@@ -67,26 +72,27 @@ export function fitModel(model: LmmModel, options: FitLmmOptions = {}): LmmResul
     );
   const fail = f0.value;
   const f = (x: Float64Array): number => {
-    const e = evaluate(model, x, reml);
+    const e = evaluate(model, unit ? x : toTheta(x), reml);
     return e.ok ? e.value : fail;
   };
   const optimize = options.optimizer ?? bobyqa;
   const res = optimize(f, x0, { rhobeg: 0.2, rhoend: 1e-7, ...options.optimizerOptions, lower });
-  let theta = Array.from(res.x);
+  let work = Array.from(res.x);
   let fbest = f(res.x);
   let feval = res.feval + 1;
   // zero snap of near-boundary diagonal elements (MixedModels/lme4 style)
-  for (let i = 0; i < theta.length; i++) {
-    if (lower[i] !== 0 || !(theta[i] > 0 && theta[i] < ZERO_SNAP_X)) continue;
-    const trial = theta.slice();
+  for (let i = 0; i < work.length; i++) {
+    if (lower[i] !== 0 || !(work[i] > 0 && work[i] < ZERO_SNAP_X)) continue;
+    const trial = work.slice();
     trial[i] = 0;
     const ft = f(Float64Array.from(trial));
     feval++;
     if (ft <= fbest + ZERO_SNAP_F) {
-      theta = trial;
+      work = trial;
       fbest = ft;
     }
   }
+  const theta = Array.from(toTheta(work));
   const warnings: Warning[] = [];
   let mlDev: number | null = null;
   if (reml) {
@@ -102,9 +108,9 @@ export function fitModel(model: LmmModel, options: FitLmmOptions = {}): LmmResul
     warnings.push({ code: "not_converged", message: `optimizer did not converge: ${res.message}` });
   const optinfo = { feval, converged: res.converged, message: res.message, optimizer: res.optimizer };
   const result = buildResult(model, theta, reml, optinfo, warnings, mlDev);
-  checkResultFinite(result);
+  checkResultFinite(result, model);
   if (result.isSingular) warnings.push(BOUNDARY_WARNING);
-  const ratio = result.sigma / model.response.lsSigma;
+  const ratio = result.sigma / model.sigmaFactor / model.response.lsSigma;
   if (ratio < RESIDUAL_ZERO_RATIO) warnings.push(residualZeroWarning(result.sigma, ratio));
   return result;
 }
@@ -129,22 +135,33 @@ function residualZeroWarning(sigma: number, ratio: number): Warning {
   };
 }
 
-/** A non-finite estimate means the numbers left the range of double precision. */
-function checkResultFinite(r: LmmResult): void {
-  const bad =
-    !Number.isFinite(r.sigma) ||
-    !Number.isFinite(r.objective) ||
-    r.beta.some((v) => !Number.isFinite(v)) ||
-    r.varcorr.groups.some((g) => g.variance.some((v) => !Number.isFinite(v))) ||
-    !Number.isFinite(r.varcorr.residual.variance);
-  if (bad)
+/**
+ * Estimates outside the range of double precision: a non-finite value, or a variance that
+ * underflowed to 0 while its standard deviation did not. Names what to rescale.
+ */
+function checkResultFinite(r: LmmResult, model: LmmModel): void {
+  const bad = (v: number): boolean => !Number.isFinite(v);
+  const under = (variance: number, sd: number): boolean => variance === 0 && sd > 0;
+  let culprit: string | null = null;
+  if (bad(r.sigma) || bad(r.objective) || under(r.varcorr.residual.variance, r.sigma))
+    culprit = "the response";
+  r.beta.forEach((v, j) => {
+    if (!culprit && (bad(v) || bad(r.se[j]) || bad(r.vcov[j][j]) || under(r.vcov[j][j], r.se[j])))
+      culprit = r.xnames[j] === "(Intercept)" ? "the response" : `the variable '${r.xnames[j]}'`;
+  });
+  for (const g of r.varcorr.groups)
+    g.variance.forEach((v, a) => {
+      if (!culprit && (bad(v) || under(v, g.stddev[a])))
+        culprit = g.terms[a] === "(Intercept)" ? "the response" : `the variable '${g.terms[a]}'`;
+    });
+  if (culprit)
     throw new NumericalError(
       "E_NUMERIC_OVERFLOW",
-      "an estimate of the mixed model is not finite: the variances or coefficients are outside the range of double precision",
-      "rescale the response (e.g. change its units) so that its values are of moderate size",
+      "an estimate of the mixed model (a variance, coefficient or standard error) is outside the range of double precision",
+      `rescale ${culprit} (e.g. change its units) so that its values are of moderate size` +
+        (model.problem.weights ? ", or the prior weights" : ""),
     );
 }
-
 /**
  * Refit the same structure to a new response (algorithm.md §8): only the y row of A is
  * recomputed, then θ is re-optimised from the default start. Mutates `model` (its response).
@@ -152,8 +169,7 @@ function checkResultFinite(r: LmmResult): void {
 export function refit(model: LmmModel, newY: Float64Array, options: FitLmmOptions = {}): LmmResult {
   const { n, p, k, problem, Xy, A, terms } = model;
   if (newY.length !== n) throw new OptionError(`the new response has length ${newY.length}, expected ${n}`);
-  const w = problem.weights;
-  const sqrtw = w ? Float64Array.from(w, Math.sqrt) : null;
+  const sqrtw = model.sqrtw;
   const Akk = A[k][k] as DenseBlock;
   model.response = scaleResponse(
     newY,

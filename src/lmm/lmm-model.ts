@@ -26,7 +26,13 @@ import { buildProductMap, makeScratch, type ProductMap, type Scratch } from "../
 import { blockPattern, maxColumnNnz } from "../linalg/sparse.ts";
 import { createWasmDense, type WasmDense } from "../linalg/wasm-dense.ts";
 import type { LmmProblem } from "./lmm-problem.ts";
-import { type ResponseScaling, scaleFixedEffects, scaleResponse } from "./response-scaling.ts";
+import {
+  columnScales,
+  type ResponseScaling,
+  scaleFixedEffects,
+  scaleResponse,
+  weightScale,
+} from "./working-scale.ts";
 
 /** One random-effects term in the engine's internal order. */
 export interface InternalTerm {
@@ -39,7 +45,9 @@ export interface InternalTerm {
   readonly thetaOffset: number;
   /** S×S column-major lower-triangular relative covariance factor (set by updateL). */
   readonly lambda: Float64Array;
-  /** z scaled by √w (aliases the input z when unweighted). */
+  /** Power-of-two multipliers m_s of the columns of z (see `working-scale.ts`; mostly 1). */
+  readonly zScale: Float64Array;
+  /** z·diag(m) scaled by √w (aliases the input z when unweighted and unscaled). */
   readonly wtz: Float64Array;
   readonly refs: Int32Array;
 }
@@ -53,11 +61,17 @@ export interface LmmModel {
   readonly k: number;
   readonly terms: readonly InternalTerm[];
   readonly ntheta: number;
-  /** Σ log w (0 without weights). */
+  /** Σ log w (0 without weights), of the working weights w/c. */
   readonly sumLogWeights: number;
+  /** √(w/c) of the working weights (null without weights); c = 4^k, see `working-scale.ts`. */
+  readonly sqrtw: Float64Array | null;
+  /** √c: σ = √c·σ_work (1 unless the weights are far from 1). */
+  readonly sigmaFactor: number;
+  /** λ entry = θ entry × thetaFactor (input θ order): √c / m_r, powers of two, mostly 1. */
+  readonly thetaFactor: Float64Array;
   /**
    * √w·[X·diag(xScale), working response], n×(p+1) column-major: the exactly rescaled columns and
-   * the shifted, projected and scaled response of `response-scaling.ts`.
+   * the shifted, projected and scaled response of `working-scale.ts`.
    */
   readonly Xy: Float64Array;
   /** Power-of-two multipliers m of the X columns (β_j = betaShift_j + S·m_j·β''_j). */
@@ -135,15 +149,29 @@ export function createLmm(problem: LmmProblem): LmmModel {
   const w = problem.weights;
   let sqrtw: Float64Array | null = null;
   let sumLogWeights = 0;
+  let wc = 1;
   if (w) {
+    for (let t = 0; t < n; t++)
+      if (!(w[t] > 0) || !Number.isFinite(w[t]))
+        throw new SpecError(
+          "E_SPEC_UNSUPPORTED",
+          `prior weight ${w[t]} at row ${t + 1} is not positive and finite`,
+        );
+    wc = weightScale(w);
     sqrtw = new Float64Array(n);
     for (let t = 0; t < n; t++) {
-      if (!(w[t] > 0))
-        throw new SpecError("E_SPEC_UNSUPPORTED", `prior weight ${w[t]} at row ${t + 1} is not positive`);
-      sqrtw[t] = Math.sqrt(w[t]);
-      sumLogWeights += Math.log(w[t]);
+      const wt = w[t] / wc;
+      if (!(wt > 0) || !Number.isFinite(wt))
+        throw new NumericalError(
+          "E_NUMERIC_OVERFLOW",
+          `the prior weights span too wide a range (${Math.min(...w)} to ${Math.max(...w)}) for double precision`,
+          "rescale the weights, or drop the rows whose weight is negligible",
+        );
+      sqrtw[t] = Math.sqrt(wt);
+      sumLogWeights += Math.log(wt);
     }
   }
+  const sigmaFactor = Math.sqrt(wc);
   // θ offsets in input order
   const offsets: number[] = [];
   let ntheta = 0;
@@ -157,6 +185,7 @@ export function createLmm(problem: LmmProblem): LmmModel {
     offsets.push(ntheta);
     ntheta += nthetaOf(S);
   }
+  const thetaFactor = new Float64Array(ntheta);
   const order = problem.reterms
     .map((rt, i) => ({ i, q: rt.levels.length * rt.cnames.length }))
     .sort((a, b) => b.q - a.q || a.i - b.i)
@@ -164,14 +193,19 @@ export function createLmm(problem: LmmProblem): LmmModel {
   const terms: InternalTerm[] = order.map((i) => {
     const rt = problem.reterms[i];
     const S = rt.cnames.length;
+    const zScale = columnScales(rt.z, S, n);
     let wtz = rt.z;
-    if (sqrtw) {
+    if (sqrtw || zScale.some((m) => m !== 1)) {
       wtz = new Float64Array(rt.z.length);
-      for (let t = 0; t < n; t++) for (let s = 0; s < S; s++) wtz[t * S + s] = rt.z[t * S + s] * sqrtw[t];
+      for (let t = 0; t < n; t++)
+        for (let s = 0; s < S; s++) wtz[t * S + s] = rt.z[t * S + s] * zScale[s] * (sqrtw ? sqrtw[t] : 1);
     }
+    for (let c = 0, o = offsets[i]; c < S; c++)
+      for (let r = c; r < S; r++, o++) thetaFactor[o] = sigmaFactor / zScale[r];
     return {
       input: i,
       S,
+      zScale,
       nl: rt.levels.length,
       q: rt.levels.length * S,
       thetaOffset: offsets[i],
@@ -257,6 +291,9 @@ export function createLmm(problem: LmmProblem): LmmModel {
     terms,
     ntheta,
     sumLogWeights,
+    sqrtw,
+    sigmaFactor,
+    thetaFactor,
     Xy,
     xScale,
     logXScale,

@@ -10,14 +10,18 @@ import { factorLeftLooking } from "../linalg/left-looking-plan.ts";
 import { cholBlkDiag, downdateProduct, downdateSymmetric, rightSolveBlkDiag } from "../linalg/rank-update.ts";
 import type { InternalTerm, LmmModel } from "./lmm-model.ts";
 
-/** Copy θ (input order) into each term's λ (lower triangle, column-major). */
+/**
+ * Copy θ (input order) into each term's λ (lower triangle, column-major), times the power-of-two
+ * `thetaFactor` of the working scale (exact; 1 for ordinary data).
+ */
 export function installTheta(model: LmmModel, theta: ArrayLike<number>): void {
   if (theta.length !== model.ntheta)
     throw new Error(`θ has length ${theta.length}, expected ${model.ntheta}`);
+  const f = model.thetaFactor;
   for (const t of model.terms) {
     const S = t.S;
     let o = t.thetaOffset;
-    for (let c = 0; c < S; c++) for (let r = c; r < S; r++) t.lambda[c * S + r] = theta[o++];
+    for (let c = 0; c < S; c++) for (let r = c; r < S; r++, o++) t.lambda[c * S + r] = theta[o] * f[o];
   }
   model.theta.set(theta as ArrayLike<number>);
 }
@@ -159,7 +163,7 @@ export function logDets(model: LmmModel): LogDets {
 /**
  * The criterion from the current L: ML deviance or REML criterion (prior weights: − Σ log w), on
  * the user's scale: the working response is y/S and the working X is X·diag(m)
- * (`response-scaling.ts`), so pwrss is S² times, and |RX|² is Π m_j⁻² times, what L holds.
+ * (`working-scale.ts`), so pwrss is S² times, and |RX|² is Π m_j⁻² times, what L holds.
  */
 export function criterionFromL(model: LmmModel, reml: boolean): number {
   const { ldL2, ldRX2, pwrss } = logDets(model);

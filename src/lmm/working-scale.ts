@@ -33,6 +33,35 @@ export interface ResponseScaling {
   readonly lsSigma: number;
 }
 
+/**
+ * Power-of-two rescalings of the prior weights and the random-effects columns, applied only
+ * outside a dead zone (ordinary data keep lme4's parametrisation, start and optimiser path):
+ * weights enter as w/c with c = 4^k near their geometric mean, a random-effects column s as
+ * z_s·m_s. The model is unchanged when λ_work = √c·diag(1/m)·λ_user and σ_user = √c·σ_work,
+ * so θ entry (r, ·) of a term enters the factor multiplied by √c/m_r.
+ */
+export const DEAD_ZONE = 2 ** 10;
+
+/** c = 4^k with w/c of geometric mean in [1/2, 2) when that mean is outside the dead zone, else 1. */
+export function weightScale(w: Float64Array): number {
+  let sl = 0;
+  for (const v of w) sl += Math.log2(v);
+  const g = sl / w.length;
+  if (Math.abs(g) <= Math.log2(DEAD_ZONE)) return 1;
+  return 4 ** Math.max(-500, Math.min(500, Math.round(g / 2)));
+}
+
+/** m_s for each column of an n×S row-major z: 1/2^⌊log₂ max|z_s|⌋ outside the dead zone, else 1. */
+export function columnScales(z: Float64Array, S: number, n: number): Float64Array {
+  const m = new Float64Array(S).fill(1);
+  for (let s = 0; s < S; s++) {
+    let mx = 0;
+    for (let t = 0; t < n; t++) mx = Math.max(mx, Math.abs(z[t * S + s]));
+    if (mx > 0 && Number.isFinite(mx) && (mx > DEAD_ZONE || mx < 1 / DEAD_ZONE)) m[s] = 1 / pow2Floor(mx);
+  }
+  return m;
+}
+
 /** The power of two 2^⌊log₂ x⌋ for finite x > 0 (1 for 0 or non-finite x). */
 export function pow2Floor(x: number): number {
   if (!(x > 0) || !Number.isFinite(x)) return 1;
