@@ -143,7 +143,8 @@ export type WarningCode =
   | "constant_column"
   | "few_levels"
   | "constant_within_groups"
-  | "residual_variance_zero";
+  | "residual_variance_zero"
+  | "random_effects_collinear";
 
 export interface Warning {
   readonly code: WarningCode;

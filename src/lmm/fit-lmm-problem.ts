@@ -62,14 +62,7 @@ export function fitModel(model: LmmModel, options: FitLmmOptions = {}): LmmResul
   const toTheta = (x: ArrayLike<number>): Float64Array =>
     unit ? Float64Array.from(x) : Float64Array.from(x, (v, i) => v / fac[i]);
   const f0 = evaluate(model, toTheta(x0), reml);
-  if (!f0.ok)
-    throw new NumericalError(
-      "E_NUMERIC_NOT_POSITIVE_DEFINITE",
-      "the mixed-model objective cannot be evaluated at the starting values (a Cholesky factor is not positive definite)",
-      options.start
-        ? "try other starting values, or check for collinear fixed effects"
-        : "check for collinear fixed effects",
-    );
+  if (!f0.ok) throw startFailure(model, options.start !== undefined);
   const fail = f0.value;
   const f = (x: Float64Array): number => {
     const e = evaluate(model, unit ? x : toTheta(x), reml);
@@ -93,7 +86,7 @@ export function fitModel(model: LmmModel, options: FitLmmOptions = {}): LmmResul
     }
   }
   const theta = Array.from(toTheta(work));
-  const warnings: Warning[] = [];
+  const warnings: Warning[] = [...model.warnings];
   let mlDev: number | null = null;
   if (reml) {
     const e = evaluate(model, theta, false);
@@ -115,6 +108,31 @@ export function fitModel(model: LmmModel, options: FitLmmOptions = {}): LmmResul
   return result;
 }
 
+/** Why the objective cannot be evaluated at the start: name the likely cause. */
+function startFailure(model: LmmModel, userStart: boolean): NumericalError {
+  const w = model.problem.weights;
+  let hint = "check for fixed effects that are (nearly) collinear";
+  if (w) {
+    let lo = Number.POSITIVE_INFINITY;
+    let hi = 0;
+    for (const v of w) {
+      lo = Math.min(lo, v);
+      hi = Math.max(hi, v);
+    }
+    const orders = Math.log10(hi) - Math.log10(lo);
+    if (orders > 12)
+      hint =
+        `the prior weights range over ${Math.round(orders)} orders of magnitude (${lo} to ${hi}), more than ` +
+        "double precision can resolve in one model: drop the rows whose weight is negligible, or bound the weights";
+  }
+  if (userStart) hint = `try other starting values, or ${hint}`;
+  return new NumericalError(
+    "E_NUMERIC_NOT_POSITIVE_DEFINITE",
+    "the mixed-model objective cannot be evaluated at the starting values (a Cholesky pivot is not positive)",
+    hint,
+  );
+}
+
 /**
  * σ̂ below this fraction of the residual SD of the fixed effects alone counts as zero: the profiled
  * criterion then decreases without bound as σ → 0 (θ = σ_b/σ grows without bound), the optimiser
@@ -128,10 +146,11 @@ function residualZeroWarning(sigma: number, ratio: number): Warning {
     code: "residual_variance_zero",
     message:
       `the residual variance is at its boundary: σ̂ = ${sigma.toPrecision(3)} is about ${ratio.toExponential(0)} ` +
-      "times the spread of the response around the fixed effects, i.e. the fixed and random effects fit the data " +
-      "(almost) exactly. The variance components are not identifiable (their ratio to σ̂ grows without bound), and " +
-      "the standard errors, t values and likelihood-based tests are not meaningful; check for a response that is a " +
-      "function of the predictors, or groups whose rows are copies of each other",
+      "times the spread of the response around the fixed effects, so the random effects take up (almost) all of " +
+      "the variation: the data are fitted (almost) exactly, e.g. a response that is a function of the predictors and " +
+      "the groups, groups whose rows are copies of each other, or group means far from the fixed-effect fit (a model " +
+      "without an intercept). The ratio of the random-effect variances to σ̂² grows without bound, the optimum is not " +
+      "reached in floating point, and θ, σ̂, the standard errors, t values and likelihood-based tests are not meaningful",
   };
 }
 

@@ -4,7 +4,7 @@
  * with storage types chosen by the nesting rule. After construction no evaluation touches the
  * n observations.
  */
-import { NumericalError, SpecError } from "../errors.ts";
+import { NumericalError, SpecError, type Warning } from "../errors.ts";
 import {
   type BlkDiagBlock,
   type Block,
@@ -92,6 +92,8 @@ export interface LmmModel {
   readonly theta: Float64Array;
   /** Speed-ups of the objective-only evaluation (see `FastPaths`). */
   readonly fast: FastPaths;
+  /** Warnings found while building the model (collinear random-effects columns). */
+  readonly warnings: readonly Warning[];
 }
 
 /**
@@ -233,6 +235,19 @@ export function createLmm(problem: LmmProblem): LmmModel {
   for (let j = 0; j < k; j++) A[k][j] = xyRow(terms[j], Xy, n, p);
   A[k][k] = Akk;
   checkFinite(A, problem);
+  const warnings: Warning[] = [];
+  for (let i = 0; i < k; i++) {
+    const rt = problem.reterms[terms[i].input];
+    const dep = dependentColumn(A[i][i] as BlkDiagBlock);
+    if (dep >= 0)
+      warnings.push({
+        code: "random_effects_collinear",
+        message:
+          `the columns of the random-effects term '${rt.name}' are linearly dependent ('${rt.cnames[dep]}' is a ` +
+          "combination of the columns before it): its covariance matrix is not identifiable, so its variances and " +
+          "correlations are arbitrary (the fixed effects and the likelihood are not affected); drop the redundant column",
+      });
+  }
 
   const nested = (i: number, j: number): boolean => {
     const b = A[i][j] as BlockSparse;
@@ -305,7 +320,36 @@ export function createLmm(problem: LmmProblem): LmmModel {
     tmp: new Float64Array(maxS * maxS),
     theta: new Float64Array(ntheta).fill(Number.NaN),
     fast,
+    warnings,
   };
+}
+
+/** Relative pivot below which a random-effects column counts as a combination of the others. */
+const COLLINEAR_TOL = 1e-10;
+
+/**
+ * First column of a term whose Gram matrix Σ_levels ZᵀWZ (S×S) has a negligible pivot in an
+ * unpivoted Cholesky factorisation (the column is a combination of those before it), or −1.
+ */
+function dependentColumn(b: BlkDiagBlock): number {
+  const S = b.S;
+  if (S === 1) return -1;
+  const G = new Float64Array(S * S);
+  for (let l = 0; l < b.nblk; l++) for (let e = 0; e < S * S; e++) G[e] += b.data[l * S * S + e];
+  for (let j = 0; j < S; j++) {
+    const orig = G[j * S + j];
+    let d = orig;
+    for (let t = 0; t < j; t++) d -= G[t * S + j] * G[t * S + j];
+    if (!(d > COLLINEAR_TOL * orig)) return j;
+    const r = Math.sqrt(d);
+    G[j * S + j] = r;
+    for (let i = j + 1; i < S; i++) {
+      let x = G[j * S + i];
+      for (let t = 0; t < j; t++) x -= G[t * S + i] * G[t * S + j];
+      G[j * S + i] = x / r;
+    }
+  }
+  return -1;
 }
 
 /** Throw E_NUMERIC_OVERFLOW when a cross-product overflowed (huge weights or random-effect covariates). */
