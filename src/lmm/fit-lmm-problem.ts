@@ -103,7 +103,7 @@ export function fitModel(model: LmmModel, options: FitLmmOptions = {}): LmmResul
   const result = buildResult(model, theta, reml, optinfo, warnings, mlDev);
   checkResultFinite(result, model);
   if (result.isSingular) warnings.push(BOUNDARY_WARNING);
-  const ratio = result.sigma / model.sigmaFactor / model.response.lsSigma;
+  const ratio = result.sigma / model.sigmaFactor / model.response.spread;
   if (ratio < RESIDUAL_ZERO_RATIO) warnings.push(residualZeroWarning(result.sigma, ratio));
   return result;
 }

@@ -27,10 +27,11 @@ export interface ResponseScaling {
   /** β = betaShift + S·m∘β'' (m = the X column multipliers). */
   readonly betaShift: Float64Array;
   /**
-   * Residual standard deviation of the weighted least-squares fit of y − offset on X alone: the
-   * scale of what the random effects and the residual share (the yardstick for σ̂ ≈ 0).
+   * The yardstick for σ̂ ≈ 0 (working weights): the larger of the weighted standard deviation of
+   * y − offset and the residual standard deviation of its weighted least-squares fit on X alone
+   * (what the random effects and the residual share).
    */
-  readonly lsSigma: number;
+  readonly spread: number;
 }
 
 /**
@@ -184,6 +185,18 @@ export function scaleResponse(
   if (!Number.isFinite(mu) || !Number.isFinite(s1))
     throw overflow("the weighted response overflows", "the response or the prior weights");
   for (let t = 0; t < n; t++) u[t] /= r1;
+  // weighted standard deviation of the response (u = √w·(v − c)/S₁)
+  let sw = 0;
+  let swu = 0;
+  for (let t = 0; t < n; t++) {
+    const rw = sqrtw ? sqrtw[t] : 1;
+    sw += rw * rw;
+    swu += rw * u[t];
+  }
+  const mean = swu / sw;
+  let sd2 = 0;
+  for (let t = 0; t < n; t++) sd2 += (u[t] - (sqrtw ? sqrtw[t] : 1) * mean) ** 2;
+  const ySd = Math.sqrt(sd2 / Math.max(1, n - 1)) * s1;
   // b₁: least squares of u on the weighted, scaled X (normal equations: any b₁ is exact in the end)
   const b1 = leastSquares(Xy, u, n, p, G, ld);
   if (b1) {
@@ -209,7 +222,7 @@ export function scaleResponse(
   }
   const scale = s1 * s2;
   const lsSigma = Math.sqrt(ss / Math.max(1, n - p)) * scale;
-  return { scale, logScale: Math.log(s1) + Math.log(s2), betaShift, lsSigma };
+  return { scale, logScale: Math.log(s1) + Math.log(s2), betaShift, spread: Math.max(ySd, lsSigma) };
 }
 
 /** Solve (XᵀX) b = Xᵀu from the p×p cross-product G; null when it is not numerically SPD. */
