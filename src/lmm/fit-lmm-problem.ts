@@ -61,11 +61,11 @@ export function fitModel(model: LmmModel, options: FitLmmOptions = {}): LmmResul
   const unit = fac.every((v) => v === 1);
   const toTheta = (x: ArrayLike<number>): Float64Array =>
     unit ? Float64Array.from(x) : Float64Array.from(x, (v, i) => v / fac[i]);
-  const f0 = evaluate(model, toTheta(x0), reml);
+  const f0 = evaluate(model, toTheta(x0), reml, true);
   if (!f0.ok) throw startFailure(model, options.start !== undefined);
   const fail = f0.value;
   const f = (x: Float64Array): number => {
-    const e = evaluate(model, unit ? x : toTheta(x), reml);
+    const e = evaluate(model, unit ? x : toTheta(x), reml, true);
     return e.ok ? e.value : fail;
   };
   const optimize = options.optimizer ?? bobyqa;

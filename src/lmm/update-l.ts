@@ -165,11 +165,20 @@ export function logDets(model: LmmModel): LogDets {
  * the user's scale: the working response is y/S and the working X is X·diag(m)
  * (`working-scale.ts`), so pwrss is S² times, and |RX|² is Π m_j⁻² times, what L holds.
  */
-export function criterionFromL(model: LmmModel, reml: boolean): number {
+export function criterionFromL(model: LmmModel, reml: boolean, working = false): number {
   const { ldL2, ldRX2, pwrss } = logDets(model);
   const nu = reml ? model.n - model.p : model.n;
-  const base = ldL2 + nu * (1 + Math.log((2 * Math.PI * pwrss) / nu) + 2 * model.response.logScale);
-  return (reml ? base + ldRX2 - 2 * model.logXScale : base) - model.sumLogWeights;
+  const base = ldL2 + nu * (1 + Math.log((2 * Math.PI * pwrss) / nu));
+  const crit = (reml ? base + ldRX2 : base) - model.sumLogWeights;
+  // the optimiser minimises the working criterion: adding the constants first would round its
+  // values differently at every scale of y (they are large when y is far from 1)
+  return working ? crit : crit + scaleConstant(model, reml);
+}
+
+/** Criterion on the user's scale − working criterion: 2ν·log S (− 2·Σ log m_j for REML). */
+export function scaleConstant(model: LmmModel, reml: boolean): number {
+  const nu = reml ? model.n - model.p : model.n;
+  return 2 * nu * model.response.logScale - (reml ? 2 * model.logXScale : 0);
 }
 
 /** Result of one evaluation: `ok = false` when the factorisation failed (value is then NaN). */
@@ -178,10 +187,15 @@ export interface Evaluation {
   readonly value: number;
 }
 
-/** updateL + criterion. */
-export function evaluate(model: LmmModel, theta: ArrayLike<number>, reml: boolean): Evaluation {
+/** updateL + criterion (`working`: without the constant of the working scale, see `criterionFromL`). */
+export function evaluate(
+  model: LmmModel,
+  theta: ArrayLike<number>,
+  reml: boolean,
+  working = false,
+): Evaluation {
   if (!updateL(model, theta, true)) return { ok: false, value: Number.NaN };
-  const value = criterionFromL(model, reml);
+  const value = criterionFromL(model, reml, working);
   return Number.isFinite(value) ? { ok: true, value } : { ok: false, value: Number.NaN };
 }
 

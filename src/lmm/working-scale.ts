@@ -208,7 +208,8 @@ export function scaleResponse(
     for (let j = 0; j < p; j++) betaShift[j] += m[j] * (s1 * b1[j]);
   }
   const r2 = maxAbs(u);
-  if (r2 === 0)
+  // before the projection max|u| ∈ [1, 2): residuals at rounding level mean an exact fit
+  if (r2 <= EXACT_FIT_TOL)
     throw new NumericalError(
       "E_NUMERIC_EXACT_FIT",
       "the response is an exact linear function of the fixed effects (the residuals of their least-squares fit are all zero)",
@@ -224,6 +225,12 @@ export function scaleResponse(
   const lsSigma = Math.sqrt(ss / Math.max(1, n - p)) * scale;
   return { scale, logScale: Math.log(s1) + Math.log(s2), betaShift, spread: Math.max(ySd, lsSigma) };
 }
+
+/**
+ * Largest residual (relative to the response's range) of its least-squares fit on X that counts as
+ * an exact fit: a few hundred units of rounding.
+ */
+const EXACT_FIT_TOL = 1e-13;
 
 /** Solve (XᵀX) b = Xᵀu from the p×p cross-product G; null when it is not numerically SPD. */
 function leastSquares(
