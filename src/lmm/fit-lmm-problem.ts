@@ -69,10 +69,26 @@ export function fitModel(model: LmmModel, options: FitLmmOptions = {}): LmmResul
     return e.ok ? e.value : fail;
   };
   const optimize = options.optimizer ?? bobyqa;
-  const res = optimize(f, x0, { rhobeg: 0.2, rhoend: 1e-7, ...options.optimizerOptions, lower });
+  const optOpts = { rhobeg: 0.2, rhoend: 1e-7, ...options.optimizerOptions, lower };
+  let res = optimize(f, x0, optOpts);
+  let feval = res.feval;
+  // an optimiser that had to repair its model (badly scaled criterion) may stop short of the
+  // minimum: probe the coordinates, restart from a better point, warn if that does not settle it
+  let stalled = false;
+  for (let round = 0; (res.rescues ?? 0) > 0 && round < MAX_RESTARTS + 1; round++) {
+    const probe = probeCoordinates(f, res.x, res.fval, lower);
+    feval += probe.feval;
+    if (!probe.better) break;
+    if (round === MAX_RESTARTS) {
+      stalled = true;
+      break;
+    }
+    res = optimize(f, probe.better, optOpts);
+    feval += res.feval;
+  }
   let work = Array.from(res.x);
   let fbest = f(res.x);
-  let feval = res.feval + 1;
+  feval++;
   // zero snap of near-boundary diagonal elements (MixedModels/lme4 style)
   for (let i = 0; i < work.length; i++) {
     if (lower[i] !== 0 || !(work[i] > 0 && work[i] < ZERO_SNAP_X)) continue;
@@ -99,6 +115,13 @@ export function fitModel(model: LmmModel, options: FitLmmOptions = {}): LmmResul
     );
   if (!res.converged)
     warnings.push({ code: "not_converged", message: `optimizer did not converge: ${res.message}` });
+  else if (stalled)
+    warnings.push({
+      code: "not_converged",
+      message:
+        "the optimizer stopped at a point that is not a minimum of the criterion (a coordinate step lowers it); " +
+        "the criterion is badly scaled, e.g. by prior weights spanning many orders of magnitude: the estimates are not reliable",
+    });
   const optinfo = { feval, converged: res.converged, message: res.message, optimizer: res.optimizer };
   const result = buildResult(model, theta, reml, optinfo, warnings, mlDev);
   checkResultFinite(result, model);
@@ -106,6 +129,38 @@ export function fitModel(model: LmmModel, options: FitLmmOptions = {}): LmmResul
   const ratio = result.sigma / model.sigmaFactor / model.response.spread;
   if (ratio < RESIDUAL_ZERO_RATIO) warnings.push(residualZeroWarning(result.sigma, ratio));
   return result;
+}
+
+/** Restarts of the optimiser from a better point found by `probeCoordinates`. */
+const MAX_RESTARTS = 2;
+
+/**
+ * Evaluate f at x ± 1e-3·max(|x_i|, 1e-2) along each coordinate (within the lower bounds); return
+ * the best point when it lowers f by more than 1e-7·max(1, |f|).
+ */
+function probeCoordinates(
+  f: (x: Float64Array) => number,
+  x: Float64Array,
+  fx: number,
+  lower: readonly number[],
+): { better: Float64Array | null; feval: number } {
+  let best: Float64Array | null = null;
+  let fbest = fx - 1e-7 * Math.max(1, Math.abs(fx));
+  let feval = 0;
+  for (let i = 0; i < x.length; i++)
+    for (const sgn of [-1, 1]) {
+      const t = Float64Array.from(x);
+      t[i] += sgn * 1e-3 * Math.max(Math.abs(x[i]), 1e-2);
+      if (t[i] < lower[i]) t[i] = lower[i];
+      if (t[i] === x[i]) continue;
+      const ft = f(t);
+      feval++;
+      if (ft < fbest) {
+        fbest = ft;
+        best = t;
+      }
+    }
+  return { better: best, feval };
 }
 
 /** Why the objective cannot be evaluated at the start: name the likely cause. */
