@@ -144,7 +144,8 @@ export type WarningCode =
   | "few_levels"
   | "constant_within_groups"
   | "residual_variance_zero"
-  | "random_effects_collinear";
+  | "random_effects_collinear"
+  | "ill_conditioned";
 
 export interface Warning {
   readonly code: WarningCode;

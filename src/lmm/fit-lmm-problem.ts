@@ -9,7 +9,7 @@ import { createLmm, fillXyDiag, fillXyRow, type LmmModel } from "./lmm-model.ts"
 import type { LmmProblem } from "./lmm-problem.ts";
 import { buildResult, type LmmResult, thetaLowerBounds } from "./lmm-result.ts";
 import { scaleResponse } from "./working-scale.ts";
-import { evaluate, updateL } from "./update-l.ts";
+import { diagonalRange, evaluate, updateL } from "./update-l.ts";
 import type { DenseBlock } from "../linalg/block-types.ts";
 
 /** A derivative-free bound-constrained minimiser with the team optimiser's signature. */
@@ -128,8 +128,21 @@ export function fitModel(model: LmmModel, options: FitLmmOptions = {}): LmmResul
   if (result.isSingular) warnings.push(BOUNDARY_WARNING);
   const ratio = result.sigma / model.sigmaFactor / model.response.spread;
   if (ratio < RESIDUAL_ZERO_RATIO) warnings.push(residualZeroWarning(result.sigma, ratio));
+  const range = diagonalRange(model);
+  const digits = -Math.log10(Number.EPSILON * range * range);
+  if (digits < MIN_DIGITS)
+    warnings.push({
+      code: "ill_conditioned",
+      message:
+        `the mixed-model equations are ill-conditioned at the optimum (the diagonal of their Cholesky factor spans a ratio of ${range.toExponential(1)}): ` +
+        `the criterion and the estimates carry only about ${Math.max(0, Math.floor(digits))} correct digits and the optimum may be misplaced; ` +
+        "rescale the variables, bound extreme prior weights, or simplify the random effects",
+    });
   return result;
 }
+
+/** Fewer correct digits than this (ε·range² of the factor's diagonal) give `ill_conditioned`. */
+const MIN_DIGITS = 7;
 
 /** Restarts of the optimiser from a better point found by `probeCoordinates`. */
 const MAX_RESTARTS = 2;

@@ -181,6 +181,32 @@ export function scaleConstant(model: LmmModel, reml: boolean): number {
   return 2 * nu * model.response.logScale - (reml ? 2 * model.logXScale : 0);
 }
 
+/**
+ * Ratio of the largest to the smallest diagonal entry of the factor (random-effects blocks and the
+ * fixed-effects part of L_XX, without the response entry): ε times its square bounds the relative
+ * rounding of the criterion and the estimates from below.
+ */
+export function diagonalRange(model: LmmModel): number {
+  const { k, L, p } = model;
+  let mx = 0;
+  let mn = Number.POSITIVE_INFINITY;
+  const see = (v: number): void => {
+    const a = Math.abs(v);
+    if (a > mx) mx = a;
+    if (a < mn) mn = a;
+  };
+  for (let j = 0; j < k; j++) {
+    const b = L[j][j] as BlkDiagBlock | DenseBlock;
+    if (b.kind === "blkdiag") {
+      const S = b.S;
+      for (let l = 0; l < b.nblk; l++) for (let s = 0; s < S; s++) see(b.data[l * S * S + s * S + s]);
+    } else for (let s = 0; s < b.rows; s++) see(b.data[s * b.rows + s]);
+  }
+  const x = (L[k][k] as DenseBlock).data;
+  for (let s = 0; s < p; s++) see(x[s * (p + 1) + s]);
+  return mx / mn;
+}
+
 /** Result of one evaluation: `ok = false` when the factorisation failed (value is then NaN). */
 export interface Evaluation {
   readonly ok: boolean;
