@@ -62,7 +62,10 @@ export type ErrorCode =
   // data (appended)
   | "E_DATA_UNKNOWN_COLUMN"
   // formula (appended): a function where it cannot appear (cbind outside the response, offset in a random term)
-  | "E_FORMULA_MISPLACED_FUNCTION";
+  | "E_FORMULA_MISPLACED_FUNCTION"
+  // numerical (appended): a value or intermediate result outside double range; an exact fit
+  | "E_NUMERIC_OVERFLOW"
+  | "E_NUMERIC_EXACT_FIT";
 
 export class MixedError extends Error {
   readonly code: ErrorCode;
@@ -139,7 +142,10 @@ export type WarningCode =
   | "max_evaluations"
   | "constant_column"
   | "few_levels"
-  | "constant_within_groups";
+  | "constant_within_groups"
+  | "residual_variance_zero"
+  | "random_effects_collinear"
+  | "ill_conditioned";
 
 export interface Warning {
   readonly code: WarningCode;

@@ -123,7 +123,8 @@ function checkResponse(design: Design): void {
     if (v < min) min = v;
     if (v > max) max = v;
   }
-  if (max - min <= 1e-12 * Math.max(1, Math.abs(max))) {
+  // constant up to a few units in the last place (any absolute scale: 1e-300·y is not constant)
+  if (!(max - min > 8 * Number.EPSILON * Math.max(Math.abs(max), Math.abs(min)))) {
     throw new SpecError(
       "E_SPEC_CONSTANT_RESPONSE",
       `the response '${design.frame.formula.responseLabel}' is constant (${min}) over the ${y.length} rows used`,

@@ -4,7 +4,7 @@
  * with storage types chosen by the nesting rule. After construction no evaluation touches the
  * n observations.
  */
-import { SpecError } from "../errors.ts";
+import { NumericalError, SpecError, type Warning } from "../errors.ts";
 import {
   type BlkDiagBlock,
   type Block,
@@ -26,6 +26,13 @@ import { buildProductMap, makeScratch, type ProductMap, type Scratch } from "../
 import { blockPattern, maxColumnNnz } from "../linalg/sparse.ts";
 import { createWasmDense, type WasmDense } from "../linalg/wasm-dense.ts";
 import type { LmmProblem } from "./lmm-problem.ts";
+import {
+  columnScales,
+  type ResponseScaling,
+  scaleFixedEffects,
+  scaleResponse,
+  weightScale,
+} from "./working-scale.ts";
 
 /** One random-effects term in the engine's internal order. */
 export interface InternalTerm {
@@ -38,7 +45,9 @@ export interface InternalTerm {
   readonly thetaOffset: number;
   /** S×S column-major lower-triangular relative covariance factor (set by updateL). */
   readonly lambda: Float64Array;
-  /** z scaled by √w (aliases the input z when unweighted). */
+  /** Power-of-two multipliers m_s of the columns of z (see `working-scale.ts`; mostly 1). */
+  readonly zScale: Float64Array;
+  /** z·diag(m) scaled by √w (aliases the input z when unweighted and unscaled). */
   readonly wtz: Float64Array;
   readonly refs: Int32Array;
 }
@@ -52,10 +61,25 @@ export interface LmmModel {
   readonly k: number;
   readonly terms: readonly InternalTerm[];
   readonly ntheta: number;
-  /** Σ log w (0 without weights). */
+  /** Σ log w (0 without weights), of the working weights w/c. */
   readonly sumLogWeights: number;
-  /** √w·[X, y − offset], n×(p+1) column-major. */
+  /** √(w/c) of the working weights (null without weights); c = 4^k, see `working-scale.ts`. */
+  readonly sqrtw: Float64Array | null;
+  /** √c: σ = √c·σ_work (1 unless the weights are far from 1). */
+  readonly sigmaFactor: number;
+  /** λ entry = θ entry × thetaFactor (input θ order): √c / m_r, powers of two, mostly 1. */
+  readonly thetaFactor: Float64Array;
+  /**
+   * √w·[X·diag(xScale), working response], n×(p+1) column-major: the exactly rescaled columns and
+   * the shifted, projected and scaled response of `working-scale.ts`.
+   */
   readonly Xy: Float64Array;
+  /** Power-of-two multipliers m of the X columns (β_j = betaShift_j + S·m_j·β''_j). */
+  readonly xScale: Float64Array;
+  /** Σ log m_j (the REML criterion's log|RX|² is read off L as ldRX2 + 2·Σ log m_j). */
+  readonly logXScale: number;
+  /** How the working response relates to y; `refit` replaces it. */
+  response: ResponseScaling;
   /** A[i][j], j ≤ i; the [X y] row/column is index k. */
   readonly A: Block[][];
   readonly L: Block[][];
@@ -68,6 +92,8 @@ export interface LmmModel {
   readonly theta: Float64Array;
   /** Speed-ups of the objective-only evaluation (see `FastPaths`). */
   readonly fast: FastPaths;
+  /** Warnings found while building the model (collinear random-effects columns). */
+  readonly warnings: readonly Warning[];
 }
 
 /**
@@ -125,15 +151,29 @@ export function createLmm(problem: LmmProblem): LmmModel {
   const w = problem.weights;
   let sqrtw: Float64Array | null = null;
   let sumLogWeights = 0;
+  let wc = 1;
   if (w) {
+    for (let t = 0; t < n; t++)
+      if (!(w[t] > 0) || !Number.isFinite(w[t]))
+        throw new SpecError(
+          "E_SPEC_UNSUPPORTED",
+          `prior weight ${w[t]} at row ${t + 1} is not positive and finite`,
+        );
+    wc = weightScale(w);
     sqrtw = new Float64Array(n);
     for (let t = 0; t < n; t++) {
-      if (!(w[t] > 0))
-        throw new SpecError("E_SPEC_UNSUPPORTED", `prior weight ${w[t]} at row ${t + 1} is not positive`);
-      sqrtw[t] = Math.sqrt(w[t]);
-      sumLogWeights += Math.log(w[t]);
+      const wt = w[t] / wc;
+      if (!(wt > 0) || !Number.isFinite(wt))
+        throw new NumericalError(
+          "E_NUMERIC_OVERFLOW",
+          `the prior weights span too wide a range (${Math.min(...w)} to ${Math.max(...w)}) for double precision`,
+          "rescale the weights, or drop the rows whose weight is negligible",
+        );
+      sqrtw[t] = Math.sqrt(wt);
+      sumLogWeights += Math.log(wt);
     }
   }
+  const sigmaFactor = Math.sqrt(wc);
   // θ offsets in input order
   const offsets: number[] = [];
   let ntheta = 0;
@@ -147,6 +187,7 @@ export function createLmm(problem: LmmProblem): LmmModel {
     offsets.push(ntheta);
     ntheta += nthetaOf(S);
   }
+  const thetaFactor = new Float64Array(ntheta);
   const order = problem.reterms
     .map((rt, i) => ({ i, q: rt.levels.length * rt.cnames.length }))
     .sort((a, b) => b.q - a.q || a.i - b.i)
@@ -154,14 +195,19 @@ export function createLmm(problem: LmmProblem): LmmModel {
   const terms: InternalTerm[] = order.map((i) => {
     const rt = problem.reterms[i];
     const S = rt.cnames.length;
+    const zScale = columnScales(rt.z, S, n);
     let wtz = rt.z;
-    if (sqrtw) {
+    if (sqrtw || zScale.some((m) => m !== 1)) {
       wtz = new Float64Array(rt.z.length);
-      for (let t = 0; t < n; t++) for (let s = 0; s < S; s++) wtz[t * S + s] = rt.z[t * S + s] * sqrtw[t];
+      for (let t = 0; t < n; t++)
+        for (let s = 0; s < S; s++) wtz[t * S + s] = rt.z[t * S + s] * zScale[s] * (sqrtw ? sqrtw[t] : 1);
     }
+    for (let c = 0, o = offsets[i]; c < S; c++)
+      for (let r = c; r < S; r++, o++) thetaFactor[o] = sigmaFactor / zScale[r];
     return {
       input: i,
       S,
+      zScale,
       nl: rt.levels.length,
       q: rt.levels.length * S,
       thetaOffset: offsets[i],
@@ -172,9 +218,13 @@ export function createLmm(problem: LmmProblem): LmmModel {
   });
   const k = terms.length;
   const Xy = new Float64Array(n * (p + 1));
-  Xy.set(problem.X);
-  for (let t = 0; t < n; t++) Xy[p * n + t] = problem.y[t] - (problem.offset ? problem.offset[t] : 0);
-  if (sqrtw) for (let c = 0; c <= p; c++) for (let t = 0; t < n; t++) Xy[c * n + t] *= sqrtw[t];
+  const xScale = scaleFixedEffects(problem.X, problem.xnames, n, sqrtw, Xy);
+  let logXScale = 0;
+  for (const mj of xScale) logXScale += Math.log(mj);
+  // XᵀWX first (the response's least-squares projection uses it), then the response column
+  const Akk = xyDiag(Xy, n, p);
+  const response = scaleResponse(problem.y, problem.offset, problem.X, xScale, n, sqrtw, Xy, Akk.data, p + 1);
+  fillXyDiag(Akk, Xy, n, p, p);
 
   const A: Block[][] = [];
   for (let i = 0; i <= k; i++) A.push([]);
@@ -183,7 +233,21 @@ export function createLmm(problem: LmmProblem): LmmModel {
     for (let j = 0; j < i; j++) A[i][j] = offBlock(terms[i], terms[j]);
   }
   for (let j = 0; j < k; j++) A[k][j] = xyRow(terms[j], Xy, n, p);
-  A[k][k] = xyDiag(Xy, n, p);
+  A[k][k] = Akk;
+  checkFinite(A, problem);
+  const warnings: Warning[] = [];
+  for (let i = 0; i < k; i++) {
+    const rt = problem.reterms[terms[i].input];
+    const dep = dependentColumn(A[i][i] as BlkDiagBlock);
+    if (dep >= 0)
+      warnings.push({
+        code: "random_effects_collinear",
+        message:
+          `the columns of the random-effects term '${rt.name}' are linearly dependent ('${rt.cnames[dep]}' is a ` +
+          "combination of the columns before it): its covariance matrix is not identifiable, so its variances and " +
+          "correlations are arbitrary (the fixed effects and the likelihood are not affected); drop the redundant column",
+      });
+  }
 
   const nested = (i: number, j: number): boolean => {
     const b = A[i][j] as BlockSparse;
@@ -242,7 +306,13 @@ export function createLmm(problem: LmmProblem): LmmModel {
     terms,
     ntheta,
     sumLogWeights,
+    sqrtw,
+    sigmaFactor,
+    thetaFactor,
     Xy,
+    xScale,
+    logXScale,
+    response,
     A,
     L,
     maps,
@@ -250,7 +320,53 @@ export function createLmm(problem: LmmProblem): LmmModel {
     tmp: new Float64Array(maxS * maxS),
     theta: new Float64Array(ntheta).fill(Number.NaN),
     fast,
+    warnings,
   };
+}
+
+/** Relative pivot below which a random-effects column counts as a combination of the others. */
+const COLLINEAR_TOL = 1e-10;
+
+/**
+ * First column of a term whose Gram matrix Σ_levels ZᵀWZ (S×S) has a negligible pivot in an
+ * unpivoted Cholesky factorisation (the column is a combination of those before it), or −1.
+ */
+function dependentColumn(b: BlkDiagBlock): number {
+  const S = b.S;
+  if (S === 1) return -1;
+  const G = new Float64Array(S * S);
+  for (let l = 0; l < b.nblk; l++) for (let e = 0; e < S * S; e++) G[e] += b.data[l * S * S + e];
+  for (let j = 0; j < S; j++) {
+    const orig = G[j * S + j];
+    let d = orig;
+    for (let t = 0; t < j; t++) d -= G[t * S + j] * G[t * S + j];
+    if (!(d > COLLINEAR_TOL * orig)) return j;
+    const r = Math.sqrt(d);
+    G[j * S + j] = r;
+    for (let i = j + 1; i < S; i++) {
+      let x = G[j * S + i];
+      for (let t = 0; t < j; t++) x -= G[t * S + i] * G[t * S + j];
+      G[j * S + i] = x / r;
+    }
+  }
+  return -1;
+}
+
+/** Throw E_NUMERIC_OVERFLOW when a cross-product overflowed (huge weights or random-effect covariates). */
+function checkFinite(A: Block[][], problem: LmmProblem): void {
+  for (const row of A)
+    for (const b of row) {
+      if (!b) continue;
+      for (const v of b.data)
+        if (!Number.isFinite(v))
+          throw new NumericalError(
+            "E_NUMERIC_OVERFLOW",
+            "a cross-product of the model matrices overflows: the numbers are outside the range of double precision",
+            problem.weights
+              ? "rescale the prior weights (only their ratios matter for the fixed effects) or the covariates in the random-effects terms"
+              : "rescale the covariates in the random-effects terms (e.g. change their units)",
+          );
+    }
 }
 
 function buildFastPaths(terms: readonly InternalTerm[], A: Block[][], L: Block[][]): FastPaths {

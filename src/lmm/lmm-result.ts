@@ -111,16 +111,31 @@ export function buildResult(
   warnings: readonly Warning[],
   mlDevianceAtREML: number | null,
 ): LmmResult {
-  const { problem, n, p, terms } = model;
-  const dets = logDets(model);
+  const { problem, n, p, terms, xScale } = model;
+  const { scale, betaShift } = model.response;
+  // L holds the working problem (working-scale.ts): map its estimates back to the user's scale
+  const work = logDets(model);
+  const dets = {
+    ldL2: work.ldL2,
+    ldRX2: work.ldRX2 - 2 * model.logXScale,
+    pwrss: work.pwrss * scale * scale,
+  };
   const objective = criterionFromL(model, reml);
-  const sigma = Math.sqrt(dets.pwrss / (reml ? n - p : n));
-  const beta = fixefFromL(model);
-  const u = sphericalModes(model, beta);
-  const vcov = vcovFromL(model, sigma);
-  const se = vcov.map((row, i) => Math.sqrt(row[i]));
+  // σ of the working weights (what L's products are scaled by) and the reported σ
+  const sigmaW = Math.sqrt(work.pwrss / (reml ? n - p : n)) * scale;
+  const sigma = sigmaW * model.sigmaFactor;
+  const betaWork = fixefFromL(model);
+  const u = sphericalModes(model, betaWork);
+  for (const uj of u) for (let i = 0; i < uj.length; i++) uj[i] *= scale;
+  const beta = Array.from(betaWork, (b, j) => betaShift[j] + scale * (xScale[j] * b));
+  // scale factors multiplied before squaring: a standard error near 1e-200 does not underflow
+  const xf = Array.from(xScale, (m) => sigmaW * m);
+  const unitVcov = vcovFromL(model, 1);
+  const vcov = unitVcov.map((row, a) => row.map((v, c) => xf[a] * xf[c] * v));
+  const se = unitVcov.map((row, i) => xf[i] * Math.sqrt(row[i]));
   const lower = thetaLowerBounds(model);
-  const isSingular = theta.some((v, i) => lower[i] === 0 && v < SINGULAR_TOL);
+  // on the working θ: scale-free when a covariate or the weights were rescaled (else equal to θ)
+  const isSingular = theta.some((v, i) => lower[i] === 0 && v * model.thetaFactor[i] < SINGULAR_TOL);
   const nth = model.ntheta;
   const df = p + nth + 1;
 
@@ -129,13 +144,13 @@ export function buildResult(
   terms.forEach((t, j) => {
     byInput[t.input] = j;
   });
-  let work = 0;
+  let condWork = 0;
   for (const t of terms) {
     let q = 0;
     for (const s of terms) q += s.q;
-    work += t.nl * t.S * q;
+    condWork += t.nl * t.S * q;
   }
-  const withCondVar = work <= CONDVAR_WORK_LIMIT;
+  const withCondVar = condWork <= CONDVAR_WORK_LIMIT;
   const groups: VarCorrGroup[] = [];
   const ranefTerms: RanefTerm[] = [];
   const b: Float64Array[] = new Array(terms.length);
@@ -144,19 +159,24 @@ export function buildResult(
     const t = terms[j];
     const S = t.S;
     const lam = t.lambda;
-    const cov: number[][] = [];
+    const zm = t.zScale;
+    const zf = Array.from(zm, (m) => sigmaW * m);
+    const rel: number[][] = []; // λλᵀ
     for (let a = 0; a < S; a++) {
       const row: number[] = [];
       for (let c = 0; c < S; c++) {
         let s = 0;
         for (let x = 0; x <= Math.min(a, c); x++) s += lam[x * S + a] * lam[x * S + c];
-        row.push(sigma * sigma * s);
+        row.push(s);
       }
-      cov.push(row);
+      rel.push(row);
     }
+    const cov = rel.map((r, a) => r.map((v, c) => zf[a] * zf[c] * v));
     const variance = cov.map((r, a) => r[a]);
-    const stddev = variance.map(Math.sqrt);
-    const correlation = cov.map((r, a) => r.map((v, c) => (a === c ? 1 : v / (stddev[a] * stddev[c]))));
+    const stddev = rel.map((r, a) => zf[a] * Math.sqrt(r[a]));
+    const correlation = rel.map((r, a) =>
+      r.map((v, c) => (a === c ? 1 : v / (Math.sqrt(r[a]) * Math.sqrt(rel[c][c])))),
+    );
     groups.push({
       name: rt.name,
       factor: rt.factor,
@@ -174,6 +194,7 @@ export function buildResult(
       for (let r = 0; r < S; r++) {
         let s = 0;
         for (let c = 0; c <= r; c++) s += lam[c * S + r] * uj[l * S + c];
+        s *= zm[r];
         bj[l * S + r] = s;
         row.push(s);
       }
@@ -183,18 +204,18 @@ export function buildResult(
     let condVar: number[][][] | null = null;
     let condSD: number[][] | null = null;
     if (withCondVar) {
-      const cv = condVarTerm(model, j, sigma);
+      const cv = condVarTerm(model, j, 1);
       condVar = [];
       condSD = [];
       for (let l = 0; l < t.nl; l++) {
         const m: number[][] = [];
         for (let a = 0; a < S; a++) {
           const row: number[] = [];
-          for (let c = 0; c < S; c++) row.push(cv[l * S * S + c * S + a]);
+          for (let c = 0; c < S; c++) row.push(zf[a] * zf[c] * cv[l * S * S + c * S + a]);
           m.push(row);
         }
         condVar.push(m);
-        condSD.push(m.map((r, a) => Math.sqrt(r[a])));
+        condSD.push(zf.map((f, a) => f * Math.sqrt(cv[l * S * S + a * S + a])));
       }
     }
     ranefTerms.push({

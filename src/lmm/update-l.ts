@@ -10,14 +10,18 @@ import { factorLeftLooking } from "../linalg/left-looking-plan.ts";
 import { cholBlkDiag, downdateProduct, downdateSymmetric, rightSolveBlkDiag } from "../linalg/rank-update.ts";
 import type { InternalTerm, LmmModel } from "./lmm-model.ts";
 
-/** Copy θ (input order) into each term's λ (lower triangle, column-major). */
+/**
+ * Copy θ (input order) into each term's λ (lower triangle, column-major), times the power-of-two
+ * `thetaFactor` of the working scale (exact; 1 for ordinary data).
+ */
 export function installTheta(model: LmmModel, theta: ArrayLike<number>): void {
   if (theta.length !== model.ntheta)
     throw new Error(`θ has length ${theta.length}, expected ${model.ntheta}`);
+  const f = model.thetaFactor;
   for (const t of model.terms) {
     const S = t.S;
     let o = t.thetaOffset;
-    for (let c = 0; c < S; c++) for (let r = c; r < S; r++) t.lambda[c * S + r] = theta[o++];
+    for (let c = 0; c < S; c++) for (let r = c; r < S; r++, o++) t.lambda[c * S + r] = theta[o] * f[o];
   }
   model.theta.set(theta as ArrayLike<number>);
 }
@@ -123,7 +127,7 @@ function finishPermuted(model: LmmModel, Ljj: DenseBlock, order: Int32Array, j: 
   }
 }
 
-/** Pieces of the objective read off L (algorithm.md §4). */
+/** Pieces of the objective read off L (algorithm.md §4), on the working scale (see `criterionFromL`). */
 export interface LogDets {
   /** log|Λᵀ Zᵀ W Z Λ + I| (lme4 `ldL2`). */
   readonly ldL2: number;
@@ -156,12 +160,51 @@ export function logDets(model: LmmModel): LogDets {
   return { ldL2: 2 * ldL2, ldRX2: 2 * ldRX2, pwrss: r * r };
 }
 
-/** The criterion from the current L: ML deviance or REML criterion (prior weights: − Σ log w). */
-export function criterionFromL(model: LmmModel, reml: boolean): number {
+/**
+ * The criterion from the current L: ML deviance or REML criterion (prior weights: − Σ log w), on
+ * the user's scale: the working response is y/S and the working X is X·diag(m)
+ * (`working-scale.ts`), so pwrss is S² times, and |RX|² is Π m_j⁻² times, what L holds.
+ */
+export function criterionFromL(model: LmmModel, reml: boolean, working = false): number {
   const { ldL2, ldRX2, pwrss } = logDets(model);
   const nu = reml ? model.n - model.p : model.n;
   const base = ldL2 + nu * (1 + Math.log((2 * Math.PI * pwrss) / nu));
-  return (reml ? base + ldRX2 : base) - model.sumLogWeights;
+  const crit = (reml ? base + ldRX2 : base) - model.sumLogWeights;
+  // the optimiser minimises the working criterion: adding the constants first would round its
+  // values differently at every scale of y (they are large when y is far from 1)
+  return working ? crit : crit + scaleConstant(model, reml);
+}
+
+/** Criterion on the user's scale − working criterion: 2ν·log S (− 2·Σ log m_j for REML). */
+export function scaleConstant(model: LmmModel, reml: boolean): number {
+  const nu = reml ? model.n - model.p : model.n;
+  return 2 * nu * model.response.logScale - (reml ? 2 * model.logXScale : 0);
+}
+
+/**
+ * Ratio of the largest to the smallest diagonal entry of the factor (random-effects blocks and the
+ * fixed-effects part of L_XX, without the response entry): ε times its square bounds the relative
+ * rounding of the criterion and the estimates from below.
+ */
+export function diagonalRange(model: LmmModel): number {
+  const { k, L, p } = model;
+  let mx = 0;
+  let mn = Number.POSITIVE_INFINITY;
+  const see = (v: number): void => {
+    const a = Math.abs(v);
+    if (a > mx) mx = a;
+    if (a < mn) mn = a;
+  };
+  for (let j = 0; j < k; j++) {
+    const b = L[j][j] as BlkDiagBlock | DenseBlock;
+    if (b.kind === "blkdiag") {
+      const S = b.S;
+      for (let l = 0; l < b.nblk; l++) for (let s = 0; s < S; s++) see(b.data[l * S * S + s * S + s]);
+    } else for (let s = 0; s < b.rows; s++) see(b.data[s * b.rows + s]);
+  }
+  const x = (L[k][k] as DenseBlock).data;
+  for (let s = 0; s < p; s++) see(x[s * (p + 1) + s]);
+  return mx / mn;
 }
 
 /** Result of one evaluation: `ok = false` when the factorisation failed (value is then NaN). */
@@ -170,10 +213,15 @@ export interface Evaluation {
   readonly value: number;
 }
 
-/** updateL + criterion. */
-export function evaluate(model: LmmModel, theta: ArrayLike<number>, reml: boolean): Evaluation {
+/** updateL + criterion (`working`: without the constant of the working scale, see `criterionFromL`). */
+export function evaluate(
+  model: LmmModel,
+  theta: ArrayLike<number>,
+  reml: boolean,
+  working = false,
+): Evaluation {
   if (!updateL(model, theta, true)) return { ok: false, value: Number.NaN };
-  const value = criterionFromL(model, reml);
+  const value = criterionFromL(model, reml, working);
   return Number.isFinite(value) ? { ok: true, value } : { ok: false, value: Number.NaN };
 }
 

@@ -262,7 +262,7 @@ function bobyqaCore(
     }
   }
   if (rescues > 0) message += ` (${rescues} rescue(s))`;
-  return done(status, message);
+  return { ...done(status, message), rescues };
 }
 
 function addTo(a: Float64Array, b: Float64Array, out: Float64Array): Float64Array {

@@ -69,6 +69,11 @@ export interface OptimResult {
   /** Human-readable reason for stopping. */
   message: string;
   optimizer: OptimMethod;
+  /**
+   * BOBYQA: how often the interpolation set had to be rebuilt because rounding broke the model
+   * (a sign of a badly scaled objective; callers may verify the optimum). Absent elsewhere.
+   */
+  rescues?: number;
   /** Every evaluation in order, when `trace: true` was requested. */
   trace?: OptimTraceEntry[];
 }
