@@ -62,7 +62,10 @@ export type ErrorCode =
   // data (appended)
   | "E_DATA_UNKNOWN_COLUMN"
   // formula (appended): a function where it cannot appear (cbind outside the response, offset in a random term)
-  | "E_FORMULA_MISPLACED_FUNCTION";
+  | "E_FORMULA_MISPLACED_FUNCTION"
+  // data (appended): a value outside a function's domain (log of 0 or less, sqrt of a negative
+  // number, division by zero, overflow, scale() of a constant)
+  | "E_DATA_DOMAIN";
 
 export class MixedError extends Error {
   readonly code: ErrorCode;
