@@ -56,7 +56,7 @@ for (const name of NAMES) {
     assert.equal(json.ngroups[name], 5);
     assert.ok(own(json.ngroups, name));
     assert.deepEqual(Object.keys(json.theta), [`${name}.(Intercept)`]);
-    assert.match(lmmSummary(fit), new RegExp(`groups:  ${escape(name)}, 5\\n`));
+    assert.match(lmmSummary(fit), new RegExp(`groups:  ${escapeRegExp(name)}, 5\\n`));
     assert.ok(lmmRanef(fit).includes(name));
     assert.ok(lmmCoef(fit).includes(name));
   });
@@ -99,6 +99,6 @@ for (const name of NAMES) {
   });
 }
 
-function escape(s: string): string {
+function escapeRegExp(s: string): string {
   return s.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
 }
