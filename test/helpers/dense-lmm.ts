@@ -56,48 +56,76 @@ export function forwardSolve(L: ArrayLike<number>, n: number, b: ArrayLike<numbe
 
 /**
  * Householder QR of the n×p matrix A (column-major, copied) applied to b: returns |R_jj| and the
- * squared norm of the part of b outside the column space. No pivoting: A must have full rank.
+ * squared norm of the part of b outside the column space. No pivoting; a column whose norm in the
+ * rows left is at most `rankTol` times its original norm (exactly zero by default) gets R_jj = 0
+ * and is skipped, so the residual is that of the column space.
+ * Each column is divided by its largest entry first, so values near 1e±150 neither overflow nor
+ * underflow.
  */
 export function qrResidual(
   A: ArrayLike<number>,
   n: number,
   p: number,
   b: ArrayLike<number>,
+  rankTol = 0,
 ): {
   rdiag: Float64Array;
   rss: number;
+  /** log(rss), finite even when rss itself overflows or underflows. */
+  logRss: number;
 } {
+  // Every column (and b) divided by its largest entry: R scales with the columns (A·D has R·D) and
+  // the residual with b, so nothing near the ends of the double range can overflow below.
   const a = Float64Array.from(A);
-  const y = Float64Array.from(b);
-  const rdiag = new Float64Array(p);
+  const colScale = new Float64Array(p);
   for (let j = 0; j < p; j++) {
+    let m = 0;
+    for (let i = 0; i < n; i++) m = Math.max(m, Math.abs(a[j * n + i]));
+    colScale[j] = m > 0 ? m : 1;
+    for (let i = 0; i < n; i++) a[j * n + i] /= colScale[j];
+  }
+  let bScale = 0;
+  for (let i = 0; i < n; i++) bScale = Math.max(bScale, Math.abs(b[i]));
+  if (!(bScale > 0)) bScale = 1;
+  const y = Float64Array.from(b, (v) => v / bScale);
+  const rdiag = new Float64Array(p);
+  const norm2 = (off: number, from: number) => {
     let scale = 0;
-    for (let i = j; i < n; i++) scale = Math.max(scale, Math.abs(a[j * n + i]));
-    let norm = 0;
-    for (let i = j; i < n; i++) norm += (a[j * n + i] / scale) ** 2;
-    norm = scale * Math.sqrt(norm);
-    if (!(norm > 0)) {
-      rdiag[j] = 0;
-      continue;
-    }
-    const alpha = a[j * n + j] > 0 ? -norm : norm;
-    // v = x − αe₁, H = I − 2vvᵀ/(vᵀv)
-    a[j * n + j] -= alpha;
+    for (let i = from; i < n; i++) scale = Math.max(scale, Math.abs(a[off + i]));
+    let ss = 0;
+    if (scale > 0) for (let i = from; i < n; i++) ss += (a[off + i] / scale) ** 2;
+    return { scale, norm: scale * Math.sqrt(ss) };
+  };
+  const initial = Array.from({ length: p }, (_, j) => norm2(j * n, 0).norm);
+  let k = 0; // rows k.. are still to be reduced (an aliased column is skipped and keeps its row)
+  for (let j = 0; j < p && k < n; j++) {
+    // Work on the column divided by its largest entry: no overflow or underflow in the sums.
+    const { scale, norm: left } = norm2(j * n, k);
+    if (!(left > rankTol * initial[j])) continue;
+    for (let i = k; i < n; i++) a[j * n + i] /= scale;
+    const norm = left / scale;
+    const alpha = a[j * n + k] > 0 ? -norm : norm;
+    // v = x − αe_k (scaled), H = I − 2vvᵀ/(vᵀv)
+    a[j * n + k] -= alpha;
     let vv = 0;
-    for (let i = j; i < n; i++) vv += a[j * n + i] ** 2;
+    for (let i = k; i < n; i++) vv += a[j * n + i] ** 2;
     const apply = (col: Float64Array, off: number) => {
       let s = 0;
-      for (let i = j; i < n; i++) s += a[j * n + i] * col[off + i];
+      for (let i = k; i < n; i++) s += a[j * n + i] * col[off + i];
       const f = (2 * s) / vv;
-      for (let i = j; i < n; i++) col[off + i] -= f * a[j * n + i];
+      for (let i = k; i < n; i++) col[off + i] -= f * a[j * n + i];
     };
     for (let c = j + 1; c < p; c++) apply(a, c * n);
     apply(y, 0);
-    rdiag[j] = Math.abs(alpha);
+    rdiag[j] = Math.abs(alpha) * scale * colScale[j];
+    k++;
   }
-  let rss = 0;
-  for (let i = p; i < n; i++) rss += y[i] * y[i];
-  return { rdiag, rss };
+  let m = 0;
+  for (let i = k; i < n; i++) m = Math.max(m, Math.abs(y[i]));
+  let ss = 0;
+  if (m > 0) for (let i = k; i < n; i++) ss += (y[i] / m) ** 2;
+  const logRss = m > 0 ? 2 * Math.log(m * bScale) + Math.log(ss) : Number.NEGATIVE_INFINITY;
+  return { rdiag, rss: m * bScale * (m * bScale) * ss, logRss };
 }
 
 /** Dense Z (n×q) and Λ (q×q) of the problem's terms in input order, Λ from θ (input order). */
@@ -131,9 +159,10 @@ export function denseZLambdaOf(
 /**
  * −2 log-likelihood profiled over β and σ (REML criterion when `reml`) at θ, from
  * V = ZΛΛᵀZᵀ + W⁻¹ with the GLS estimate of β: ν log(2πσ̂²) + log|V| + ν (+ log|XᵀV⁻¹X| for REML),
- * ν = n (ML) or n − p (REML), σ̂² = r'V⁻¹r / ν.
+ * ν = n (ML) or n − p (REML), σ̂² = r'V⁻¹r / ν. Loses accuracy when V is badly conditioned (large
+ * θ); `denseObjective` does not.
  */
-export function denseObjective(problem: LmmProblem, theta: ArrayLike<number>, reml: boolean): number {
+export function denseObjectiveMarginal(problem: LmmProblem, theta: ArrayLike<number>, reml: boolean): number {
   const n = problem.y.length;
   const p = problem.xnames.length;
   const { Z, Lam, q } = denseZLambdaOf(problem, theta);
@@ -160,7 +189,46 @@ export function denseObjective(problem: LmmProblem, theta: ArrayLike<number>, re
   return nu * Math.log((2 * Math.PI * rss) / nu) + logdetV + nu + (reml ? logdetXtX : 0);
 }
 
-/** Weighted residual sum of squares of the least-squares fit of y − offset on X (full rank). */
+/**
+ * The same criterion from the penalised least-squares problem, solved by Householder QR of the
+ * dense augmented matrix [√W·ZΛ, √W·X | √W·y; I, 0 | 0] ((n + q) × (q + p + 1)): with R its
+ * triangular factor, log|ΛᵀZᵀWZΛ + I| = Σ_{j<q} log R_jj², log|XᵀV⁻¹X| = Σ_{q≤j<q+p} log R_jj²,
+ * the penalised RSS r² is the squared norm of what is left of the response column, and
+ * −2ℓ = ν log(2π r²/ν) + log|ΛᵀZᵀWZΛ + I| − Σ log wᵢ + ν (+ log|XᵀV⁻¹X| for REML).
+ * QR never forms ΛᵀZᵀWZΛ, so this stays accurate for large θ and badly scaled columns.
+ */
+export function denseObjective(problem: LmmProblem, theta: ArrayLike<number>, reml: boolean): number {
+  const n = problem.y.length;
+  const p = problem.xnames.length;
+  const { Z, Lam, q } = denseZLambdaOf(problem, theta);
+  const ZL = matmul(Z, Lam, n, q, q);
+  const rows = n + q;
+  const cols = q + p;
+  const A = new Float64Array(rows * cols);
+  const b = new Float64Array(rows);
+  let sumLogW = 0;
+  for (let i = 0; i < n; i++) {
+    const w = problem.weights ? problem.weights[i] : 1;
+    sumLogW += Math.log(w);
+    const sw = Math.sqrt(w);
+    for (let c = 0; c < q; c++) A[c * rows + i] = sw * ZL[c * n + i];
+    for (let c = 0; c < p; c++) A[(q + c) * rows + i] = sw * problem.X[c * n + i];
+    b[i] = sw * (problem.y[i] - (problem.offset ? problem.offset[i] : 0));
+  }
+  for (let c = 0; c < q; c++) A[c * rows + n + c] = 1;
+  const { rdiag, logRss } = qrResidual(A, rows, cols, b);
+  let logdetL = 0;
+  for (let j = 0; j < q; j++) logdetL += 2 * Math.log(rdiag[j]);
+  let logdetX = 0;
+  for (let j = q; j < cols; j++) logdetX += 2 * Math.log(rdiag[j]);
+  const nu = reml ? n - p : n;
+  return nu * (Math.log((2 * Math.PI) / nu) + logRss) + logdetL - sumLogW + nu + (reml ? logdetX : 0);
+}
+
+/**
+ * Weighted residual sum of squares of the least-squares fit of y − offset on X; columns aliased
+ * once the weights are applied (zero weights) are skipped (relative tolerance 1e-9).
+ */
 export function denseRss(
   X: ArrayLike<number>,
   n: number,
@@ -172,5 +240,5 @@ export function denseRss(
   const sw = (i: number) => (weights ? Math.sqrt(weights[i]) : 1);
   const Xw = Float64Array.from({ length: n * p }, (_, k) => X[k] * sw(k % n));
   const yw = Float64Array.from({ length: n }, (_, i) => (y[i] - (offset ? offset[i] : 0)) * sw(i));
-  return qrResidual(Xw, n, p, yw).rss;
+  return qrResidual(Xw, n, p, yw, 1e-9).rss;
 }

@@ -2,15 +2,15 @@
  * Invariants on small random problems (crossed, nested, vector-valued, weights, offset):
  * 1. L·Lᵀ equals the augmented system [ΛᵀZᵀWZΛ + I, ΛᵀZᵀW[X y]; ·, [X y]ᵀW[X y]] for random θ;
  * 2. the ML deviance / REML criterion equals a dense brute-force −2 log-likelihood built from
- *    V = ZΛΛᵀZᵀ + W⁻¹ with GLS β̂ and profiled σ̂ (test/helpers/dense-lmm.ts, shared with the fuzz
- *    test).
+ *    V = ZΛΛᵀZᵀ + W⁻¹ with GLS β̂ and profiled σ̂, and the same from a dense QR of the penalised
+ *    least-squares problem (test/helpers/dense-lmm.ts, shared with the fuzz test).
  */
 import assert from "node:assert/strict";
 import { test } from "node:test";
 import { toDense } from "../../../src/linalg/block-types.ts";
 import { createLmm, type LmmModel } from "../../../src/lmm/lmm-model.ts";
 import { objective, updateL } from "../../../src/lmm/update-l.ts";
-import { denseObjective, matmul } from "../../helpers/dense-lmm.ts";
+import { denseObjective, denseObjectiveMarginal, matmul } from "../../helpers/dense-lmm.ts";
 import { expectClose } from "../../helpers/expect-close.ts";
 import { rng, syntheticProblem, type TermSpec } from "./synthetic-problems.ts";
 
@@ -196,6 +196,8 @@ for (const [ci, cs] of CASES.entries()) {
         const got = objective(model, theta, reml);
         const want = denseObjective(prob, theta, reml);
         expectClose(got, want, { rtol: 1e-9, label: `${cs.name} ${reml ? "REML" : "ML"}` });
+        const marginal = denseObjectiveMarginal(prob, theta, reml);
+        expectClose(got, marginal, { rtol: 1e-9, label: `${cs.name} ${reml ? "REML" : "ML"} (from V)` });
       }
     }
   });
