@@ -91,6 +91,8 @@ const HOSTILE = [
   "%in%",
 ];
 const PLAIN = ["y", "x", "z", "w", "g", "h", "f", "Days", "x1", "x2", "Subject", "grp"];
+/** Column names that are also formula functions. */
+const FUNCTION_NAMES = ["log", "I", "poly", "factor", "offset", "cbind", "scale", "exp"];
 const LEVELS = [
   ...new Set([...PLAIN.slice(0, 4), ...HOSTILE, "", " ", "a", "b", "c", "1", "2", "10", "-1", "NaN"]),
 ];
@@ -127,7 +129,9 @@ type NumericKind = (typeof NUMERIC_KINDS)[number];
  *   objective is wrong at θ near 1 (694.97 where the exact value is −256.03), or NaN (lmm
  *   numerics). Without KNOWN, random slopes and offsets use N0 and N1, which are never scaled.
  * - Near-perfect fits (θ above 100: σ̂ tiny beside the random effects, often an unbounded
- *   likelihood): the objective is compared only up to θ = 100, and no warning is required (issue 6,
+ *   likelihood), and exact fits (σ̂ below 1e-6 of the spread of y, so that σ̂ and the objective
+ *   are rounding noise): the objective is compared only up to θ = 100 and for σ̂ above that, and
+ *   no warning is required (issue 6,
  *   "near-perfect fits"; lmm numerics).
  * - lm with zero residual degrees of freedom, or whose residual sum of squares overflows: NaN or
  *   Inf σ and standard errors without a warning (issue 6, "silent NaN / Inf in lm output"; lm).
@@ -187,7 +191,7 @@ interface DataSpec {
 const dataSpec: fc.Arbitrary<DataSpec> = fc.record({
   n: fc.integer({ min: 4, max: 40 }),
   names: fc
-    .shuffledSubarray([...new Set([...PLAIN, ...HOSTILE])], { minLength: 9, maxLength: 9 })
+    .shuffledSubarray([...new Set([...PLAIN, ...FUNCTION_NAMES, ...HOSTILE])], { minLength: 9, maxLength: 9 })
     .map((a) => a.slice(0, 9)),
   responseKind: fc.constantFrom(...KINDS),
   numericKinds: fc.tuple(
@@ -282,6 +286,33 @@ const fixedAtom = fc.oneof(
   { weight: 1, arbitrary: fc.tuple(F, F).map(([a, b]) => `${a}:${b}`) },
   { weight: 1, arbitrary: fc.tuple(N, F).map(([a, b]) => `(${a} + ${b})^2`) },
   { weight: 1, arbitrary: S.map((v) => `offset(${v})`) },
+  { weight: 1, arbitrary: fc.tuple(N, F).map(([a, b]) => `${a} %in% ${b}`) },
+  { weight: 1, arbitrary: fc.tuple(F, N).map(([a, b]) => `${a}/${b}`) },
+  { weight: 1, arbitrary: fc.tuple(N, F, N).map(([a, b, c]) => `(${a} + ${b} + ${c})^3`) },
+  { weight: 1, arbitrary: fc.tuple(N, N).map(([a, b]) => `${a}:${b}`) },
+  { weight: 1, arbitrary: fc.tuple(N, F).map(([a, b]) => `${a} * ${b} - ${b}`) },
+  {
+    weight: 2,
+    arbitrary: fc
+      .tuple(
+        fc.constantFrom(
+          "log(@ + 1)",
+          "sqrt(abs(@))",
+          "log(exp(@))",
+          "scale(log(abs(@) + 1))",
+          "I(@^0.5)",
+          "I(-@)",
+          "I(1/@)",
+          "exp(-@)",
+          "I(@^-2)",
+          "log2(@)",
+        ),
+        N,
+      )
+      .map(([f, v]) => f.replace("@", v)),
+  },
+  { weight: 1, arbitrary: F.map((v) => `factor(${v})`) },
+  { weight: 1, arbitrary: N.map((v) => `as.numeric(${v})`) },
 );
 const randomTerm = fc.oneof(
   { weight: 4, arbitrary: G.map((g) => `(1 | ${g})`) },
@@ -292,6 +323,9 @@ const randomTerm = fc.oneof(
   { weight: 2, arbitrary: fc.constant("(1 | G0/G1)") },
   { weight: 1, arbitrary: fc.constant("(1 | G0:G1)") },
   { weight: 1, arbitrary: fc.constant("(1 | G0) + (1 | G2)") },
+  { weight: 1, arbitrary: fc.constant("(1 | G0/G1/G2)") },
+  { weight: 1, arbitrary: S.map((x) => `(${x} | G0:G1)`) },
+  { weight: 1, arbitrary: fc.tuple(S, G).map(([x, g]) => `(${x} + I(${x}^2) || ${g})`) },
 );
 const response = fc.oneof(
   { weight: 12, arbitrary: fc.constant("Y") },
@@ -393,6 +427,9 @@ function checkLmmFit(fit: LmmFit, text: string, data: ColumnTable, weights: stri
     offset: d.offset,
   };
   if (!KNOWN && fit.theta.some((t) => Math.abs(t) > 100)) return; // near-perfect fit, see KNOWN
+  let ss = 0;
+  for (const v of d.y) ss += (v - d.y[0]) ** 2;
+  if (!KNOWN && fit.sigma < 1e-6 * Math.sqrt(ss / d.n)) return; // exact fit: σ̂ is rounding noise
   const want = denseObjective(problem, fit.theta, fit.REML);
   const tol = 1e-6 * Math.max(1, Math.abs(want));
   if (!(Math.abs(fit.objective - want) <= tol)) {
@@ -605,4 +642,111 @@ test("fuzz parseCsv: a table or a typed error, from CSV-like and from arbitrary 
   );
   assertFits("parseCsv", 0.2);
   assertFits("csv fitLm", 0);
+});
+
+/** Pieces of formula text over the columns of a fixed data set (y x z f g h `my col` constructor). */
+const FORMULA_PIECES = [
+  "y",
+  "x",
+  "z",
+  "f",
+  "g",
+  "h",
+  "`my col`",
+  "constructor",
+  "`__proto__`",
+  "valueOf",
+  "0",
+  "1",
+  "2",
+  "-1",
+  "~",
+  "+",
+  "-",
+  "*",
+  "/",
+  ":",
+  "^",
+  "|",
+  "||",
+  "%in%",
+  "(",
+  ")",
+  ",",
+  "log(",
+  "poly(",
+  "I(",
+  "offset(",
+  "cbind(",
+  "scale(",
+  "factor(",
+  "exp(",
+  "sqrt(",
+  "as.numeric(",
+  "toString(",
+];
+
+test("fuzz token formulas through fitLmm and fitLm: a fit or a typed error", { timeout: TIMEOUT }, () => {
+  const n = 30;
+  const r = rng(7);
+  const num = (name: string, f: (i: number) => number): Column => ({
+    kind: "numeric",
+    name,
+    values: Float64Array.from({ length: n }, (_, i) => f(i)),
+    integer: false,
+  });
+  const fac = (name: string, k: number): Column => ({
+    kind: "factor",
+    name,
+    codes: Int32Array.from({ length: n }, (_, i) => i % k),
+    levels: Array.from({ length: k }, (_, i) => ["a", "constructor", "__proto__", "toString", "é"][i]),
+    ordered: false,
+    contrasts: null,
+  });
+  const data = new ColumnTable("tokens", [
+    num("y", () => r() * 10),
+    num("x", (i) => i - 5),
+    num("z", () => r()),
+    num("my col", (i) => (i % 3) + 1),
+    num("constructor", () => r() * 2),
+    num("__proto__", (i) => i / 7),
+    fac("f", 3),
+    fac("g", 5),
+    fac("h", 4),
+    fac("valueOf", 2),
+  ]);
+  const tokens = fc.array(fc.constantFrom(...FORMULA_PIECES), { minLength: 1, maxLength: 14 });
+  const lhs = fc.constantFrom("y", "y", "log(y)", "x", "f", "cbind(y, x)", "");
+  /** `lhs ~ tokens` with the parentheses balanced (most of the time the parser gets past them). */
+  const balanced = (left: string, toks: readonly string[]) => {
+    let depth = 0;
+    const out: string[] = [];
+    for (const t of toks) {
+      if (t === ")" && depth === 0) continue;
+      if (t.endsWith("(")) depth++;
+      if (t === ")") depth--;
+      out.push(t);
+    }
+    return `${left} ~ ${out.join(" ")}${" )".repeat(depth)}`;
+  };
+  fc.assert(
+    fc.property(lhs, tokens, (left, toks) => {
+      const text = balanced(left, toks);
+      typedOrChecked(
+        "tokens fitLmm",
+        text,
+        () => fitLmm(text, data),
+        (fit) => checkLmmFit(fit, text, data, undefined),
+      );
+      typedOrChecked(
+        "tokens fitLm",
+        text,
+        () => fitLm(parseFormula(text), data),
+        (fit) => checkLmFit(fit, text, data, undefined),
+      );
+    }),
+    { seed: SEED, numRuns: RUNS * 5 },
+  );
+  assertFits("tokens fitLmm", 0);
+  assertFits("tokens fitLm", 0);
 });
