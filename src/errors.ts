@@ -65,7 +65,10 @@ export type ErrorCode =
   | "E_FORMULA_MISPLACED_FUNCTION"
   // numerical (appended): a value or intermediate result outside double range; an exact fit
   | "E_NUMERIC_OVERFLOW"
-  | "E_NUMERIC_EXACT_FIT";
+  | "E_NUMERIC_EXACT_FIT"
+  // data (appended): a value outside a function's domain (log of 0 or less, sqrt of a negative
+  // number, division by zero, overflow, scale() of a constant)
+  | "E_DATA_DOMAIN";
 
 export class MixedError extends Error {
   readonly code: ErrorCode;

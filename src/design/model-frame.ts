@@ -5,6 +5,7 @@
  */
 import type { DataSource, FactorColumn } from "../data/column.ts";
 import { DataError, FormulaError, type Warning } from "../errors.ts";
+import { deparse } from "../formula/deparse.ts";
 import type { ModelFormula, Span, VarExpr } from "../formula/model-formula.ts";
 import {
   dropUnusedLevels,
@@ -15,9 +16,17 @@ import {
 } from "./evaluated-variable.ts";
 import { evaluateNumeric, evaluateVariable, formatLevel, requireColumn } from "./evaluate-variable.ts";
 
+/** Response distributions a model frame can be built for. */
+export type ModelFamily = "gaussian" | "binomial";
+
 export interface ModelFrameOptions {
   /** Column of prior weights (lme4's `weights =`). */
   readonly weights?: string;
+  /**
+   * The response distribution (default "gaussian"). Only a binomial model may have a two-column
+   * `cbind(successes, failures)` response; a Gaussian model takes one response column.
+   */
+  readonly family?: ModelFamily;
 }
 
 export interface ModelFrame {
@@ -92,9 +101,23 @@ function groupingFactor(data: DataSource, name: string, formula: string, span: S
   };
 }
 
-function responseExpr(f: ModelFormula): { first: VarExpr; second: VarExpr | undefined } {
+function responseExpr(f: ModelFormula, family: ModelFamily): { first: VarExpr; second: VarExpr | undefined } {
   const r = f.response;
-  if (r.kind === "call" && r.fn === "cbind") return { first: r.args[0], second: r.args[1] };
+  if (r.kind === "call" && r.fn === "cbind") {
+    if (family !== "binomial") {
+      const [a, b] = r.args.map((e) =>
+        e.kind === "binary" || e.kind === "unary" ? `(${deparse(e)})` : deparse(e),
+      );
+      throw new FormulaError(
+        "E_SPEC_UNSUPPORTED",
+        `a two-column cbind() response needs family = binomial; ${family === "gaussian" ? "Gaussian" : family} models take one response column`,
+        f.text,
+        r.span,
+        `binomial models are not available yet; for a Gaussian model of the proportion write I(${a} / (${a} + ${b})) ~ ...`,
+      );
+    }
+    return { first: r.args[0], second: r.args[1] };
+  }
   return { first: r, second: undefined };
 }
 
@@ -106,10 +129,10 @@ export function buildModelFrame(
 ): ModelFrame {
   const text = formula.text;
   const N = data.nrow;
+  const { first, second } = responseExpr(formula, opts.family ?? "gaussian");
   // Every referenced column must exist: report the first unknown one at its span.
   for (const [name, span] of formula.columns) requireColumn(data, name, text, span);
 
-  const { first, second } = responseExpr(formula);
   if (first.kind === "column") {
     const col = requireColumn(data, first.name, text, first.span);
     if (col.kind === "factor") {

@@ -44,18 +44,9 @@ export const RESERVED_WORDS: ReadonlySet<string> = new Set([
   "NA_complex_",
 ]);
 
-const SINGLE: Record<string, Operator | "(" | ")" | ","> = {
-  "~": "~",
-  "+": "+",
-  "-": "-",
-  "*": "*",
-  "/": "/",
-  ":": ":",
-  "^": "^",
-  "(": "(",
-  ")": ")",
-  ",": ",",
-};
+const SINGLE: ReadonlyMap<string, Operator | "(" | ")" | ","> = new Map(
+  (["~", "+", "-", "*", "/", ":", "^", "(", ")", ","] as const).map((c) => [c, c]),
+);
 
 const NAME_START = /[\p{L}.]/u;
 const NAME_PART = /[\p{L}\p{N}._]/u;
@@ -79,8 +70,8 @@ export function tokenize(text: string): Token[] {
       const double = text[i + 1] === "|";
       i += double ? 2 : 1;
       tokens.push({ type: "op", op: double ? "||" : "|", span: [start, i] });
-    } else if (SINGLE[c] !== undefined) {
-      const t = SINGLE[c];
+    } else if (SINGLE.has(c)) {
+      const t = SINGLE.get(c)!;
       i++;
       if (t === "(" || t === ")" || t === ",") tokens.push({ type: t, span: [start, i] });
       else tokens.push({ type: "op", op: t, span: [start, i] });

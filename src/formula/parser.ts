@@ -241,7 +241,11 @@ class Parser {
         break;
     }
     // ')' , ',' or the end: the previous token (an operator, '(' or ',') is left dangling.
-    const p = this.prev()!;
+    const p = this.prev();
+    if (!p) {
+      // nothing before it: the formula starts with ',' (a ')' there is caught as unbalanced)
+      this.fail("E_FORMULA_UNEXPECTED_TOKEN", `unexpected ${describe(t)}`, t.span, "remove it");
+    }
     this.missingOperand(p);
   }
 

@@ -49,20 +49,25 @@ function levels(text: string, n: Node): Level[] {
   return [out];
 }
 
-/** Grouping factors of `g`, in lme4's order: for a/b/c the deepest (`c:(b:a)`) first. */
+/**
+ * Grouping factors of `g`, in lme4's order: for a/b/c the deepest (`c:(b:a)`) first. Labels are
+ * lme4's `deparse()` of the grouping expression: a single name as it is (`` (1 | `my g`) `` is
+ * named `my g`), names inside an interaction back-quoted when not syntactic (`` a:`my g` ``).
+ */
 function groupings(text: string, g: Node): { group: string[]; label: string }[] {
   const out: { group: string[]; label: string }[] = [];
-  let prev: { group: string[]; label: string } | undefined;
+  // `quoted`: the label as part of a larger deparsed call (back-quoted names).
+  let prev: { group: string[]; quoted: string } | undefined;
   for (const lv of levels(text, g)) {
     const own = lv.names.map(quoteName).join(":");
-    const cur = prev
-      ? {
-          group: [...lv.names, ...prev.group],
-          label: `${own}:${prev.group.length > 1 ? `(${prev.label})` : prev.label}`,
-        }
-      : { group: [...lv.names], label: own };
-    out.unshift(cur);
-    prev = cur;
+    if (prev) {
+      const quoted = `${own}:${prev.group.length > 1 ? `(${prev.quoted})` : prev.quoted}`;
+      prev = { group: [...lv.names, ...prev.group], quoted };
+      out.unshift({ group: prev.group, label: quoted });
+    } else {
+      prev = { group: [...lv.names], quoted: own };
+      out.unshift({ group: prev.group, label: lv.names.length === 1 ? lv.names[0] : own });
+    }
   }
   return out;
 }

@@ -8,22 +8,25 @@ import { didYouMean } from "../util/did-you-mean.ts";
 import type { Node } from "./ast.ts";
 import type { Span, VarExpr } from "./model-formula.ts";
 
-/** Functions of variables the formula language knows, with their number of arguments. */
-export const FORMULA_FUNCTIONS: Readonly<Record<string, number>> = {
-  log: 1,
-  log2: 1,
-  log10: 1,
-  exp: 1,
-  sqrt: 1,
-  abs: 1,
-  scale: 1,
-  I: 1,
-  factor: 1,
-  "as.numeric": 1,
-  poly: 2,
-  offset: 1,
-  cbind: 2,
-};
+/**
+ * Functions of variables the formula language knows, with their number of arguments. A `Map`, so a
+ * user's name such as `constructor` or `valueOf` can never reach `Object.prototype`.
+ */
+export const FORMULA_FUNCTIONS: ReadonlyMap<string, number> = new Map([
+  ["log", 1],
+  ["log2", 1],
+  ["log10", 1],
+  ["exp", 1],
+  ["sqrt", 1],
+  ["abs", 1],
+  ["scale", 1],
+  ["I", 1],
+  ["factor", 1],
+  ["as.numeric", 1],
+  ["poly", 2],
+  ["offset", 1],
+  ["cbind", 2],
+]);
 
 /**
  * Where an expression stands: the whole response, the whole variable of a model term, or nested
@@ -91,15 +94,16 @@ function makeError(
 
 function callExpr(text: string, node: Extract<Node, { kind: "call" }>, place: Place, p: object): VarExpr {
   const { fn, args } = node;
-  const arity = FORMULA_FUNCTIONS[fn];
+  const arity = FORMULA_FUNCTIONS.get(fn);
   if (arity === undefined) {
-    const guess = fn.length > 1 ? didYouMean(fn, Object.keys(FORMULA_FUNCTIONS)) : undefined;
+    const known = [...FORMULA_FUNCTIONS.keys()];
+    const guess = fn.length > 1 ? didYouMean(fn, known) : undefined;
     throw new FormulaError(
       "E_FORMULA_UNKNOWN_FUNCTION",
       `unknown function '${fn}'${guess ? ` (did you mean '${guess}'?)` : ""}`,
       text,
       node.fnSpan,
-      `the formula functions are ${Object.keys(FORMULA_FUNCTIONS).join(", ")}`,
+      `the formula functions are ${known.join(", ")}`,
     );
   }
   const misplaced = (msg: string, hint: string): never => {

@@ -5,7 +5,7 @@
 import type { LmFit } from "./fit-lm.ts";
 
 function named(names: readonly string[], values: ArrayLike<number>): Record<string, number | null> {
-  const out: Record<string, number | null> = {};
+  const out: Record<string, number | null> = Object.create(null);
   names.forEach((n, i) => {
     out[n] = Number.isFinite(values[i]) ? values[i] : null;
   });

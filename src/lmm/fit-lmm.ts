@@ -134,7 +134,7 @@ function checkResponse(design: Design): void {
 }
 
 function named(names: readonly string[], values: ArrayLike<number>): Record<string, number> {
-  const out: Record<string, number> = {};
+  const out: Record<string, number> = Object.create(null);
   names.forEach((n, i) => {
     out[n] = values[i];
   });
@@ -143,7 +143,7 @@ function named(names: readonly string[], values: ArrayLike<number>): Record<stri
 
 /** The CONTRACT JSON of an LMM fit (numbers at full precision; NaN/Infinity become null). */
 export function lmmToJSON(fit: LmmFit): Record<string, unknown> {
-  const ranef: Record<string, unknown> = {};
+  const ranef: Record<string, unknown> = Object.create(null);
   for (const [f, r] of Object.entries(fit.ranef)) {
     ranef[f] = { levels: r.levels, terms: r.terms, values: r.values, condSD: r.condSD };
   }

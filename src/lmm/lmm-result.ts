@@ -53,6 +53,7 @@ export interface OptInfo {
 export interface LmmResult {
   readonly REML: boolean;
   readonly nobs: number;
+  /** Levels per grouping factor (a prototype-free object keyed by factor name, as `ranef` and `coef`). */
   readonly ngroups: Readonly<Record<string, number>>;
   readonly xnames: readonly string[];
   readonly theta: readonly number[];
@@ -229,12 +230,15 @@ export function buildResult(
     });
   });
 
-  // per factor (merged), coef
-  const ranef: Record<string, RanefFactor> = {};
-  const coef: Record<string, CoefFactor> = {};
-  const ngroups: Record<string, number> = {};
+  // per factor (merged), coef. Keyed by the user's factor names: prototype-free objects, so that
+  // factors named `constructor`, `toString` or `__proto__` are ordinary keys.
+  const ranef: Record<string, RanefFactor> = Object.create(null);
+  const coef: Record<string, CoefFactor> = Object.create(null);
+  const ngroups: Record<string, number> = Object.create(null);
+  const done = new Set<string>();
   for (const rt of ranefTerms) {
-    if (rt.factor in ranef) continue;
+    if (done.has(rt.factor)) continue;
+    done.add(rt.factor);
     const same = ranefTerms.filter((x) => x.factor === rt.factor);
     ngroups[rt.factor] = rt.levels.length;
     const termNames = same.flatMap((x) => x.terms);

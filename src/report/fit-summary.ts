@@ -13,7 +13,7 @@ import { residualQuantiles } from "./quantile.ts";
 import { formatCoef, formatRanef } from "./ranef-table.ts";
 
 function named(names: readonly string[], values: ArrayLike<number>): Record<string, number | null> {
-  const out: Record<string, number | null> = {};
+  const out: Record<string, number | null> = Object.create(null);
   names.forEach((n, i) => {
     out[n] = Number.isNaN(values[i]) ? null : values[i];
   });

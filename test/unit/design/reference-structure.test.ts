@@ -29,7 +29,8 @@ const fits = readdirSync(dir)
 for (const ref of fits) {
   test(`design of ${ref.id} matches lme4's structure`, () => {
     const data = loadBundled(ref.dataset);
-    const design = buildDesign(parseFormula(ref.formula), data);
+    const family = ref.model_class === "glmerMod" ? "binomial" : "gaussian";
+    const design = buildDesign(parseFormula(ref.formula), data, { family });
     assert.deepEqual(design.xnames, Object.keys(ref.beta), "fixed-effect column names");
     if (!ref.reterms) {
       assert.equal(design.reterms.length, 0);

@@ -186,3 +186,13 @@ test("formulas built from the grammar always parse", { timeout: 120_000 }, () =>
     { seed: 42, numRuns: 2000 },
   );
 });
+
+test("a formula that starts with ',' is a FormulaError, not a crash (found by the fit fuzz test)", () => {
+  for (const text of [", ~ y y", ",y ~ x", " , ~"]) {
+    assert.throws(
+      () => parseFormula(text),
+      (e: unknown) => e instanceof FormulaError && e.code === "E_FORMULA_UNEXPECTED_TOKEN",
+      text,
+    );
+  }
+});

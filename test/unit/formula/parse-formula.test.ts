@@ -241,6 +241,8 @@ test("offsets are recorded (once) and are not terms; their columns are listed", 
 });
 
 test("back-quoted names: raw column name, back-quoted label, span over the quotes", () => {
+  // A single grouping name is labelled as lme4 deparses a symbol (no back-quotes); inside an
+  // interaction it is back-quoted, as lme4 deparses a call.
   const text = "`my y` ~ `my col` + log(`a b`) + (1 | `the group`)";
   const f = parseFormula(text);
   assert.deepEqual(f.response, { kind: "column", name: "my y", span: spanOf(text, "`my y`") });
@@ -250,7 +252,11 @@ test("back-quoted names: raw column name, back-quoted label, span over the quote
     ["`my col`", "log(`a b`)"],
   );
   assert.deepEqual(f.random[0].group, ["the group"]);
-  assert.equal(f.random[0].groupLabel, "`the group`");
+  assert.equal(f.random[0].groupLabel, "the group");
+  assert.deepEqual(
+    parseFormula("y ~ (1 | `my g`/h)").random.map((r) => r.groupLabel),
+    ["h:`my g`", "my g"],
+  );
   assert.deepEqual(f.columns.get("my col"), spanOf(text, "`my col`"));
   assert.deepEqual(f.columns.get("the group"), spanOf(text, "`the group`"));
 });

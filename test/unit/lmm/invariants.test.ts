@@ -2,14 +2,15 @@
  * Invariants on small random problems (crossed, nested, vector-valued, weights, offset):
  * 1. L·Lᵀ equals the augmented system [ΛᵀZᵀWZΛ + I, ΛᵀZᵀW[X y]; ·, [X y]ᵀW[X y]] for random θ;
  * 2. the ML deviance / REML criterion equals a dense brute-force −2 log-likelihood built from
- *    V = ZΛΛᵀZᵀ + W⁻¹ with GLS β̂ and profiled σ̂.
+ *    V = ZΛΛᵀZᵀ + W⁻¹ with GLS β̂ and profiled σ̂, and the same from a dense QR of the penalised
+ *    least-squares problem (test/helpers/dense-lmm.ts, shared with the fuzz test).
  */
 import assert from "node:assert/strict";
 import { test } from "node:test";
 import { toDense } from "../../../src/linalg/block-types.ts";
 import { createLmm, type LmmModel } from "../../../src/lmm/lmm-model.ts";
-import type { LmmProblem } from "../../../src/lmm/lmm-problem.ts";
 import { objective, updateL } from "../../../src/lmm/update-l.ts";
+import { denseObjective, denseObjectiveMarginal, matmul } from "../../helpers/dense-lmm.ts";
 import { expectClose } from "../../helpers/expect-close.ts";
 import { rng, syntheticProblem, type TermSpec } from "./synthetic-problems.ts";
 
@@ -116,24 +117,6 @@ function denseZLambda(model: LmmModel): { Z: Float64Array; Lam: Float64Array; q:
   return { Z, Lam, q };
 }
 
-function matmul(
-  A: Float64Array,
-  B: Float64Array,
-  m: number,
-  k: number,
-  n: number,
-  transA = false,
-): Float64Array {
-  const C = new Float64Array(m * n);
-  for (let j = 0; j < n; j++)
-    for (let i = 0; i < m; i++) {
-      let s = 0;
-      for (let x = 0; x < k; x++) s += (transA ? A[i * k + x] : A[x * m + i]) * B[j * k + x];
-      C[j * m + i] = s;
-    }
-  return C;
-}
-
 function randomTheta(model: LmmModel, seed: number): Float64Array {
   const r = rng(seed);
   const th = new Float64Array(model.ntheta);
@@ -211,82 +194,11 @@ for (const [ci, cs] of CASES.entries()) {
       const theta = randomTheta(model, 31 * ci + rep + 5);
       for (const reml of [false, true]) {
         const got = objective(model, theta, reml);
-        const want = bruteForce(model, prob, reml);
+        const want = denseObjective(prob, theta, reml);
         expectClose(got, want, { rtol: 1e-9, label: `${cs.name} ${reml ? "REML" : "ML"}` });
+        const marginal = denseObjectiveMarginal(prob, theta, reml);
+        expectClose(got, marginal, { rtol: 1e-9, label: `${cs.name} ${reml ? "REML" : "ML"} (from V)` });
       }
     }
   });
-}
-
-/** −2 log-likelihood (profiled over β and σ) from the dense marginal covariance. Uses model.λ. */
-function bruteForce(model: LmmModel, prob: LmmProblem, reml: boolean): number {
-  const { n, p } = model;
-  const { Z, Lam, q } = denseZLambda(model);
-  const ZL = matmul(Z, Lam, n, q, q);
-  const V = new Float64Array(n * n);
-  for (let j = 0; j < n; j++)
-    for (let i = 0; i < n; i++) {
-      let s = 0;
-      for (let c = 0; c < q; c++) s += ZL[c * n + i] * ZL[c * n + j];
-      V[j * n + i] = s + (i === j ? 1 / (prob.weights ? prob.weights[i] : 1) : 0);
-    }
-  const C = cholesky(V, n);
-  const logdetV = 2 * Array.from({ length: n }, (_, i) => Math.log(C[i * n + i])).reduce((a, b) => a + b, 0);
-  // whiten X and y − offset: C⁻¹X, C⁻¹y
-  const Xw = new Float64Array(n * p);
-  for (let j = 0; j < p; j++) Xw.set(forward(C, n, prob.X.subarray(j * n, (j + 1) * n)), j * n);
-  const y0 = Float64Array.from(prob.y, (v, t) => v - (prob.offset ? prob.offset[t] : 0));
-  const yw = forward(C, n, y0);
-  // β̂ from (XwᵀXw) β = Xwᵀ yw
-  const XtX = matmul(Xw, Xw, p, n, p, true);
-  const Xty = matmul(Xw, yw, p, n, 1, true);
-  const R = cholesky(XtX, p);
-  const beta = backward(R, p, forward(R, p, Xty));
-  let rss = 0;
-  for (let t = 0; t < n; t++) {
-    let f = 0;
-    for (let j = 0; j < p; j++) f += Xw[j * n + t] * beta[j];
-    rss += (yw[t] - f) ** 2;
-  }
-  const logdetXtX =
-    2 * Array.from({ length: p }, (_, i) => Math.log(R[i * p + i])).reduce((a, b) => a + b, 0);
-  const nu = reml ? n - p : n;
-  const s2 = rss / nu;
-  return nu * Math.log(2 * Math.PI * s2) + logdetV + nu + (reml ? logdetXtX : 0);
-}
-
-function cholesky(A: Float64Array, n: number): Float64Array {
-  const L = new Float64Array(n * n);
-  for (let j = 0; j < n; j++) {
-    let d = A[j * n + j];
-    for (let k = 0; k < j; k++) d -= L[k * n + j] ** 2;
-    const s = Math.sqrt(d);
-    L[j * n + j] = s;
-    for (let i = j + 1; i < n; i++) {
-      let v = A[j * n + i];
-      for (let k = 0; k < j; k++) v -= L[k * n + i] * L[k * n + j];
-      L[j * n + i] = v / s;
-    }
-  }
-  return L;
-}
-
-function forward(L: Float64Array, n: number, b: ArrayLike<number>): Float64Array {
-  const x = Float64Array.from(b);
-  for (let i = 0; i < n; i++) {
-    let s = x[i];
-    for (let k = 0; k < i; k++) s -= L[k * n + i] * x[k];
-    x[i] = s / L[i * n + i];
-  }
-  return x;
-}
-
-function backward(L: Float64Array, n: number, b: ArrayLike<number>): Float64Array {
-  const x = Float64Array.from(b);
-  for (let i = n - 1; i >= 0; i--) {
-    let s = x[i];
-    for (let k = i + 1; k < n; k++) s -= L[i * n + k] * x[k];
-    x[i] = s / L[i * n + i];
-  }
-  return x;
 }
