@@ -13,7 +13,7 @@ import { parseFormula } from "../../../src/formula/parse-formula.ts";
 import { fitLm } from "../../../src/lm/fit-lm.ts";
 import { lmToJSON } from "../../../src/lm/lm-json.ts";
 import { fitLmm } from "../../../src/lmm/fit-lmm.ts";
-import { lmmCoef, lmmRanef, lmmSummary, lmSummary } from "../../../src/report/fit-summary.ts";
+import { printCoef, printRanef, printSummary } from "../../../src/report/fit-summary.ts";
 
 const NAMES = [...new Set([...Object.getOwnPropertyNames(Object.prototype), "__proto__"])];
 const n = 40;
@@ -56,9 +56,9 @@ for (const name of NAMES) {
     assert.equal(json.ngroups[name], 5);
     assert.ok(own(json.ngroups, name));
     assert.deepEqual(Object.keys(json.theta), [`${name}.(Intercept)`]);
-    assert.match(lmmSummary(fit), new RegExp(`groups:  ${escapeRegExp(name)}, 5\\n`));
-    assert.ok(lmmRanef(fit).includes(name));
-    assert.ok(lmmCoef(fit).includes(name));
+    assert.match(printSummary(fit), new RegExp(`groups:  ${escapeRegExp(name)}, 5\\n`));
+    assert.ok(printRanef(fit).includes(name));
+    assert.ok(printCoef(fit).includes(name));
   });
 
   test(`'${name}' as a column, a factor level and a level of a grouping factor (fitLmm and fitLm)`, () => {
@@ -75,7 +75,7 @@ for (const name of NAMES) {
     const json = JSON.parse(JSON.stringify(fit));
     assert.deepEqual(Object.keys(json.beta), ["(Intercept)", col, `f${name}`]);
     assert.ok(fit.beta.every(Number.isFinite));
-    const summary = lmmSummary(fit);
+    const summary = printSummary(fit);
     assert.ok(summary.includes(`f${name}`), summary);
 
     const lm = fitLm(parseFormula(`y ~ \`${name}\` + f`), data);
@@ -83,7 +83,7 @@ for (const name of NAMES) {
     const lj = JSON.parse(JSON.stringify(lmToJSON(lm)));
     assert.deepEqual(Object.keys(lj.beta), ["(Intercept)", col, `f${name}`]);
     assert.ok(Object.values(lj.beta).every((v) => typeof v === "number"));
-    assert.ok(lmSummary(lm).includes(`f${name}`));
+    assert.ok(printSummary(lm).includes(`f${name}`));
   });
 
   test(`'${name}' as a function name is an unknown function (or not a name at all)`, () => {

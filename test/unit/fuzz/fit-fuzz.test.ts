@@ -34,7 +34,7 @@ import { parseFormula } from "../../../src/formula/parse-formula.ts";
 import { fitLm, type LmFit } from "../../../src/lm/fit-lm.ts";
 import { lmToJSON } from "../../../src/lm/lm-json.ts";
 import { fitLmm, type LmmFit } from "../../../src/lmm/fit-lmm.ts";
-import { lmmCoef, lmmRanef, lmmSummary, lmSummary } from "../../../src/report/fit-summary.ts";
+import { printCoef, printRanef, printSummary } from "../../../src/report/fit-summary.ts";
 import { denseObjective, denseRss } from "../../helpers/dense-lmm.ts";
 import { rng } from "../../helpers/dense-reference.ts";
 
@@ -416,9 +416,9 @@ function checkLmmFit(fit: LmmFit, text: string, data: ColumnTable, weights: stri
   }
   // serialise and print without throwing
   JSON.parse(JSON.stringify(fit));
-  lmmSummary(fit);
-  lmmRanef(fit);
-  lmmCoef(fit);
+  printSummary(fit);
+  printRanef(fit);
+  printCoef(fit);
   if (!allFinite(numbers)) return;
   const d = buildDesign(parseFormula(text), data, { weights });
   const problem = {
@@ -443,7 +443,7 @@ function checkLmmFit(fit: LmmFit, text: string, data: ColumnTable, weights: stri
 }
 
 function checkLmFit(fit: LmFit, text: string, data: ColumnTable, weights: string | undefined): void {
-  lmSummary(fit);
+  printSummary(fit);
   JSON.parse(JSON.stringify(lmToJSON(fit)));
   const d = buildDesign(parseFormula(text), data, { weights });
   let yy = 0;
