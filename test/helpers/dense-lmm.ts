@@ -242,3 +242,27 @@ export function denseRss(
   const yw = Float64Array.from({ length: n }, (_, i) => (y[i] - (offset ? offset[i] : 0)) * sw(i));
   return qrResidual(Xw, n, p, yw, 1e-9).rss;
 }
+
+/**
+ * Largest decrease of the dense criterion found by moving each θ coordinate by ±rel·max(|θ_i|, 1e-3)
+ * (staying in bounds): ≤ a small tolerance at a true local minimum.
+ */
+export function bestImprovement(
+  prob: LmmProblem,
+  theta: readonly number[],
+  lower: readonly number[],
+  reml: boolean,
+  rel = 1e-3,
+): number {
+  const f0 = denseObjective(prob, theta, reml);
+  let best = 0;
+  for (let i = 0; i < theta.length; i++)
+    for (const sgn of [-1, 1]) {
+      const tr = [...theta];
+      tr[i] += sgn * rel * Math.max(Math.abs(theta[i]), 1e-3);
+      if (tr[i] < lower[i]) continue;
+      const f = denseObjective(prob, tr, reml);
+      if (f0 - f > best) best = f0 - f;
+    }
+  return best;
+}

@@ -13,7 +13,7 @@ import { buildDesign } from "../../../src/design/design.ts";
 import { isMixedError } from "../../../src/errors.ts";
 import { parseFormula } from "../../../src/formula/parse-formula.ts";
 import { fitLmm } from "../../../src/lmm/fit-lmm.ts";
-import { bestImprovement, denseCriterion } from "./dense-criterion.ts";
+import { bestImprovement, denseObjective } from "../../helpers/dense-lmm.ts";
 import { rng } from "./synthetic-problems.ts";
 
 const FORMULAS = [
@@ -114,7 +114,7 @@ function runCase(c: Case): string {
     weights: d.weights,
     offset: d.offset,
   };
-  const dense = denseCriterion(prob, fit.theta, c.REML);
+  const dense = denseObjective(prob, fit.theta, c.REML);
   // weights over 20 orders of magnitude: neither computation is better than ~1e-5 relative
   const rtol = c.wideWeights ? 1e-4 : 1e-6;
   assert.ok(

@@ -15,7 +15,7 @@ import { type LmmFit, type LmmFitOptions, fitLmm } from "../../../src/lmm/fit-lm
 import type { LmmProblem } from "../../../src/lmm/lmm-problem.ts";
 import { expectClose } from "../../helpers/expect-close.ts";
 import { loadBundled } from "../../helpers/load-bundled.ts";
-import { bestImprovement, denseCriterion } from "./dense-criterion.ts";
+import { bestImprovement, denseObjective } from "../../helpers/dense-lmm.ts";
 import { rng } from "./synthetic-problems.ts";
 
 interface Raw {
@@ -74,7 +74,7 @@ function checkAgainstDense(fit: LmmFit, label: string, data: ColumnTable, opts: 
   const formula = label.slice(label.lastIndexOf(":") + 1).trim();
   const prob = problemOf(formula, data, opts.weights);
   const reml = opts.REML ?? true;
-  const dense = denseCriterion(prob, fit.theta, reml);
+  const dense = denseObjective(prob, fit.theta, reml);
   expectClose(fit.objective, dense, { rtol: 1e-8, atol: 1e-8, label: `${label}: criterion at θ̂` });
   const gain = bestImprovement(prob, fit.theta, fit.thetaLower, reml);
   assert.ok(gain < 1e-6, `${label}: θ̂ is not a local minimum of the dense criterion (improves by ${gain})`);
