@@ -244,8 +244,11 @@ export function denseRss(
 }
 
 /**
- * Largest decrease of the dense criterion found by moving each θ coordinate by ±rel·max(|θ_i|, 1e-3)
- * (staying in bounds): ≤ a small tolerance at a true local minimum.
+ * Largest decrease of the dense criterion found by moving each θ coordinate by ±rel·s_i (staying in
+ * bounds): ≤ a small tolerance at a true local minimum. s_i is |θ_i|, or for θ_i = 0 one over the
+ * root mean square of the term's random-effect columns: θ's natural scale is σ_b/σ over the scale of
+ * those columns, which may be far from 1 (a random slope on x ~ 1e100 has θ ~ 1e-100), so an
+ * absolute step would leave the neighbourhood the check is about.
  */
 export function bestImprovement(
   prob: LmmProblem,
@@ -255,11 +258,19 @@ export function bestImprovement(
   rel = 1e-3,
 ): number {
   const f0 = denseObjective(prob, theta, reml);
+  const zeroStep: number[] = [];
+  for (const t of prob.reterms) {
+    let ss = 0;
+    for (const v of t.z) ss += v * v;
+    const k = t.cnames.length;
+    const rms = Math.sqrt(ss / Math.max(1, t.z.length));
+    for (let j = 0; j < (k * (k + 1)) / 2; j++) zeroStep.push(rms > 0 ? 1 / rms : 1);
+  }
   let best = 0;
   for (let i = 0; i < theta.length; i++)
     for (const sgn of [-1, 1]) {
       const tr = [...theta];
-      tr[i] += sgn * rel * Math.max(Math.abs(theta[i]), 1e-3);
+      tr[i] += sgn * rel * (theta[i] !== 0 ? Math.abs(theta[i]) : zeroStep[i]);
       if (tr[i] < lower[i]) continue;
       const f = denseObjective(prob, tr, reml);
       if (f0 - f > best) best = f0 - f;
