@@ -6,6 +6,8 @@
  * The library never prints. Recoverable problems become `Warning` entries on results.
  */
 
+import { escapeText } from "./util/quote.ts";
+
 /** Stable error codes. Add new ones here; never rename an existing code. */
 export type ErrorCode =
   // formula syntax
@@ -62,7 +64,11 @@ export type ErrorCode =
   // data (appended)
   | "E_DATA_UNKNOWN_COLUMN"
   // formula (appended): a function where it cannot appear (cbind outside the response, offset in a random term)
-  | "E_FORMULA_MISPLACED_FUNCTION";
+  | "E_FORMULA_MISPLACED_FUNCTION"
+  // data (appended): bytes that are not valid text in the declared encoding (UTF-8 by default)
+  | "E_DATA_BAD_ENCODING"
+  // output (appended): the CLI could not write its result (disk full, I/O error)
+  | "E_OUTPUT_WRITE";
 
 export class MixedError extends Error {
   readonly code: ErrorCode;
@@ -97,8 +103,12 @@ export class FormulaError extends MixedError {
   /** The formula with a caret line under the offending token (for terminals). */
   caret(indent = "  "): string {
     const [s, e] = this.span;
-    const width = Math.max(1, e - s);
-    return `${indent}${this.formula}\n${indent}${" ".repeat(s)}${"^".repeat(width)}`;
+    const f = this.formula;
+    // control characters are shown escaped, so the caret is placed on the escaped text
+    const before = escapeText(f.slice(0, s));
+    const at = escapeText(f.slice(s, e));
+    const width = Math.max(1, at.length);
+    return `${indent}${before}${at}${escapeText(f.slice(e))}\n${indent}${" ".repeat(before.length)}${"^".repeat(width)}`;
   }
 }
 

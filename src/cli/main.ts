@@ -9,6 +9,7 @@ import { runData } from "./commands/data.ts";
 import { runDemo } from "./commands/demo.ts";
 import { runFit } from "./commands/fit.ts";
 import { formatError } from "./format-error.ts";
+import { guardOutput } from "./output.ts";
 import { VERSION } from "./version.ts";
 
 /** Options shared by every model command. */
@@ -94,6 +95,7 @@ async function main(argv: string[]): Promise<number> {
   }
 }
 
+guardOutput();
 const argv = process.argv.slice(2);
 main(argv.length === 0 ? ["--help"] : argv).then(
   (code) => {

@@ -16,6 +16,7 @@ import { ColumnTable } from "./column-table.ts";
 import { InferredColumn } from "./inferred-column.ts";
 import type { DatasetSchema, SchemaColumn } from "./schema.ts";
 import { SchemaFactorColumn, SchemaNumericColumn } from "./schema-columns.ts";
+import { quote, quoteList } from "../util/quote.ts";
 
 export interface CsvOptions {
   /** Dataset name (file stem or bundled name). */
@@ -32,10 +33,6 @@ export const MAX_RECORD_CHARS = 16 * 1024 * 1024;
 interface PapaError {
   code: string;
   row: number;
-}
-
-function quote(s: string): string {
-  return JSON.stringify(s.length > 60 ? `${s.slice(0, 57)}...` : s);
 }
 
 /** The line break of `text`, or undefined when it cannot be told yet. */
@@ -102,14 +99,14 @@ export class CsvBuilder {
     if (this.#header === null) {
       throw new DataError(
         "E_DATA_EMPTY",
-        `data '${name}' is empty`,
+        `data ${quote(name)} is empty`,
         "give a CSV file with a header line and data rows",
       );
     }
     if (this.#rows === 0) {
       throw new DataError(
         "E_DATA_NO_ROWS",
-        `data '${name}' has a header (${this.#header.join(", ")}) but no data rows`,
+        `data ${quote(name)} has a header (${quoteList(this.#header)}) but no data rows`,
         "add data rows below the header line",
       );
     }
@@ -156,7 +153,7 @@ export class CsvBuilder {
     if (rec.length !== cols.length) {
       throw new DataError(
         "E_DATA_RAGGED",
-        `line ${this.#lineOf(data, i)} of '${this.#opts.name}' has ${rec.length} field${rec.length === 1 ? "" : "s"}, but the header has ${cols.length}`,
+        `line ${this.#lineOf(data, i)} of ${quote(this.#opts.name)} has ${rec.length} field${rec.length === 1 ? "" : "s"}, but the header has ${cols.length}`,
         "every row needs one value per column: check for an unquoted comma or a missing field",
       );
     }
@@ -164,7 +161,7 @@ export class CsvBuilder {
       if (!cols[c].push(rec[c])) {
         throw new DataError(
           "E_DATA_BAD_SCHEMA",
-          `value ${quote(rec[c])} in column '${cols[c].name}', line ${this.#lineOf(data, i)}, ${cols[c].rejection(rec[c])}`,
+          `value ${quote(rec[c])} in column ${quote(cols[c].name)}, line ${this.#lineOf(data, i)}, ${cols[c].rejection(rec[c])}`,
           "correct the value, or fix the schema",
         );
       }
@@ -178,14 +175,14 @@ export class CsvBuilder {
       if (h.trim() === "") {
         throw new DataError(
           "E_DATA_BAD_CSV",
-          `column ${j + 1} of '${this.#opts.name}' has no name in the header (line ${this.#lineOf(data, i)})`,
+          `column ${j + 1} of ${quote(this.#opts.name)} has no name in the header (line ${this.#lineOf(data, i)})`,
           "give every column a name in the first line",
         );
       }
       if (seen.has(h)) {
         throw new DataError(
           "E_DATA_DUPLICATE_COLUMN",
-          `the header of '${this.#opts.name}' names column ${quote(h)} twice`,
+          `the header of ${quote(this.#opts.name)} names column ${quote(h)} twice`,
           "rename one of them so every column name is unique",
         );
       }
@@ -197,7 +194,7 @@ export class CsvBuilder {
       if (!seen.has(c)) {
         throw new DataError(
           "E_DATA_BAD_SCHEMA",
-          `the schema describes column ${quote(c)}, but '${this.#opts.name}' has no such column (its columns: ${rec.join(", ")})`,
+          `the schema describes column ${quote(c)}, but ${quote(this.#opts.name)} has no such column (its columns: ${quoteList(rec)})`,
           "fix the schema's column names, or use the matching data file",
         );
       }
@@ -211,13 +208,13 @@ export class CsvBuilder {
     if (e.code === "MissingQuotes") {
       throw new DataError(
         "E_DATA_BAD_CSV",
-        `'${this.#opts.name}' has a quoted field that is never closed (the record starting at line ${line})`,
+        `${quote(this.#opts.name)} has a quoted field that is never closed (the record starting at line ${line})`,
         'close the quote; write a quote inside a quoted field as ""',
       );
     }
     throw new DataError(
       "E_DATA_BAD_CSV",
-      `'${this.#opts.name}' has a malformed quoted field in the record starting at line ${line}`,
+      `${quote(this.#opts.name)} has a malformed quoted field in the record starting at line ${line}`,
       'a closing quote must be followed by a comma or the end of the line; write a quote inside a quoted field as ""',
     );
   }
@@ -226,7 +223,7 @@ export class CsvBuilder {
     if (this.#pending.length > MAX_RECORD_CHARS) {
       throw new DataError(
         "E_DATA_BAD_CSV",
-        `'${this.#opts.name}' has a record longer than ${MAX_RECORD_CHARS / 1048576} MiB starting at line ${this.#line}`,
+        `${quote(this.#opts.name)} has a record longer than ${MAX_RECORD_CHARS / 1048576} MiB starting at line ${this.#line}`,
         "this is almost always a quote that is never closed; check the quoting near that line",
       );
     }

@@ -14,6 +14,7 @@ import { DataError } from "../errors.ts";
 import { didYouMean } from "../util/did-you-mean.ts";
 import { bundledDatasets, findBundled } from "./bundled-data.ts";
 import { streamInto } from "./stream-into.ts";
+import { escapeText, quote } from "../util/quote.ts";
 
 export type { DatasetInfo } from "./bundled-data.ts";
 export { listDatasets } from "./bundled-data.ts";
@@ -38,7 +39,7 @@ function bundledHint(spec: string): string | undefined {
   const stem = basename(spec, extname(spec));
   const names = bundledDatasets().map((d) => d.name);
   const close = didYouMean(stem, names);
-  return close ? `did you mean the bundled dataset '${close}'?` : undefined;
+  return close ? `did you mean the bundled dataset ${quote(close)}?` : undefined;
 }
 
 function unknownDataset(spec: string): DataError {
@@ -46,7 +47,7 @@ function unknownDataset(spec: string): DataError {
   const close = didYouMean(spec, names);
   return new DataError(
     "E_DATA_UNKNOWN_DATASET",
-    `'${spec}' is neither a bundled dataset nor a file${close ? ` (did you mean '${close}'?)` : ""}`,
+    `${quote(spec, 200)} is neither a bundled dataset nor a file${close ? ` (did you mean ${quote(close)}?)` : ""}`,
     `bundled datasets: ${names.join(", ")}; or give the path of a CSV file`,
   );
 }
@@ -56,21 +57,21 @@ function fileError(e: unknown, path: string, what: string): DataError {
   if (code === "ENOENT" || code === "ENOTDIR") {
     return new DataError(
       "E_DATA_FILE_NOT_FOUND",
-      `${what} '${path}' does not exist`,
+      `${what} ${quote(path, 200)} does not exist`,
       bundledHint(path) ?? "check the path",
     );
   }
   if (code === "EISDIR") {
     return new DataError(
       "E_DATA_NOT_A_FILE",
-      `${what} '${path}' is a directory, not a file`,
+      `${what} ${quote(path, 200)} is a directory, not a file`,
       "give the path of a CSV file",
     );
   }
   const reason = code === "EACCES" || code === "EPERM" ? "permission denied" : (e as Error).message;
   return new DataError(
     "E_DATA_UNREADABLE",
-    `cannot read ${what} '${path}' (${reason})`,
+    `cannot read ${what} ${quote(path, 200)} (${escapeText(reason, 200)})`,
     "check the file's permissions",
   );
 }
@@ -133,7 +134,7 @@ export async function readData(spec: string, opts: ReadDataOptions = {}): Promis
   if (!info.isFile() && !info.isFIFO()) {
     throw new DataError(
       "E_DATA_NOT_A_FILE",
-      `data file '${spec}' is not a regular file`,
+      `data file ${quote(spec, 200)} is not a regular file`,
       "give the path of a CSV file",
     );
   }
