@@ -19,3 +19,8 @@ test("FormulaError clamps a span that runs past the text", () => {
   assert.deepEqual(e.span, [3, 3]);
   assert.equal(e.caret(""), "y ~\n   ^");
 });
+
+test("caret escapes control characters in the formula and stays under its token", () => {
+  const e = new FormulaError("E_FORMULA_UNKNOWN_COLUMN", "m", "y ~ `a\u0000b` + zz", [12, 14]);
+  assert.equal(e.caret(""), "y ~ `a\\0b` + zz\n             ^^");
+});

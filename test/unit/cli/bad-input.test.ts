@@ -3,7 +3,17 @@
  * problem, no stack trace; exit 2 for usage errors. The input file is never modified.
  */
 import assert from "node:assert/strict";
-import { mkdirSync, mkdtempSync, readFileSync, statSync, writeFileSync } from "node:fs";
+import { spawn, spawnSync } from "node:child_process";
+import {
+  closeSync,
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  openSync,
+  readFileSync,
+  statSync,
+  writeFileSync,
+} from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { test } from "node:test";
@@ -128,4 +138,90 @@ test("--data - reads standard input", () => {
   const r = runCli(["fit", "y ~ x", "--data", "-", "--json"], good);
   assert.equal(r.status, 0, r.stderr);
   assert.equal(JSON.parse(r.stdout).nobs, 5);
+});
+
+// ---- output channel -------------------------------------------------------------------------
+
+test("a reader that closes the pipe early ends the command quietly", async () => {
+  const child = spawn(
+    process.execPath,
+    ["bin/mixed.mjs", "fit", "Reaction ~ Days + (Days | Subject)", "--data", "sleepstudy", "--ranef"],
+    { stdio: ["ignore", "pipe", "pipe"] },
+  );
+  child.stdout.destroy(); // the read end is closed before the child writes anything
+  let stderr = "";
+  child.stderr.on("data", (d: Buffer) => {
+    stderr += d.toString();
+  });
+  const status = await new Promise<number | null>((res) => child.on("close", (code) => res(code)));
+  assert.equal(stderr, "", "nothing on stderr");
+  assert.equal(status, 0);
+});
+
+test("a full disk is E_OUTPUT_WRITE, exit 1, no stack trace", { skip: !existsSync("/dev/full") }, () => {
+  const fd = openSync("/dev/full", "w");
+  try {
+    const r = spawnSync(
+      process.execPath,
+      ["bin/mixed.mjs", "fit", "y ~ x", "--data", csv("full.csv", good)],
+      {
+        stdio: ["ignore", fd, "pipe"],
+        encoding: "utf8",
+      },
+    );
+    assert.equal(r.status, 1);
+    assert.match(r.stderr, /^error\[E_OUTPUT_WRITE\]: .*no space left on device/);
+    assert.doesNotMatch(r.stderr, /\n\s+at .+:\d+:\d+/, "no stack trace");
+  } finally {
+    closeSync(fd);
+  }
+});
+
+// ---- what messages echo ----------------------------------------------------------------------
+
+test("a 10,000-column header is not echoed whole, and control characters are escaped", () => {
+  const names = Array.from({ length: 10000 }, (_, i) => `column_with_a_long_name_${i}`);
+  const header = ["y", "x\u0000\u001b[2J", ...names].join(",");
+  const row = Array.from({ length: 10002 }, () => "1").join(",");
+  const p = csv("wide.csv", `${header}\n${row}\n${row}\n`);
+  const r = runCli(["fit", "y ~ nosuch", "--data", p]);
+  assert.equal(r.status, 1);
+  assert.match(r.stderr, /^error\[E_FORMULA_UNKNOWN_COLUMN\]/);
+  assert.ok(r.stderr.length < 1500, `stderr is ${r.stderr.length} characters`);
+  assert.match(r.stderr, /'x\\0\\x1b\[2J'/);
+  assert.match(r.stderr, /10002 in all/);
+  // eslint-disable-next-line no-control-regex
+  assert.doesNotMatch(r.stderr, /[\u0000-\u0009\u000b-\u001f]/, "no raw control characters");
+});
+
+test("a header-only file with a huge header gives a short message", () => {
+  const header = Array.from({ length: 10000 }, (_, i) => `c${i}`).join(",");
+  const r = runCli(["fit", "c0 ~ c1", "--data", csv("wide-header.csv", `${header}\n`)]);
+  assert.equal(r.status, 1);
+  assert.match(r.stderr, /^error\[E_DATA_NO_ROWS\]/);
+  assert.ok(r.stderr.length < 1000, `stderr is ${r.stderr.length} characters`);
+});
+
+test("a factor level with control characters is escaped in messages", () => {
+  const r = runCli([
+    "fit",
+    "y ~ h",
+    "--data",
+    csv("lvl.csv", 'y,h\n1,"a\u0007\u001b]0;x"\n2,"a\u0007\u001b]0;x"\n'),
+  ]);
+  assert.equal(r.status, 1);
+  assert.match(r.stderr, /^error\[E_DATA_ONE_LEVEL\]: .*'a\\x07\\x1b\]0;x'/);
+});
+
+test("--weights naming a missing column is E_DATA_UNKNOWN_COLUMN with did-you-mean", () => {
+  expectError(
+    ["fit", "Reaction ~ Days + (1 | Subject)", "--data", "sleepstudy", "--weights", "Dayz"],
+    "E_DATA_UNKNOWN_COLUMN",
+    /weights column 'Dayz' is not in the data \(did you mean 'Days'\?\)/,
+  );
+  expectError(
+    ["fit", "y ~ x", "--data", csv("w.csv", good), "--weights", "nosuchcol"],
+    "E_DATA_UNKNOWN_COLUMN",
+    /weights column 'nosuchcol' is not in the data[\s\S]*'y', 'x', 'g'/,
+  );
 });
