@@ -156,7 +156,7 @@ describe("errors", () => {
       "E_DATA_RAGGED",
       /line 5 of 't' has 1 field, but the header has 2/,
     ],
-    ["duplicate header names", "a,b,a\n1,2,3\n", "E_DATA_DUPLICATE_COLUMN", /names column "a" twice/],
+    ["duplicate header names", "a,b,a\n1,2,3\n", "E_DATA_DUPLICATE_COLUMN", /names column 'a' twice/],
     ["empty header name", "a,,c\n1,2,3\n", "E_DATA_BAD_CSV", /column 2 of 't' has no name/],
     ["unterminated quote", 'a,b\n1,"open\n2,3\n', "E_DATA_BAD_CSV", /never closed .*line 2/],
     ["malformed quote", 'a,b\n1,2\n3,"x"y\n', "E_DATA_BAD_CSV", /malformed quoted field .*line 3/],
