@@ -11,6 +11,7 @@
  */
 import Papa from "papaparse";
 import { DataError } from "../errors.ts";
+import { BadBytes, ByteDecoder, type TextEncodingName } from "./byte-decoder.ts";
 import type { ColumnAccumulator } from "./column-accumulator.ts";
 import { ColumnTable } from "./column-table.ts";
 import { InferredColumn } from "./inferred-column.ts";
@@ -23,6 +24,8 @@ export interface CsvOptions {
   readonly name: string;
   /** Column types and factor levels; columns it does not describe are inferred. */
   readonly schema?: DatasetSchema;
+  /** Encoding of the bytes given to `writeBytes` (default UTF-8, strictly: invalid bytes are an error). */
+  readonly encoding?: TextEncodingName;
 }
 
 type Newline = "\n" | "\r\n" | "\r";
@@ -66,6 +69,7 @@ export class CsvBuilder {
   #rows = 0;
   /** Line number (1-based) of the first record in `#pending`. */
   #line = 1;
+  #bytes: ByteDecoder | null = null;
 
   constructor(opts: CsvOptions) {
     this.#opts = opts;
@@ -76,6 +80,23 @@ export class CsvBuilder {
     return this.#rows;
   }
 
+  /**
+   * Append raw bytes, decoded in `opts.encoding` (a character may be split between calls).
+   * Bytes that are not valid text are a `DataError` (E_DATA_BAD_ENCODING) naming the line.
+   */
+  writeBytes(chunk: Uint8Array): void {
+    if (this.#finished) throw new Error("CsvBuilder.writeBytes() after finish()");
+    if (this.#bytes === null) this.#bytes = new ByteDecoder(this.#opts.encoding ?? "utf-8");
+    let text: string;
+    try {
+      text = this.#bytes.decode(chunk);
+    } catch (e) {
+      if (e instanceof BadBytes) throw this.#encodingError(e, chunk);
+      throw e;
+    }
+    this.write(text);
+  }
+
   write(chunk: string): void {
     if (this.#finished) throw new Error("CsvBuilder.write() after finish()");
     if (!this.#started) {
@@ -83,6 +104,8 @@ export class CsvBuilder {
       if (chunk.charCodeAt(0) === 0xfeff) chunk = chunk.slice(1);
       this.#started = true;
     }
+    const nul = chunk.indexOf("\0");
+    if (nul !== -1) throw this.#nulError(chunk, nul);
     this.#pending += chunk;
     if (this.#parser === null && !this.#makeParser(false)) {
       this.#checkRecordLength();
@@ -93,6 +116,16 @@ export class CsvBuilder {
 
   finish(): ColumnTable {
     if (this.#finished) throw new Error("CsvBuilder.finish() called twice");
+    if (this.#bytes !== null) {
+      let rest: string;
+      try {
+        rest = this.#bytes.end();
+      } catch (e) {
+        if (e instanceof BadBytes) throw this.#encodingError(e, new Uint8Array(0));
+        throw e;
+      }
+      this.write(rest);
+    }
     this.#finished = true;
     if (this.#parser !== null || this.#makeParser(true)) this.#parse(true);
     const { name } = this.#opts;
@@ -216,6 +249,71 @@ export class CsvBuilder {
       "E_DATA_BAD_CSV",
       `${quote(this.#opts.name)} has a malformed quoted field in the record starting at line ${line}`,
       'a closing quote must be followed by a comma or the end of the line; write a quote inside a quoted field as ""',
+    );
+  }
+
+  /** Line number (1-based) at the end of the text written so far (error path only). */
+  #lineAtEnd(): number {
+    return this.#line + this.#countNewlines(this.#pending, this.#pending.length);
+  }
+
+  #nulError(chunk: string, at: number): DataError {
+    const line = this.#lineAtEnd() + this.#countNewlines(chunk, at);
+    return new DataError(
+      "E_DATA_BAD_ENCODING",
+      `${quote(this.#opts.name)} has a NUL byte on line ${line}: it is not a text CSV file`,
+      this.#opts.encoding === "utf-16le"
+        ? "remove the NUL characters from the file"
+        : "a file saved as UTF-16 has NUL bytes: read it with encoding 'utf-16le' (CLI: --encoding utf-16le), or save it as UTF-8",
+    );
+  }
+
+  #encodingError(e: BadBytes, chunk: Uint8Array): DataError {
+    const enc = this.#opts.encoding ?? "utf-8";
+    const name = quote(this.#opts.name);
+    const decoder = this.#bytes as ByteDecoder;
+    // newlines in the part of this chunk before the bad byte
+    const rel = Math.max(0, Math.min(chunk.length, e.offset - decoder.offset));
+    const nl = this.#newlineChar.charCodeAt(0);
+    let line = this.#lineAtEnd();
+    let lineStart = -1;
+    for (let i = 0; i < rel; i++) {
+      if (chunk[i] === nl) {
+        line++;
+        lineStart = i;
+      }
+    }
+    let where = `line ${line}`;
+    let hex = "";
+    if (enc === "utf-8") {
+      const pend = this.#pending;
+      const before =
+        lineStart >= 0
+          ? rel - lineStart - 1
+          : new TextEncoder().encode(pend.slice(pend.lastIndexOf(this.#newlineChar) + 1)).length + rel;
+      where += ` (byte ${before + 1} of the line)`;
+      if (e.bytes.length > 0) hex = `0x${e.bytes[0].toString(16).toUpperCase().padStart(2, "0")} `;
+    }
+    if (e.offset === 0 && enc === "utf-8" && e.bytes[0] === 0xff && e.bytes[1] === 0xfe) {
+      return new DataError(
+        "E_DATA_BAD_ENCODING",
+        `${name} starts with a UTF-16 byte-order mark: it is UTF-16 text, not UTF-8`,
+        "read it with encoding 'utf-16le' (CLI: --encoding utf-16le), or save it as UTF-8",
+      );
+    }
+    if (enc !== "utf-8") {
+      return new DataError(
+        "E_DATA_BAD_ENCODING",
+        `${name} is not valid ${enc} text (${e.truncated ? "it ends in the middle of a character" : `near ${where}`})`,
+        "check the encoding the file was saved in",
+      );
+    }
+    return new DataError(
+      "E_DATA_BAD_ENCODING",
+      e.truncated
+        ? `${name} is not valid UTF-8: it ends in the middle of a character, on ${where}`
+        : `${name} is not valid UTF-8 text: byte ${hex}on ${where} is not part of a UTF-8 character`,
+      "if the file was saved as Latin-1 or Windows-1252, read it with encoding 'latin1' or 'windows-1252' (CLI: --encoding latin1); otherwise save it as UTF-8",
     );
   }
 

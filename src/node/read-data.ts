@@ -8,6 +8,7 @@ import { constants } from "node:fs";
 import { access, readFile, stat } from "node:fs/promises";
 import { basename, extname, resolve } from "node:path";
 import type { ColumnTable } from "../data/column-table.ts";
+import type { TextEncodingName } from "../data/byte-decoder.ts";
 import { CsvBuilder } from "../data/csv-builder.ts";
 import { type DatasetSchema, parseSchema } from "../data/schema.ts";
 import { DataError } from "../errors.ts";
@@ -24,6 +25,8 @@ export interface ReadDataOptions {
   readonly schemaPath?: string;
   /** Stream read for `-` (default: process.stdin). */
   readonly stdin?: NodeJS.ReadableStream;
+  /** Encoding of the CSV bytes (default UTF-8; invalid UTF-8 is an error, never replaced). */
+  readonly encoding?: TextEncodingName;
 }
 
 /** A name rather than a path: no directory separator and no extension. */
@@ -77,11 +80,21 @@ function fileError(e: unknown, path: string, what: string): DataError {
 }
 
 async function loadSchema(path: string): Promise<DatasetSchema> {
-  let text: string;
+  let bytes: Uint8Array;
   try {
-    text = await readFile(path, "utf8");
+    bytes = await readFile(path);
   } catch (e) {
     throw fileError(e, path, "schema file");
+  }
+  let text: string;
+  try {
+    text = new TextDecoder("utf-8", { fatal: true }).decode(bytes);
+  } catch {
+    throw new DataError(
+      "E_DATA_BAD_SCHEMA",
+      `schema file ${quote(path, 200)} is not UTF-8 text`,
+      "a schema is a JSON file: save it as UTF-8",
+    );
   }
   return parseSchema(text, path);
 }
@@ -102,8 +115,9 @@ async function readCsvFile(
   path: string,
   name: string,
   schema: DatasetSchema | undefined,
+  encoding?: TextEncodingName,
 ): Promise<ColumnTable> {
-  const builder = new CsvBuilder({ name, schema });
+  const builder = new CsvBuilder({ name, schema, encoding });
   await streamInto(path, builder, (e) => fileError(e, path, "data file"));
   return builder.finish();
 }
@@ -112,7 +126,7 @@ async function readCsvFile(
 export async function readData(spec: string, opts: ReadDataOptions = {}): Promise<ColumnTable> {
   const explicit = opts.schemaPath !== undefined ? await loadSchema(opts.schemaPath) : undefined;
   if (spec === "-") {
-    const builder = new CsvBuilder({ name: "stdin", schema: explicit });
+    const builder = new CsvBuilder({ name: "stdin", schema: explicit, encoding: opts.encoding });
     await streamInto(opts.stdin ?? process.stdin, builder, (e) => fileError(e, "-", "standard input"));
     return builder.finish();
   }
@@ -139,5 +153,5 @@ export async function readData(spec: string, opts: ReadDataOptions = {}): Promis
     );
   }
   const schema = explicit ?? (await siblingSchema(resolve(spec)));
-  return readCsvFile(spec, basename(spec, extname(spec)), schema);
+  return readCsvFile(spec, basename(spec, extname(spec)), schema, opts.encoding);
 }

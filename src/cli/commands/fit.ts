@@ -40,7 +40,7 @@ export function checkModelOptions(opts: ModelOptions): void {
 export async function runFit(formulaText: string, opts: FitOptions): Promise<number> {
   checkModelOptions(opts);
   const formula = parseFormula(formulaText);
-  const data = await readData(opts.data, { schemaPath: opts.schema });
+  const data = await readData(opts.data, { schemaPath: opts.schema, encoding: opts.encoding });
   if (formula.random.length === 0) {
     if (opts.reml || opts.ml)
       throw new OptionError("--reml/--ml apply to mixed models; this formula has no random term");
