@@ -290,7 +290,9 @@ export class CsvBuilder {
       const before =
         lineStart >= 0
           ? rel - lineStart - 1
-          : new TextEncoder().encode(pend.slice(pend.lastIndexOf(this.#newlineChar) + 1)).length + rel;
+          : new TextEncoder().encode(pend.slice(pend.lastIndexOf(this.#newlineChar) + 1)).length +
+            e.held +
+            (e.offset - decoder.offset);
       where += ` (byte ${before + 1} of the line)`;
       if (e.bytes.length > 0) hex = `0x${e.bytes[0].toString(16).toUpperCase().padStart(2, "0")} `;
     }

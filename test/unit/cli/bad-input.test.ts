@@ -181,14 +181,14 @@ test("a full disk is E_OUTPUT_WRITE, exit 1, no stack trace", { skip: !existsSyn
 
 test("a 10,000-column header is not echoed whole, and control characters are escaped", () => {
   const names = Array.from({ length: 10000 }, (_, i) => `column_with_a_long_name_${i}`);
-  const header = ["y", "x\u0000\u001b[2J", ...names].join(",");
+  const header = ["y", "x\u0001\u001b[2J", ...names].join(",");
   const row = Array.from({ length: 10002 }, () => "1").join(",");
   const p = csv("wide.csv", `${header}\n${row}\n${row}\n`);
   const r = runCli(["fit", "y ~ nosuch", "--data", p]);
   assert.equal(r.status, 1);
   assert.match(r.stderr, /^error\[E_FORMULA_UNKNOWN_COLUMN\]/);
   assert.ok(r.stderr.length < 1500, `stderr is ${r.stderr.length} characters`);
-  assert.match(r.stderr, /'x\\0\\x1b\[2J'/);
+  assert.match(r.stderr, /'x\\x01\\x1b\[2J'/);
   assert.match(r.stderr, /10002 in all/);
   // eslint-disable-next-line no-control-regex
   assert.doesNotMatch(r.stderr, /[\u0000-\u0009\u000b-\u001f]/, "no raw control characters");
@@ -224,4 +224,52 @@ test("--weights naming a missing column is E_DATA_UNKNOWN_COLUMN with did-you-me
     "E_DATA_UNKNOWN_COLUMN",
     /weights column 'nosuchcol' is not in the data[\s\S]*'y', 'x', 'g'/,
   );
+});
+
+// ---- encodings ---------------------------------------------------------------------------------
+
+const latin1 = Buffer.from("y,g\n1,caf\xe9\n2,caf\xe8\n3,caf\xe9\n4,caf\xe8\n5,caf\xe9\n", "latin1");
+
+test("a NUL byte in the data is refused, naming the line", () =>
+  expectError(
+    ["fit", "y ~ x", "--data", csv("nul.csv", "y,x\n1,2\n2,3\u0000\n3,4\n")],
+    "E_DATA_BAD_ENCODING",
+    /NUL byte on line 3/,
+  ));
+
+test("Latin-1 bytes are refused as not UTF-8, naming the line", () => {
+  const p = join(dir, "latin1.csv");
+  writeFileSync(p, latin1);
+  expectError(
+    ["fit", "y ~ g", "--data", p],
+    "E_DATA_BAD_ENCODING",
+    /not valid UTF-8.* line 2 .*--encoding latin1/s,
+  );
+});
+
+test("--encoding latin1 keeps the levels distinct", () => {
+  const p = join(dir, "latin1b.csv");
+  writeFileSync(p, latin1);
+  const r = runCli(["fit", "y ~ g", "--data", p, "--json"].concat(["--encoding", "latin1"]));
+  assert.equal(r.status, 0, r.stderr);
+  const fit = JSON.parse(r.stdout) as { beta: Record<string, number> | number[]; coefnames?: string[] };
+  assert.match(JSON.stringify(fit), /gcafé/);
+});
+
+test("invalid bytes on standard input are refused too", () => {
+  const r = spawnSync(process.execPath, ["bin/mixed.mjs", "fit", "y ~ g", "--data", "-"], {
+    input: latin1,
+    encoding: "utf8",
+  });
+  assert.equal(r.status, 1);
+  assert.match(
+    r.stderr,
+    /^error\[E_DATA_BAD_ENCODING\]: 'stdin' is not valid UTF-8 text: byte 0xE9 on line 2/,
+  );
+});
+
+test("an unknown --encoding is a usage error", () => {
+  const r = runCli(["fit", "y ~ x", "--data", csv("enc.csv", good), "--encoding", "ebcdic"]);
+  assert.equal(r.status, 2);
+  assert.match(r.stderr, /utf-8, latin1, windows-1252, utf-16le/);
 });
