@@ -143,6 +143,14 @@ export class CsvBuilder {
         "add data rows below the header line",
       );
     }
+    const nrow = this.#opts.schema?.nrow ?? null;
+    if (nrow !== null && nrow !== this.#rows) {
+      throw new DataError(
+        "E_DATA_BAD_SCHEMA",
+        `the schema says ${quote(name)} has ${nrow} rows, but it has ${this.#rows}`,
+        "the schema describes another version of the data: correct or remove its 'nrow'",
+      );
+    }
     return new ColumnTable(
       name,
       this.#cols.map((c) => c.finish()),

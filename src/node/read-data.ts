@@ -4,7 +4,7 @@
  * schema when it exists; `schemaPath` names one explicitly. Files are streamed in chunks into the
  * CSV builder (the text is never held whole) and opened read-only: the input is never modified.
  */
-import { constants } from "node:fs";
+import { constants, createReadStream } from "node:fs";
 import { access, readFile, stat } from "node:fs/promises";
 import { basename, extname, resolve } from "node:path";
 import type { ColumnTable } from "../data/column-table.ts";
@@ -68,7 +68,7 @@ function fileError(e: unknown, path: string, what: string): DataError {
     return new DataError(
       "E_DATA_NOT_A_FILE",
       `${what} ${quote(path, 200)} is a directory, not a file`,
-      "give the path of a CSV file",
+      what === "schema file" ? "give the path of a .meta.json schema file" : "give the path of a CSV file",
     );
   }
   const reason = code === "EACCES" || code === "EPERM" ? "permission denied" : (e as Error).message;
@@ -79,13 +79,43 @@ function fileError(e: unknown, path: string, what: string): DataError {
   );
 }
 
-async function loadSchema(path: string): Promise<DatasetSchema> {
-  let bytes: Uint8Array;
+/** A schema larger than this is refused (no real schema comes near it; `/dev/zero` would never end). */
+export const MAX_SCHEMA_BYTES = 64 * 1024 * 1024;
+
+/** The bytes of a regular file or FIFO, refusing devices, directories and anything over `max`. */
+async function readSmallFile(path: string, what: string, max: number): Promise<Uint8Array> {
+  const chunks: Buffer[] = [];
+  let total = 0;
   try {
-    bytes = await readFile(path);
+    const info = await stat(path);
+    if (info.isDirectory()) throw fileError({ code: "EISDIR" }, path, what);
+    if (!info.isFile() && !info.isFIFO()) {
+      throw new DataError(
+        "E_DATA_NOT_A_FILE",
+        `${what} ${quote(path, 200)} is not a regular file`,
+        "give the path of a .meta.json schema file",
+      );
+    }
+    for await (const chunk of createReadStream(path, { flags: "r" }) as AsyncIterable<Buffer>) {
+      total += chunk.length;
+      if (total > max) {
+        throw new DataError(
+          "E_DATA_BAD_SCHEMA",
+          `${what} ${quote(path, 200)} is larger than ${max / 1048576} MiB`,
+          "a schema lists column types and levels: check that this is the right file",
+        );
+      }
+      chunks.push(chunk);
+    }
   } catch (e) {
-    throw fileError(e, path, "schema file");
+    if (e instanceof DataError) throw e;
+    throw fileError(e, path, what);
   }
+  return Buffer.concat(chunks);
+}
+
+async function loadSchema(path: string): Promise<DatasetSchema> {
+  const bytes = await readSmallFile(path, "schema file", MAX_SCHEMA_BYTES);
   let text: string;
   try {
     text = new TextDecoder("utf-8", { fatal: true }).decode(bytes);

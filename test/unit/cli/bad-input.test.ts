@@ -273,3 +273,71 @@ test("an unknown --encoding is a usage error", () => {
   assert.equal(r.status, 2);
   assert.match(r.stderr, /utf-8, latin1, windows-1252, utf-16le/);
 });
+
+// ---- hostile paths, schemas and headers -----------------------------------------------------
+
+test("devices are refused as data and as schema, never read (/dev/zero would never end)", () => {
+  expectError(
+    ["fit", "y ~ x", "--data", "/dev/zero"],
+    "E_DATA_NOT_A_FILE",
+    /'\/dev\/zero' is not a regular file/,
+  );
+  expectError(
+    ["fit", "y ~ x", "--data", csv("zs.csv", good), "--schema", "/dev/zero"],
+    "E_DATA_NOT_A_FILE",
+    /schema file '\/dev\/zero' is not a regular file/,
+  );
+});
+
+test("a directory as schema is E_DATA_NOT_A_FILE with a schema hint", () =>
+  expectError(
+    ["fit", "y ~ x", "--data", csv("ds.csv", good), "--schema", dir],
+    "E_DATA_NOT_A_FILE",
+    /schema file .* is a directory[\s\S]*help: give the path of a \.meta\.json schema file/,
+  ));
+
+test("a schema whose nrow disagrees with the data is refused", () => {
+  const s = join(dir, "nrow.meta.json");
+  writeFileSync(s, JSON.stringify({ columns: [{ name: "x", type: "numeric" }], nrow: 2 }));
+  expectError(
+    ["fit", "y ~ x", "--data", csv("nrow.csv", good), "--schema", s],
+    "E_DATA_BAD_SCHEMA",
+    /the schema says 'nrow' has 2 rows, but it has 5/,
+  );
+});
+
+test("a schema that is not JSON is quoted escaped", () => {
+  const s = join(dir, "ctl.meta.json");
+  writeFileSync(s, '{"columns": [\u0001');
+  const r = runCli(["fit", "y ~ x", "--data", csv("ctl.csv", good), "--schema", s]);
+  assert.equal(r.status, 1);
+  assert.match(r.stderr, /^error\[E_DATA_BAD_SCHEMA\]: .*not valid JSON.*\\x01/);
+});
+
+test("a header name with blanks around it is suggested", () =>
+  expectError(
+    ["fit", "y ~ x", "--data", csv("padded.csv", "y, x\n1,2\n2,3\n3,5\n")],
+    "E_FORMULA_UNKNOWN_COLUMN",
+    /did you mean ' x'\?/,
+  ));
+
+test("hostile CSV shapes: CR-only line ends fit; open quotes, empty names, 1e400 are typed errors", () => {
+  const cr = runCli(["fit", "y ~ x", "--data", csv("cr.csv", "y,x\r1,2\r2,3\r3,5\r4,4\r"), "--json"]);
+  assert.equal(cr.status, 0, cr.stderr);
+  assert.equal(JSON.parse(cr.stdout).df_residual, 2);
+  expectError(
+    ["fit", "y ~ x", "--data", csv("oq.csv", 'y,x\n1,2\n2,"3\n3,5\n')],
+    "E_DATA_BAD_CSV",
+    /never closed.*line 3/,
+  );
+  expectError(
+    ["fit", "y ~ x", "--data", csv("en.csv", "y,,x\n1,2,3\n")],
+    "E_DATA_BAD_CSV",
+    /column 2 .* no name/,
+  );
+  expectError(
+    ["fit", "y ~ x", "--data", csv("e400.csv", "y,x\n1,1e400\n2,3\n3,4\n")],
+    "E_DATA_NON_FINITE",
+    /'x'/,
+  );
+});
