@@ -81,6 +81,9 @@ export class MixedError extends Error {
   }
 }
 
+/** Characters of a long formula shown on each side of (and within) the span under the caret. */
+const CARET_CONTEXT = 80;
+
 /** An error located in a formula. `span` is `[start, end)` in UTF-16 code units of `formula`. */
 export class FormulaError extends MixedError {
   readonly formula: string;
@@ -104,11 +107,16 @@ export class FormulaError extends MixedError {
   caret(indent = "  "): string {
     const [s, e] = this.span;
     const f = this.formula;
-    // control characters are shown escaped, so the caret is placed on the escaped text
-    const before = escapeText(f.slice(0, s));
-    const at = escapeText(f.slice(s, e));
+    // control characters are shown escaped, so the caret is placed on the escaped text; a long
+    // formula is shown as a window around the span
+    let before = escapeText(f.slice(0, s));
+    let at = escapeText(f.slice(s, e));
+    let after = escapeText(f.slice(e));
+    if (before.length > CARET_CONTEXT) before = `…${before.slice(before.length - CARET_CONTEXT)}`;
+    if (at.length > CARET_CONTEXT) at = `${at.slice(0, CARET_CONTEXT)}…`;
+    if (after.length > CARET_CONTEXT) after = `${after.slice(0, CARET_CONTEXT)}…`;
     const width = Math.max(1, at.length);
-    return `${indent}${before}${at}${escapeText(f.slice(e))}\n${indent}${" ".repeat(before.length)}${"^".repeat(width)}`;
+    return `${indent}${before}${at}${after}\n${indent}${" ".repeat(before.length)}${"^".repeat(width)}`;
   }
 }
 

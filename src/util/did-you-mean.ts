@@ -27,6 +27,7 @@ export function editDistance(a: string, b: string): number {
  * candidate ignored).
  */
 export function didYouMean(name: string, candidates: readonly string[]): string | undefined {
+  if (name === "") return undefined;
   const lower = name.toLowerCase();
   const exactCi = candidates.find((c) => c.toLowerCase() === lower);
   if (exactCi !== undefined) return exactCi;

@@ -341,3 +341,11 @@ test("hostile CSV shapes: CR-only line ends fit; open quotes, empty names, 1e400
     /'x'/,
   );
 });
+
+test("a very long formula is shown as a window around the error", () => {
+  const f = `y ~ ${Array.from({ length: 10000 }, (_, i) => `x${i}`).join("+")}`;
+  const r = runCli(["fit", f, "--data", csv("lf.csv", good)]);
+  assert.equal(r.status, 1);
+  assert.match(r.stderr, /^error\[E_FORMULA_UNKNOWN_COLUMN\]: column 'x0'/);
+  assert.ok(r.stderr.length < 1000, `stderr is ${r.stderr.length} characters`);
+});
