@@ -64,6 +64,7 @@ export class CsvBuilder {
   #pending = "";
   #parser: Papa.Parser | null = null;
   #newlineChar = "\n";
+  #newline: Newline = "\n";
   #header: string[] | null = null;
   #cols: ColumnAccumulator[] = [];
   #rows = 0;
@@ -161,6 +162,7 @@ export class CsvBuilder {
     const nl = detectNewline(this.#pending, final);
     if (nl === undefined) return false;
     this.#newlineChar = nl === "\r" ? "\r" : "\n";
+    this.#newline = nl;
     this.#parser = new Papa.Parser({ delimiter: ",", newline: nl, quoteChar: '"', escapeChar: '"' });
     return true;
   }
@@ -185,6 +187,12 @@ export class CsvBuilder {
   }
 
   #record(rec: string[], data: string[][], i: number): void {
+    if (this.#newline === "\n") {
+      // a CRLF line in a file whose first line ends in LF: the CR is part of the line end, not
+      // of the last value (else "a\r" and "a" would be two levels)
+      const last = rec[rec.length - 1];
+      if (last.charCodeAt(last.length - 1) === 13) rec[rec.length - 1] = last.slice(0, -1);
+    }
     if (rec.length === 1 && rec[0].trim() === "") return; // blank line
     if (this.#header === null) {
       this.#setHeader(rec, data, i);
@@ -195,7 +203,9 @@ export class CsvBuilder {
       throw new DataError(
         "E_DATA_RAGGED",
         `line ${this.#lineOf(data, i)} of ${quote(this.#opts.name)} has ${rec.length} field${rec.length === 1 ? "" : "s"}, but the header has ${cols.length}`,
-        "every row needs one value per column: check for an unquoted comma or a missing field",
+        this.#newline === "\r\n" && rec.some((f) => f.includes("\n"))
+          ? "the file mixes line ends: its first line ends in CRLF but this one in a bare LF; convert the line ends (e.g. with dos2unix)"
+          : "every row needs one value per column: check for an unquoted comma or a missing field",
       );
     }
     for (let c = 0; c < cols.length; c++) {
