@@ -15,6 +15,8 @@ import {
   type Warning,
 } from "../../index.ts";
 import { readData } from "../../node/read-data.ts";
+import { escapeText } from "../../util/quote.ts";
+import { MESSAGE_MAX } from "../format-error.ts";
 import type { ModelOptions } from "../main.ts";
 
 export interface FitOptions extends ModelOptions {
@@ -23,7 +25,8 @@ export interface FitOptions extends ModelOptions {
 }
 
 export function writeWarnings(warnings: readonly Warning[]): void {
-  for (const w of warnings) process.stderr.write(`warning[${w.code}]: ${w.message}\n`);
+  for (const w of warnings)
+    process.stderr.write(`warning[${w.code}]: ${escapeText(w.message, MESSAGE_MAX)}\n`);
 }
 
 export function checkModelOptions(opts: ModelOptions): void {

@@ -349,3 +349,18 @@ test("a very long formula is shown as a window around the error", () => {
   assert.match(r.stderr, /^error\[E_FORMULA_UNKNOWN_COLUMN\]: column 'x0'/);
   assert.ok(r.stderr.length < 1000, `stderr is ${r.stderr.length} characters`);
 });
+
+test("warnings on stderr escape control characters from the data", () => {
+  const r = runCli([
+    "fit",
+    "y ~ g + h",
+    "--data",
+    csv(
+      "warnctl.csv",
+      'y,g,h\n1,"z\u001b[31m","z\u001b[31m"\n2,b,b\n3,"z\u001b[31m","z\u001b[31m"\n4,b,b\n5,b,b\n',
+    ),
+  ]);
+  assert.equal(r.status, 0, r.stderr);
+  assert.match(r.stderr, /warning\[rank_deficient\]: .*hz\\x1b\[31m/);
+  assert.ok(!r.stderr.includes("\u001b"), "no raw escape on stderr");
+});
