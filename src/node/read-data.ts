@@ -4,7 +4,7 @@
  * schema when it exists; `schemaPath` names one explicitly. Files are streamed in chunks into the
  * CSV builder (the text is never held whole) and opened read-only: the input is never modified.
  */
-import { constants, createReadStream } from "node:fs";
+import { constants, createReadStream, fstatSync } from "node:fs";
 import { access, readFile, stat } from "node:fs/promises";
 import { basename, extname, resolve } from "node:path";
 import type { ColumnTable } from "../data/column-table.ts";
@@ -27,6 +27,14 @@ export interface ReadDataOptions {
   readonly stdin?: NodeJS.ReadableStream;
   /** Encoding of the CSV bytes (default UTF-8; invalid UTF-8 is an error, never replaced). */
   readonly encoding?: TextEncodingName;
+}
+
+function stdinIsDirectory(): boolean {
+  try {
+    return fstatSync(0).isDirectory();
+  } catch {
+    return false;
+  }
 }
 
 /** A name rather than a path: no directory separator and no extension. */
@@ -156,6 +164,13 @@ async function readCsvFile(
 export async function readData(spec: string, opts: ReadDataOptions = {}): Promise<ColumnTable> {
   const explicit = opts.schemaPath !== undefined ? await loadSchema(opts.schemaPath) : undefined;
   if (spec === "-") {
+    if (opts.stdin === undefined && stdinIsDirectory()) {
+      throw new DataError(
+        "E_DATA_NOT_A_FILE",
+        "standard input is a directory, not a file",
+        "redirect a CSV file into standard input (--data - < data.csv), or give its path",
+      );
+    }
     const builder = new CsvBuilder({ name: "stdin", schema: explicit, encoding: opts.encoding });
     await streamInto(opts.stdin ?? process.stdin, builder, (e) => fileError(e, "-", "standard input"));
     return builder.finish();

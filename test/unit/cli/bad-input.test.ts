@@ -364,3 +364,17 @@ test("warnings on stderr escape control characters from the data", () => {
   assert.match(r.stderr, /warning\[rank_deficient\]: .*hz\\x1b\[31m/);
   assert.ok(!r.stderr.includes("\u001b"), "no raw escape on stderr");
 });
+
+test("a directory as standard input is E_DATA_NOT_A_FILE (it read as an empty file)", () => {
+  const fd = openSync(dir, "r");
+  try {
+    const r = spawnSync(process.execPath, ["bin/mixed.mjs", "fit", "y ~ x", "--data", "-"], {
+      stdio: [fd, "pipe", "pipe"],
+      encoding: "utf8",
+    });
+    assert.equal(r.status, 1);
+    assert.match(r.stderr, /^error\[E_DATA_NOT_A_FILE\]: standard input is a directory/);
+  } finally {
+    closeSync(fd);
+  }
+});
