@@ -20,8 +20,8 @@ export class BadBytes {
     readonly bytes: Uint8Array,
     /** The input ends inside a multi-byte character. */
     readonly truncated: boolean,
-    /** Bytes of the previous chunks not yet decoded (a character begun but not finished there). */
-    readonly held: number,
+    /** The valid UTF-8 bytes not yet decoded before the bad one (empty for other encodings). */
+    readonly before: Uint8Array,
   ) {}
 }
 
@@ -122,7 +122,7 @@ export class ByteDecoder {
   #locate(chunk: Uint8Array, final: boolean): BadBytes {
     if (this.encoding !== "utf-8") {
       // UTF-16: an unpaired surrogate or an odd byte; located to the chunk
-      return new BadBytes(this.#offset, new Uint8Array(0), final, 0);
+      return new BadBytes(this.#offset, new Uint8Array(0), final, new Uint8Array(0));
     }
     // a character begun in the previous chunk and not finished there starts the scan
     const tail = this.#tail;
@@ -142,7 +142,7 @@ export class ByteDecoder {
       this.#offset - (tail.length - start) + at,
       bytes.slice(at, at + 4),
       final,
-      tail.length - start,
+      bytes.slice(0, at),
     );
   }
 }

@@ -92,7 +92,7 @@ export class CsvBuilder {
     try {
       text = this.#bytes.decode(chunk);
     } catch (e) {
-      if (e instanceof BadBytes) throw this.#encodingError(e, chunk);
+      if (e instanceof BadBytes) throw this.#encodingError(e);
       throw e;
     }
     this.write(text);
@@ -106,7 +106,11 @@ export class CsvBuilder {
       this.#started = true;
     }
     const nul = chunk.indexOf("\0");
-    if (nul !== -1) throw this.#nulError(chunk, nul);
+    if (nul !== -1) {
+      // what comes before is read first, so problems are reported in file order
+      if (nul > 0) this.write(chunk.slice(0, nul));
+      throw this.#nulError();
+    }
     this.#pending += chunk;
     if (this.#parser === null && !this.#makeParser(false)) {
       this.#checkRecordLength();
@@ -122,7 +126,7 @@ export class CsvBuilder {
       try {
         rest = this.#bytes.end();
       } catch (e) {
-        if (e instanceof BadBytes) throw this.#encodingError(e, new Uint8Array(0));
+        if (e instanceof BadBytes) throw this.#encodingError(e);
         throw e;
       }
       this.write(rest);
@@ -275,8 +279,8 @@ export class CsvBuilder {
     return this.#line + this.#countNewlines(this.#pending, this.#pending.length);
   }
 
-  #nulError(chunk: string, at: number): DataError {
-    const line = this.#lineAtEnd() + this.#countNewlines(chunk, at);
+  #nulError(): DataError {
+    const line = this.#lineAtEnd();
     return new DataError(
       "E_DATA_BAD_ENCODING",
       `${quote(this.#opts.name)} has a NUL byte on line ${line}: it is not a text CSV file`,
@@ -286,32 +290,18 @@ export class CsvBuilder {
     );
   }
 
-  #encodingError(e: BadBytes, chunk: Uint8Array): DataError {
+  #encodingError(e: BadBytes): DataError {
     const enc = this.#opts.encoding ?? "utf-8";
     const name = quote(this.#opts.name);
-    const decoder = this.#bytes as ByteDecoder;
-    // newlines in the part of this chunk before the bad byte
-    const rel = Math.max(0, Math.min(chunk.length, e.offset - decoder.offset));
-    const nl = this.#newlineChar.charCodeAt(0);
-    let line = this.#lineAtEnd();
-    let lineStart = -1;
-    for (let i = 0; i < rel; i++) {
-      if (chunk[i] === nl) {
-        line++;
-        lineStart = i;
-      }
-    }
-    let where = `line ${line}`;
+    // the valid text before the bad byte is read first, so problems are reported in file order
+    // and the position is counted on the text itself
+    if (e.before.length > 0) this.write(new TextDecoder("utf-8").decode(e.before));
+    let where = `line ${this.#lineAtEnd()}`;
     let hex = "";
     if (enc === "utf-8") {
       const pend = this.#pending;
-      const before =
-        lineStart >= 0
-          ? rel - lineStart - 1
-          : new TextEncoder().encode(pend.slice(pend.lastIndexOf(this.#newlineChar) + 1)).length +
-            e.held +
-            (e.offset - decoder.offset);
-      where += ` (byte ${before + 1} of the line)`;
+      const column = new TextEncoder().encode(pend.slice(pend.lastIndexOf(this.#newlineChar) + 1)).length + 1;
+      where += ` (byte ${column} of the line)`;
       if (e.bytes.length > 0) hex = `0x${e.bytes[0].toString(16).toUpperCase().padStart(2, "0")} `;
     }
     if (e.offset === 0 && enc === "utf-8" && e.bytes[0] === 0xff && e.bytes[1] === 0xfe) {
