@@ -6,6 +6,8 @@
  * The library never prints. Recoverable problems become `Warning` entries on results.
  */
 
+import { escapeText } from "./util/quote.ts";
+
 /** Stable error codes. Add new ones here; never rename an existing code. */
 export type ErrorCode =
   // formula syntax
@@ -68,7 +70,11 @@ export type ErrorCode =
   | "E_NUMERIC_EXACT_FIT"
   // data (appended): a value outside a function's domain (log of 0 or less, sqrt of a negative
   // number, division by zero, overflow, scale() of a constant)
-  | "E_DATA_DOMAIN";
+  | "E_DATA_DOMAIN"
+  // data (appended): bytes that are not valid text in the declared encoding (UTF-8 by default)
+  | "E_DATA_BAD_ENCODING"
+  // output (appended): the CLI could not write its result (disk full, I/O error)
+  | "E_OUTPUT_WRITE";
 
 export class MixedError extends Error {
   readonly code: ErrorCode;
@@ -80,6 +86,9 @@ export class MixedError extends Error {
     this.hint = hint;
   }
 }
+
+/** Characters of a long formula shown on each side of (and within) the span under the caret. */
+const CARET_CONTEXT = 80;
 
 /** An error located in a formula. `span` is `[start, end)` in UTF-16 code units of `formula`. */
 export class FormulaError extends MixedError {
@@ -103,8 +112,17 @@ export class FormulaError extends MixedError {
   /** The formula with a caret line under the offending token (for terminals). */
   caret(indent = "  "): string {
     const [s, e] = this.span;
-    const width = Math.max(1, e - s);
-    return `${indent}${this.formula}\n${indent}${" ".repeat(s)}${"^".repeat(width)}`;
+    const f = this.formula;
+    // control characters are shown escaped, so the caret is placed on the escaped text; a long
+    // formula is shown as a window around the span
+    let before = escapeText(f.slice(0, s));
+    let at = escapeText(f.slice(s, e));
+    let after = escapeText(f.slice(e));
+    if (before.length > CARET_CONTEXT) before = `…${before.slice(before.length - CARET_CONTEXT)}`;
+    if (at.length > CARET_CONTEXT) at = `${at.slice(0, CARET_CONTEXT)}…`;
+    if (after.length > CARET_CONTEXT) after = `${after.slice(0, CARET_CONTEXT)}…`;
+    const width = Math.max(1, at.length);
+    return `${indent}${before}${at}${after}\n${indent}${" ".repeat(before.length)}${"^".repeat(width)}`;
   }
 }
 

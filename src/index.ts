@@ -12,6 +12,7 @@ export { DataError, FormulaError, MixedError, NumericalError, OptionError, SpecE
 // data
 export type { Column, ContrastName, DataSource, FactorColumn, NumericColumn } from "./data/column.ts";
 export { ColumnTable } from "./data/column-table.ts";
+export type { TextEncodingName } from "./data/byte-decoder.ts";
 export type { CsvOptions } from "./data/csv-builder.ts";
 export { CsvBuilder } from "./data/csv-builder.ts";
 export { parseCsv } from "./data/parse-csv.ts";

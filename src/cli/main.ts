@@ -3,13 +3,32 @@
  * unknown column, unreadable file, ...), 2 bad command-line usage. Warnings go to stderr (or into
  * the JSON with --json). No stack trace unless --debug.
  */
-import { Command, CommanderError, Option } from "commander";
+import { Command, CommanderError, InvalidArgumentError, Option } from "commander";
+import { TEXT_ENCODINGS, type TextEncodingName } from "../data/byte-decoder.ts";
 import { OptionError } from "../index.ts";
 import { runData } from "./commands/data.ts";
 import { runDemo } from "./commands/demo.ts";
 import { runFit } from "./commands/fit.ts";
 import { formatError } from "./format-error.ts";
+import { guardOutput } from "./output.ts";
 import { VERSION } from "./version.ts";
+
+const ENCODING_ALIASES: Record<string, TextEncodingName> = {
+  utf8: "utf-8",
+  "iso-8859-1": "latin1",
+  "iso8859-1": "latin1",
+  "latin-1": "latin1",
+  cp1252: "windows-1252",
+  utf16le: "utf-16le",
+};
+
+function parseEncoding(value: string): TextEncodingName {
+  const v = value.toLowerCase();
+  if ((TEXT_ENCODINGS as readonly string[]).includes(v)) return v as TextEncodingName;
+  const alias = ENCODING_ALIASES[v];
+  if (alias !== undefined && Object.hasOwn(ENCODING_ALIASES, v)) return alias;
+  throw new InvalidArgumentError(`Allowed choices are ${TEXT_ENCODINGS.join(", ")}.`);
+}
 
 /** Options shared by every model command. */
 export interface ModelOptions {
@@ -18,6 +37,7 @@ export interface ModelOptions {
   reml?: boolean;
   ml?: boolean;
   weights?: string;
+  encoding?: TextEncodingName;
   family?: string;
   nagq?: string;
   json?: boolean;
@@ -32,6 +52,11 @@ function addModelOptions(cmd: Command): Command {
     .option("--reml", "fit by REML (default for linear mixed models)")
     .option("--ml", "fit by maximum likelihood")
     .option("--weights <column>", "prior weights column")
+    .addOption(
+      new Option("--encoding <encoding>", `text encoding of the CSV: ${TEXT_ENCODINGS.join(", ")}`)
+        .default("utf-8")
+        .argParser(parseEncoding),
+    )
     .addOption(new Option("--family <family>", "response distribution").hideHelp())
     .addOption(new Option("--nagq <n>", "adaptive Gauss-Hermite points").hideHelp())
     .option("--json", "write one JSON object to standard output");
@@ -93,6 +118,7 @@ async function main(argv: string[]): Promise<number> {
   }
 }
 
+guardOutput();
 const argv = process.argv.slice(2);
 main(argv.length === 0 ? ["--help"] : argv).then(
   (code) => {

@@ -4,6 +4,8 @@
  */
 import { DataError } from "../errors.ts";
 import type { Column, DataSource } from "./column.ts";
+import { didYouMean } from "../util/did-you-mean.ts";
+import { quote, quoteList } from "../util/quote.ts";
 
 function columnLength(c: Column): number {
   return c.kind === "numeric" ? c.values.length : c.codes.length;
@@ -25,10 +27,13 @@ export class ColumnTable implements DataSource {
     const n = columns.length > 0 ? columnLength(columns[0]) : (nrow ?? 0);
     for (const c of columns) {
       if (byName.has(c.name)) {
-        throw new DataError("E_DATA_DUPLICATE_COLUMN", `column '${c.name}' appears twice in table '${name}'`);
+        throw new DataError(
+          "E_DATA_DUPLICATE_COLUMN",
+          `column ${quote(c.name)} appears twice in table ${quote(name)}`,
+        );
       }
       if (columnLength(c) !== n) {
-        throw new RangeError(`column '${c.name}' has ${columnLength(c)} rows, expected ${n}`);
+        throw new RangeError(`column ${quote(c.name)} has ${columnLength(c)} rows, expected ${n}`);
       }
       byName.set(c.name, c);
     }
@@ -53,8 +58,8 @@ export class ColumnTable implements DataSource {
     if (!c) {
       throw new DataError(
         "E_DATA_UNKNOWN_COLUMN",
-        `column '${name}' is not in data '${this.name}'`,
-        `available columns: ${this.names.join(", ")}`,
+        `column ${quote(name)} is not in data ${quote(this.name)}${guessText(name, this.names)}`,
+        `available columns: ${quoteList(this.names)}`,
       );
     }
     return c;
@@ -84,4 +89,9 @@ export class ColumnTable implements DataSource {
     }
     return ok;
   }
+}
+
+function guessText(name: string, names: readonly string[]): string {
+  const guess = didYouMean(name, names);
+  return guess === undefined ? "" : ` (did you mean ${quote(guess)}?)`;
 }

@@ -11,17 +11,21 @@
  */
 import Papa from "papaparse";
 import { DataError } from "../errors.ts";
+import { BadBytes, ByteDecoder, type TextEncodingName } from "./byte-decoder.ts";
 import type { ColumnAccumulator } from "./column-accumulator.ts";
 import { ColumnTable } from "./column-table.ts";
 import { InferredColumn } from "./inferred-column.ts";
 import type { DatasetSchema, SchemaColumn } from "./schema.ts";
 import { SchemaFactorColumn, SchemaNumericColumn } from "./schema-columns.ts";
+import { quote, quoteList } from "../util/quote.ts";
 
 export interface CsvOptions {
   /** Dataset name (file stem or bundled name). */
   readonly name: string;
   /** Column types and factor levels; columns it does not describe are inferred. */
   readonly schema?: DatasetSchema;
+  /** Encoding of the bytes given to `writeBytes` (default UTF-8, strictly: invalid bytes are an error). */
+  readonly encoding?: TextEncodingName;
 }
 
 type Newline = "\n" | "\r\n" | "\r";
@@ -32,10 +36,6 @@ export const MAX_RECORD_CHARS = 16 * 1024 * 1024;
 interface PapaError {
   code: string;
   row: number;
-}
-
-function quote(s: string): string {
-  return JSON.stringify(s.length > 60 ? `${s.slice(0, 57)}...` : s);
 }
 
 /** The line break of `text`, or undefined when it cannot be told yet. */
@@ -64,11 +64,13 @@ export class CsvBuilder {
   #pending = "";
   #parser: Papa.Parser | null = null;
   #newlineChar = "\n";
+  #newline: Newline = "\n";
   #header: string[] | null = null;
   #cols: ColumnAccumulator[] = [];
   #rows = 0;
   /** Line number (1-based) of the first record in `#pending`. */
   #line = 1;
+  #bytes: ByteDecoder | null = null;
 
   constructor(opts: CsvOptions) {
     this.#opts = opts;
@@ -79,12 +81,35 @@ export class CsvBuilder {
     return this.#rows;
   }
 
+  /**
+   * Append raw bytes, decoded in `opts.encoding` (a character may be split between calls).
+   * Bytes that are not valid text are a `DataError` (E_DATA_BAD_ENCODING) naming the line.
+   */
+  writeBytes(chunk: Uint8Array): void {
+    if (this.#finished) throw new Error("CsvBuilder.writeBytes() after finish()");
+    if (this.#bytes === null) this.#bytes = new ByteDecoder(this.#opts.encoding ?? "utf-8");
+    let text: string;
+    try {
+      text = this.#bytes.decode(chunk);
+    } catch (e) {
+      if (e instanceof BadBytes) throw this.#encodingError(e);
+      throw e;
+    }
+    this.write(text);
+  }
+
   write(chunk: string): void {
     if (this.#finished) throw new Error("CsvBuilder.write() after finish()");
     if (!this.#started) {
       if (chunk === "") return;
       if (chunk.charCodeAt(0) === 0xfeff) chunk = chunk.slice(1);
       this.#started = true;
+    }
+    const nul = chunk.indexOf("\0");
+    if (nul !== -1) {
+      // what comes before is read first, so problems are reported in file order
+      if (nul > 0) this.write(chunk.slice(0, nul));
+      throw this.#nulError();
     }
     this.#pending += chunk;
     if (this.#parser === null && !this.#makeParser(false)) {
@@ -96,21 +121,39 @@ export class CsvBuilder {
 
   finish(): ColumnTable {
     if (this.#finished) throw new Error("CsvBuilder.finish() called twice");
+    if (this.#bytes !== null) {
+      let rest: string;
+      try {
+        rest = this.#bytes.end();
+      } catch (e) {
+        if (e instanceof BadBytes) throw this.#encodingError(e);
+        throw e;
+      }
+      this.write(rest);
+    }
     this.#finished = true;
     if (this.#parser !== null || this.#makeParser(true)) this.#parse(true);
     const { name } = this.#opts;
     if (this.#header === null) {
       throw new DataError(
         "E_DATA_EMPTY",
-        `data '${name}' is empty`,
+        `data ${quote(name)} is empty`,
         "give a CSV file with a header line and data rows",
       );
     }
     if (this.#rows === 0) {
       throw new DataError(
         "E_DATA_NO_ROWS",
-        `data '${name}' has a header (${this.#header.join(", ")}) but no data rows`,
+        `data ${quote(name)} has a header (${quoteList(this.#header)}) but no data rows`,
         "add data rows below the header line",
+      );
+    }
+    const nrow = this.#opts.schema?.nrow ?? null;
+    if (nrow !== null && nrow !== this.#rows) {
+      throw new DataError(
+        "E_DATA_BAD_SCHEMA",
+        `the schema says ${quote(name)} has ${nrow} rows, but it has ${this.#rows}`,
+        "the schema describes another version of the data: correct or remove its 'nrow'",
       );
     }
     return new ColumnTable(
@@ -123,6 +166,7 @@ export class CsvBuilder {
     const nl = detectNewline(this.#pending, final);
     if (nl === undefined) return false;
     this.#newlineChar = nl === "\r" ? "\r" : "\n";
+    this.#newline = nl;
     this.#parser = new Papa.Parser({ delimiter: ",", newline: nl, quoteChar: '"', escapeChar: '"' });
     return true;
   }
@@ -147,6 +191,12 @@ export class CsvBuilder {
   }
 
   #record(rec: string[], data: string[][], i: number): void {
+    if (this.#newline === "\n") {
+      // a CRLF line in a file whose first line ends in LF: the CR is part of the line end, not
+      // of the last value (else "a\r" and "a" would be two levels)
+      const last = rec[rec.length - 1];
+      if (last.charCodeAt(last.length - 1) === 13) rec[rec.length - 1] = last.slice(0, -1);
+    }
     if (rec.length === 1 && rec[0].trim() === "") return; // blank line
     if (this.#header === null) {
       this.#setHeader(rec, data, i);
@@ -156,15 +206,17 @@ export class CsvBuilder {
     if (rec.length !== cols.length) {
       throw new DataError(
         "E_DATA_RAGGED",
-        `line ${this.#lineOf(data, i)} of '${this.#opts.name}' has ${rec.length} field${rec.length === 1 ? "" : "s"}, but the header has ${cols.length}`,
-        "every row needs one value per column: check for an unquoted comma or a missing field",
+        `line ${this.#lineOf(data, i)} of ${quote(this.#opts.name)} has ${rec.length} field${rec.length === 1 ? "" : "s"}, but the header has ${cols.length}`,
+        this.#newline === "\r\n" && rec.some((f) => f.includes("\n"))
+          ? "the file mixes line ends: its first line ends in CRLF but this one in a bare LF; convert the line ends (e.g. with dos2unix)"
+          : "every row needs one value per column: check for an unquoted comma or a missing field",
       );
     }
     for (let c = 0; c < cols.length; c++) {
       if (!cols[c].push(rec[c])) {
         throw new DataError(
           "E_DATA_BAD_SCHEMA",
-          `value ${quote(rec[c])} in column '${cols[c].name}', line ${this.#lineOf(data, i)}, ${cols[c].rejection(rec[c])}`,
+          `value ${quote(rec[c])} in column ${quote(cols[c].name)}, line ${this.#lineOf(data, i)}, ${cols[c].rejection(rec[c])}`,
           "correct the value, or fix the schema",
         );
       }
@@ -178,14 +230,14 @@ export class CsvBuilder {
       if (h.trim() === "") {
         throw new DataError(
           "E_DATA_BAD_CSV",
-          `column ${j + 1} of '${this.#opts.name}' has no name in the header (line ${this.#lineOf(data, i)})`,
+          `column ${j + 1} of ${quote(this.#opts.name)} has no name in the header (line ${this.#lineOf(data, i)})`,
           "give every column a name in the first line",
         );
       }
       if (seen.has(h)) {
         throw new DataError(
           "E_DATA_DUPLICATE_COLUMN",
-          `the header of '${this.#opts.name}' names column ${quote(h)} twice`,
+          `the header of ${quote(this.#opts.name)} names column ${quote(h)} twice`,
           "rename one of them so every column name is unique",
         );
       }
@@ -197,7 +249,7 @@ export class CsvBuilder {
       if (!seen.has(c)) {
         throw new DataError(
           "E_DATA_BAD_SCHEMA",
-          `the schema describes column ${quote(c)}, but '${this.#opts.name}' has no such column (its columns: ${rec.join(", ")})`,
+          `the schema describes column ${quote(c)}, but ${quote(this.#opts.name)} has no such column (its columns: ${quoteList(rec)})`,
           "fix the schema's column names, or use the matching data file",
         );
       }
@@ -211,14 +263,67 @@ export class CsvBuilder {
     if (e.code === "MissingQuotes") {
       throw new DataError(
         "E_DATA_BAD_CSV",
-        `'${this.#opts.name}' has a quoted field that is never closed (the record starting at line ${line})`,
+        `${quote(this.#opts.name)} has a quoted field that is never closed (the record starting at line ${line})`,
         'close the quote; write a quote inside a quoted field as ""',
       );
     }
     throw new DataError(
       "E_DATA_BAD_CSV",
-      `'${this.#opts.name}' has a malformed quoted field in the record starting at line ${line}`,
+      `${quote(this.#opts.name)} has a malformed quoted field in the record starting at line ${line}`,
       'a closing quote must be followed by a comma or the end of the line; write a quote inside a quoted field as ""',
+    );
+  }
+
+  /** Line number (1-based) at the end of the text written so far (error path only). */
+  #lineAtEnd(): number {
+    return this.#line + this.#countNewlines(this.#pending, this.#pending.length);
+  }
+
+  #nulError(): DataError {
+    const line = this.#lineAtEnd();
+    return new DataError(
+      "E_DATA_BAD_ENCODING",
+      `${quote(this.#opts.name)} has a NUL byte on line ${line}: it is not a text CSV file`,
+      this.#opts.encoding === "utf-16le"
+        ? "remove the NUL characters from the file"
+        : "a file saved as UTF-16 has NUL bytes: read it with encoding 'utf-16le' (CLI: --encoding utf-16le), or save it as UTF-8",
+    );
+  }
+
+  #encodingError(e: BadBytes): DataError {
+    const enc = this.#opts.encoding ?? "utf-8";
+    const name = quote(this.#opts.name);
+    // the valid text before the bad byte is read first, so problems are reported in file order
+    // and the position is counted on the text itself
+    if (e.before.length > 0) this.write(new TextDecoder("utf-8").decode(e.before));
+    let where = `line ${this.#lineAtEnd()}`;
+    let hex = "";
+    if (enc === "utf-8") {
+      const pend = this.#pending;
+      const column = new TextEncoder().encode(pend.slice(pend.lastIndexOf(this.#newlineChar) + 1)).length + 1;
+      where += ` (byte ${column} of the line)`;
+      if (e.bytes.length > 0) hex = `0x${e.bytes[0].toString(16).toUpperCase().padStart(2, "0")} `;
+    }
+    if (e.offset === 0 && enc === "utf-8" && e.bytes[0] === 0xff && e.bytes[1] === 0xfe) {
+      return new DataError(
+        "E_DATA_BAD_ENCODING",
+        `${name} starts with a UTF-16 byte-order mark: it is UTF-16 text, not UTF-8`,
+        "read it with encoding 'utf-16le' (CLI: --encoding utf-16le), or save it as UTF-8",
+      );
+    }
+    if (enc !== "utf-8") {
+      return new DataError(
+        "E_DATA_BAD_ENCODING",
+        `${name} is not valid ${enc} text (${e.truncated ? "it ends in the middle of a character" : `near ${where}`})`,
+        "check the encoding the file was saved in",
+      );
+    }
+    return new DataError(
+      "E_DATA_BAD_ENCODING",
+      e.truncated
+        ? `${name} is not valid UTF-8: it ends in the middle of a character, on ${where}`
+        : `${name} is not valid UTF-8 text: byte ${hex}on ${where} is not part of a UTF-8 character`,
+      "if the file was saved as Latin-1 or Windows-1252, read it with encoding 'latin1' or 'windows-1252' (CLI: --encoding latin1); otherwise save it as UTF-8",
     );
   }
 
@@ -226,7 +331,7 @@ export class CsvBuilder {
     if (this.#pending.length > MAX_RECORD_CHARS) {
       throw new DataError(
         "E_DATA_BAD_CSV",
-        `'${this.#opts.name}' has a record longer than ${MAX_RECORD_CHARS / 1048576} MiB starting at line ${this.#line}`,
+        `${quote(this.#opts.name)} has a record longer than ${MAX_RECORD_CHARS / 1048576} MiB starting at line ${this.#line}`,
         "this is almost always a quote that is never closed; check the quoting near that line",
       );
     }

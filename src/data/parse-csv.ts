@@ -1,9 +1,10 @@
-/** Parse a whole CSV text at once (convenience over `CsvBuilder`). */
+/** Parse a whole CSV at once (convenience over `CsvBuilder`): text, or bytes in `opts.encoding`. */
 import type { ColumnTable } from "./column-table.ts";
 import { CsvBuilder, type CsvOptions } from "./csv-builder.ts";
 
-export function parseCsv(text: string, opts: CsvOptions): ColumnTable {
+export function parseCsv(input: string | Uint8Array, opts: CsvOptions): ColumnTable {
   const b = new CsvBuilder(opts);
-  b.write(text);
+  if (typeof input === "string") b.write(input);
+  else b.writeBytes(input);
   return b.finish();
 }

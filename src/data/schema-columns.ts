@@ -6,6 +6,7 @@ import type { ColumnAccumulator } from "./column-accumulator.ts";
 import type { Column, ContrastName } from "./column.ts";
 import { isMissingCell, parseNumberCell, trimCell } from "./cell-text.ts";
 import { ensureF64, ensureI32 } from "./growable.ts";
+import { quote, quoteList } from "../util/quote.ts";
 
 export class SchemaNumericColumn implements ColumnAccumulator {
   readonly name: string;
@@ -34,8 +35,8 @@ export class SchemaNumericColumn implements ColumnAccumulator {
 
   rejection(raw: string): string {
     return Number.isNaN(parseNumberCell(raw))
-      ? `is not a number, but the schema says column '${this.name}' is ${this.#integer ? "integer" : "numeric"}`
-      : `is not a whole number, but the schema says column '${this.name}' is integer`;
+      ? `is not a number, but the schema says column ${quote(this.name)} is ${this.#integer ? "integer" : "numeric"}`
+      : `is not a whole number, but the schema says column ${quote(this.name)} is integer`;
   }
 
   finish(): Column {
@@ -85,9 +86,7 @@ export class SchemaFactorColumn implements ColumnAccumulator {
   }
 
   rejection(): string {
-    const shown = this.#levels.slice(0, 10).map((l) => `'${l}'`);
-    const more = this.#levels.length > 10 ? `, … (${this.#levels.length} in all)` : "";
-    return `is not one of the levels the schema lists for factor '${this.name}' (${shown.join(", ")}${more})`;
+    return `is not one of the levels the schema lists for factor ${quote(this.name)} (${quoteList(this.#levels, 10)})`;
   }
 
   finish(): Column {

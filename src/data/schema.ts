@@ -7,6 +7,7 @@
  */
 import { DataError } from "../errors.ts";
 import type { ContrastName } from "./column.ts";
+import { escapeText, quote } from "../util/quote.ts";
 
 export type SchemaColumnType = "factor" | "numeric" | "integer";
 
@@ -49,10 +50,15 @@ function isObject(v: unknown): v is Json {
   return typeof v === "object" && v !== null && !Array.isArray(v);
 }
 
+/** A JSON value as it appears in the schema, escaped and capped for a message. */
+function shown(v: unknown): string {
+  return escapeText(JSON.stringify(v) ?? String(v), 60);
+}
+
 function bad(source: string, field: string, problem: string): DataError {
   return new DataError(
     "E_DATA_BAD_SCHEMA",
-    `schema ${source}: field '${field}' ${problem}`,
+    `schema ${escapeText(source, 200)}: field '${field}' ${problem}`,
     "fix the schema file, or remove it (or omit --schema) to infer column types from the data",
   );
 }
@@ -60,7 +66,7 @@ function bad(source: string, field: string, problem: string): DataError {
 function optString(o: Json, key: string, source: string, where: string): string | null {
   const v = o[key];
   if (v === undefined || v === null) return null;
-  if (typeof v !== "string") throw bad(source, where, `must be a string or null, not ${JSON.stringify(v)}`);
+  if (typeof v !== "string") throw bad(source, where, `must be a string or null, not ${shown(v)}`);
   return v;
 }
 
@@ -68,7 +74,7 @@ function optCount(o: Json, key: string, source: string): number | null {
   const v = o[key];
   if (v === undefined || v === null) return null;
   if (typeof v !== "number" || !Number.isInteger(v) || v < 0) {
-    throw bad(source, key, `must be a non-negative integer, not ${JSON.stringify(v)}`);
+    throw bad(source, key, `must be a non-negative integer, not ${shown(v)}`);
   }
   return v;
 }
@@ -80,14 +86,14 @@ function parseLevels(c: Json, source: string, where: string): readonly string[] 
   const seen = new Set<string>();
   raw.forEach((lv, i) => {
     if (typeof lv !== "string") {
-      throw bad(source, `${where}.levels[${i}]`, `must be a string, not ${JSON.stringify(lv)}`);
+      throw bad(source, `${where}.levels[${i}]`, `must be a string, not ${shown(lv)}`);
     }
-    if (seen.has(lv)) throw bad(source, `${where}.levels[${i}]`, `repeats the level '${lv}'`);
+    if (seen.has(lv)) throw bad(source, `${where}.levels[${i}]`, `repeats the level ${quote(lv)}`);
     seen.add(lv);
   });
   const n = c.nlevels;
   if (n !== undefined && n !== null && n !== raw.length) {
-    throw bad(source, `${where}.nlevels`, `is ${JSON.stringify(n)} but 'levels' lists ${raw.length} levels`);
+    throw bad(source, `${where}.nlevels`, `is ${shown(n)} but 'levels' lists ${raw.length} levels`);
   }
   return raw as string[];
 }
@@ -100,21 +106,21 @@ function parseColumn(c: unknown, i: number, source: string): SchemaColumn {
     throw bad(source, `${where}.name`, "must be a non-empty string");
   const type = c.type;
   if (typeof type !== "string" || !TYPES.includes(type as SchemaColumnType)) {
-    throw bad(source, `${where}.type`, `must be one of ${TYPES.join(", ")}, not ${JSON.stringify(type)}`);
+    throw bad(source, `${where}.type`, `must be one of ${TYPES.join(", ")}, not ${shown(type)}`);
   }
   if (type !== "factor") {
     return { name, type: type as SchemaColumnType, ordered: false, contrasts: null, levels: null };
   }
   const ordered = c.ordered ?? false;
   if (typeof ordered !== "boolean") {
-    throw bad(source, `${where}.ordered`, `must be true or false, not ${JSON.stringify(ordered)}`);
+    throw bad(source, `${where}.ordered`, `must be true or false, not ${shown(ordered)}`);
   }
   const contrasts = c.contrasts ?? null;
   if (contrasts !== null && !CONTRASTS.includes(contrasts as ContrastName)) {
     throw bad(
       source,
       `${where}.contrasts`,
-      `must be one of ${CONTRASTS.join(", ")} or null, not ${JSON.stringify(contrasts)}`,
+      `must be one of ${CONTRASTS.join(", ")} or null, not ${shown(contrasts)}`,
     );
   }
   return {
@@ -136,7 +142,7 @@ export function parseSchema(jsonText: string, source: string): DatasetSchema {
   } catch (e) {
     throw new DataError(
       "E_DATA_BAD_SCHEMA",
-      `schema ${source} is not valid JSON (${(e as Error).message})`,
+      `schema ${escapeText(source, 200)} is not valid JSON (${escapeText((e as Error).message, 120)})`,
       "fix the schema file, or remove it to infer column types from the data",
     );
   }
@@ -147,7 +153,7 @@ export function parseSchema(jsonText: string, source: string): DatasetSchema {
   const columns = doc.columns.map((c, i) => parseColumn(c, i, source));
   const seen = new Set<string>();
   columns.forEach((c, i) => {
-    if (seen.has(c.name)) throw bad(source, `columns[${i}].name`, `repeats the column name '${c.name}'`);
+    if (seen.has(c.name)) throw bad(source, `columns[${i}].name`, `repeats the column name ${quote(c.name)}`);
     seen.add(c.name);
   });
   const ncol = optCount(doc, "ncol", source);

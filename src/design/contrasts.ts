@@ -14,6 +14,7 @@
 import type { ContrastName } from "../data/column.ts";
 import { DataError, OptionError } from "../errors.ts";
 import { orthogonalPolynomial } from "./poly.ts";
+import { quote } from "../util/quote.ts";
 
 export interface ContrastMatrix {
   /** nlevels × ncol, column-major. */
@@ -33,7 +34,7 @@ export function contrastMatrix(kind: ContrastName, levels: readonly string[]): C
   if (k < 2) {
     throw new DataError(
       "E_DATA_ONE_LEVEL",
-      `contrasts need a factor with at least two levels, but it has ${k}${k === 1 ? ` ('${levels[0]}')` : ""}`,
+      `contrasts need a factor with at least two levels, but it has ${k}${k === 1 ? ` (${quote(levels[0])})` : ""}`,
       "remove the factor from the formula or check the data",
     );
   }

@@ -16,6 +16,7 @@ import { didYouMean } from "../util/did-you-mean.ts";
 import { scaleColumn } from "../util/stats.ts";
 import type { EvaluatedVariable, FactorVariable } from "./evaluated-variable.ts";
 import { orthogonalPolynomial } from "./poly.ts";
+import { quote, quoteList } from "../util/quote.ts";
 
 /** One-argument math functions (a `Map`: user names never reach `Object.prototype`). */
 const UNARY_MATH: ReadonlyMap<string, (x: number) => number> = new Map([
@@ -71,10 +72,10 @@ export function requireColumn(data: DataSource, name: string, formula: string, s
   const guess = didYouMean(name, data.names);
   throw new FormulaError(
     "E_FORMULA_UNKNOWN_COLUMN",
-    `column '${name}' is not in the data${guess ? ` (did you mean '${guess}'?)` : ""}`,
+    `column ${quote(name)} is not in the data${guess ? ` (did you mean ${quote(guess)}?)` : ""}`,
     formula,
     span,
-    `the data '${data.name}' has columns: ${data.names.join(", ")}`,
+    `the data ${quote(data.name)} has columns: ${quoteList(data.names)}`,
   );
 }
 

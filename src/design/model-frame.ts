@@ -15,6 +15,8 @@ import {
   subsetVariable,
 } from "./evaluated-variable.ts";
 import { evaluateNumeric, evaluateVariable, formatLevel, requireColumn } from "./evaluate-variable.ts";
+import { didYouMean } from "../util/did-you-mean.ts";
+import { quote, quoteList } from "../util/quote.ts";
 
 /** Response distributions a model frame can be built for. */
 export type ModelFamily = "gaussian" | "binomial";
@@ -166,14 +168,20 @@ export function buildModelFrame(
   let weightsAll: Float64Array | undefined;
   if (opts.weights !== undefined) {
     const col = data.column(opts.weights);
-    if (!col)
-      throw new DataError("E_DATA_NON_NUMERIC", `weights column '${opts.weights}' is not in the data`);
+    const wq = quote(opts.weights);
+    if (!col) {
+      const guess = didYouMean(opts.weights, data.names);
+      throw new DataError(
+        "E_DATA_UNKNOWN_COLUMN",
+        `weights column ${wq} is not in the data${guess ? ` (did you mean ${quote(guess)}?)` : ""}`,
+        `the data ${quote(data.name)} has columns: ${quoteList(data.names)}`,
+      );
+    }
     if (col.kind !== "numeric")
-      throw new DataError("E_DATA_NON_NUMERIC", `weights column '${opts.weights}' is not numeric`);
-    checkFinite(col.values, `weights column '${opts.weights}'`, text, undefined);
+      throw new DataError("E_DATA_NON_NUMERIC", `weights column ${wq} is not numeric`);
+    checkFinite(col.values, `weights column ${wq}`, text, undefined);
     for (const w of col.values) {
-      if (w < 0)
-        throw new DataError("E_DATA_NON_FINITE", `weights column '${opts.weights}' has negative values`);
+      if (w < 0) throw new DataError("E_DATA_NON_FINITE", `weights column ${wq} has negative values`);
     }
     weightsAll = col.values;
   }

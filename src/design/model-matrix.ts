@@ -10,6 +10,7 @@ import { DataError, SpecError } from "../errors.ts";
 import type { TermList } from "../formula/model-formula.ts";
 import { contrastMatrix } from "./contrasts.ts";
 import type { EvaluatedVariable, FactorVariable } from "./evaluated-variable.ts";
+import { quote } from "../util/quote.ts";
 
 export interface ModelMatrix {
   /** n×p column-major. */
@@ -40,7 +41,7 @@ function factorBlock(f: FactorVariable, n: number, useContrasts: boolean): Block
   if (k < 2 && useContrasts) {
     throw new DataError(
       "E_DATA_ONE_LEVEL",
-      `factor '${f.label}' has only one level ('${f.levels[0] ?? ""}') among the rows used, so it cannot be a predictor`,
+      `factor '${f.label}' has only one level (${quote(f.levels[0] ?? "")}) among the rows used, so it cannot be a predictor`,
       "remove it from the formula or check the data for a filtering mistake",
     );
   }

@@ -1,6 +1,6 @@
 /**
- * Feed a file or a readable stream into a `CsvBuilder` chunk by chunk, decoding UTF-8 across
- * chunk boundaries. Files are opened read-only.
+ * Feed a file or a readable stream into a `CsvBuilder` chunk by chunk (the builder decodes the
+ * bytes in its encoding, across chunk boundaries). Files are opened read-only.
  */
 import { createReadStream } from "node:fs";
 import type { CsvBuilder } from "../data/csv-builder.ts";
@@ -17,12 +17,11 @@ export async function streamInto(
 ): Promise<void> {
   const stream =
     typeof source === "string" ? createReadStream(source, { flags: "r", highWaterMark: chunkBytes }) : source;
-  const decoder = new TextDecoder("utf-8", { ignoreBOM: true });
   try {
     for await (const chunk of stream as AsyncIterable<string | Uint8Array>) {
-      builder.write(typeof chunk === "string" ? chunk : decoder.decode(chunk, { stream: true }));
+      if (typeof chunk === "string") builder.write(chunk);
+      else builder.writeBytes(chunk);
     }
-    builder.write(decoder.decode());
   } catch (e) {
     if (typeof source === "string" && "destroy" in stream) (stream as { destroy(): void }).destroy();
     if (e instanceof MixedError) throw e;

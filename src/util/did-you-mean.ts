@@ -23,12 +23,17 @@ export function editDistance(a: string, b: string): number {
 
 /**
  * The candidate closest to `name`, or undefined when none is close enough
- * (distance at most max(1, ⌊len/3⌋), or an exact case-insensitive match).
+ * (distance at most max(1, ⌊len/3⌋), or an exact case-insensitive match, blanks around a
+ * candidate ignored).
  */
 export function didYouMean(name: string, candidates: readonly string[]): string | undefined {
+  if (name === "") return undefined;
   const lower = name.toLowerCase();
   const exactCi = candidates.find((c) => c.toLowerCase() === lower);
   if (exactCi !== undefined) return exactCi;
+  // a CSV header written "y, x" names its column " x"
+  const padded = candidates.find((c) => c.trim().toLowerCase() === lower);
+  if (padded !== undefined) return padded;
   let best: string | undefined;
   let bestD = Number.POSITIVE_INFINITY;
   for (const c of candidates) {

@@ -14,6 +14,8 @@ import {
   type Warning,
 } from "../../index.ts";
 import { readData } from "../../node/read-data.ts";
+import { escapeText } from "../../util/quote.ts";
+import { MESSAGE_MAX } from "../format-error.ts";
 import type { ModelOptions } from "../main.ts";
 
 export interface FitOptions extends ModelOptions {
@@ -22,7 +24,8 @@ export interface FitOptions extends ModelOptions {
 }
 
 export function writeWarnings(warnings: readonly Warning[]): void {
-  for (const w of warnings) process.stderr.write(`warning[${w.code}]: ${w.message}\n`);
+  for (const w of warnings)
+    process.stderr.write(`warning[${w.code}]: ${escapeText(w.message, MESSAGE_MAX)}\n`);
 }
 
 export function checkModelOptions(opts: ModelOptions): void {
@@ -39,7 +42,7 @@ export function checkModelOptions(opts: ModelOptions): void {
 export async function runFit(formulaText: string, opts: FitOptions): Promise<number> {
   checkModelOptions(opts);
   const formula = parseFormula(formulaText);
-  const data = await readData(opts.data, { schemaPath: opts.schema });
+  const data = await readData(opts.data, { schemaPath: opts.schema, encoding: opts.encoding });
   if (formula.random.length === 0) {
     if (opts.reml || opts.ml)
       throw new OptionError("--reml/--ml apply to mixed models; this formula has no random term");

@@ -37,7 +37,7 @@ describe("ColumnTable", () => {
     assert.equal(s.column("x"), x);
     assert.throws(() => t.select(["y"]), {
       code: "E_DATA_UNKNOWN_COLUMN",
-      message: /'y' is not in data 'd'.*x, g/,
+      message: /'y' is not in data 'd'.*'x', 'g'/,
     });
   });
 

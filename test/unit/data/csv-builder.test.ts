@@ -156,7 +156,7 @@ describe("errors", () => {
       "E_DATA_RAGGED",
       /line 5 of 't' has 1 field, but the header has 2/,
     ],
-    ["duplicate header names", "a,b,a\n1,2,3\n", "E_DATA_DUPLICATE_COLUMN", /names column "a" twice/],
+    ["duplicate header names", "a,b,a\n1,2,3\n", "E_DATA_DUPLICATE_COLUMN", /names column 'a' twice/],
     ["empty header name", "a,,c\n1,2,3\n", "E_DATA_BAD_CSV", /column 2 of 't' has no name/],
     ["unterminated quote", 'a,b\n1,"open\n2,3\n', "E_DATA_BAD_CSV", /never closed .*line 2/],
     ["malformed quote", 'a,b\n1,2\n3,"x"y\n', "E_DATA_BAD_CSV", /malformed quoted field .*line 3/],
@@ -176,4 +176,45 @@ describe("errors", () => {
       assert.throws(() => chunked(text, 3), { code });
     });
   }
+});
+
+describe("mixed line ends", () => {
+  test("CRLF lines in a file that starts with LF do not make 'a\\r' a level of its own", () => {
+    const t = parse("y,g\n1,a\r\n2,a\n3,b\r\n4,b\n");
+    assert.deepEqual(factorValues(t, "g"), ["a", "a", "b", "b"]);
+    for (const size of [1, 2, 3, 5]) {
+      assert.deepEqual(
+        tablePlain(chunked("y,g\n1,a\r\n2,a\n3,b\r\n4,b\n", size)),
+        tablePlain(t),
+        `chunks of ${size}`,
+      );
+    }
+  });
+
+  test("bare LF lines in a CRLF file are a ragged-row error that says so", () => {
+    assert.throws(() => parse("y,g\r\n1,a\n2,a\r\n"), {
+      code: "E_DATA_RAGGED",
+      message: /line 2 .* 3 fields[\s\S]*mixes line ends/,
+    });
+  });
+});
+
+describe("hostile headers and values", () => {
+  test("a 100,000-column header parses, and a missing column's message stays short", () => {
+    const names = Array.from({ length: 100000 }, (_, i) => `c${i}`);
+    const t = parse(`${names.join(",")}\n${names.map(() => "1").join(",")}\n`);
+    assert.equal(t.ncol, 100000);
+    assert.throws(
+      () => t.require("nope"),
+      (e: Error) => e.message.length < 600,
+    );
+  });
+
+  test("numbers: -0, ' 1 ', quoted numbers and 1e400 as R reads them; 0x10 is text", () => {
+    const t = parse('a,b,c,d\n-0, 1 ,"2",1e400\n1,2,3,0x10\n');
+    assert.deepEqual(numericValues(t, "a"), [-0, 1]);
+    assert.deepEqual(numericValues(t, "b"), [1, 2]);
+    assert.deepEqual(numericValues(t, "c"), [2, 3]);
+    assert.deepEqual(factorValues(t, "d"), ["1e400", "0x10"]);
+  });
 });

@@ -142,22 +142,22 @@ describe("CSV with a schema", () => {
     [
       "a value outside the schema's levels",
       "g,n,free\nlo,1,a\nhuge,2,a\n",
-      /value "huge" in column 'g', line 3, is not one of the levels .* \('lo', 'mid', 'hi'\)/,
+      /value 'huge' in column 'g', line 3, is not one of the levels .* \('lo', 'mid', 'hi'\)/,
     ],
     [
       "a schema column missing from the CSV",
       "g,free\nlo,a\n",
-      /schema describes column "n", but 't' has no such column/,
+      /schema describes column 'n', but 't' has no such column/,
     ],
     [
       "a non-number in a numeric column",
       "g,n,free\nlo,x,a\n",
-      /value "x" in column 'n', line 2, is not a number/,
+      /value 'x' in column 'n', line 2, is not a number/,
     ],
     [
       "a fraction in an integer column",
       "g,n,free\nlo,1.5,a\n",
-      /value "1.5" in column 'n', line 2, is not a whole number/,
+      /value '1.5' in column 'n', line 2, is not a whole number/,
     ],
   ];
   for (const [what, text, message] of errors) {

@@ -13,3 +13,7 @@ test("didYouMean finds close names and refuses far ones", () => {
   assert.equal(didYouMean("subject", ["Reaction", "Days", "Subject"]), "Subject");
   assert.equal(didYouMean("zzzzzz", ["Reaction", "Days", "Subject"]), undefined);
 });
+
+test("didYouMean suggests a column whose header name has blanks around it", () => {
+  assert.equal(didYouMean("x", ["y", " x"]), " x");
+});
