@@ -129,7 +129,7 @@ class Evaluator {
     if (col.kind === "factor") {
       throw new FormulaError(
         "E_FORMULA_FACTOR_IN_FUNCTION",
-        `column '${e.name}' is a factor and cannot be used inside ${context}`,
+        `column ${quote(e.name)} is a factor and cannot be used inside ${context}`,
         this.formula,
         e.span,
         "use a numeric column, or as.numeric(...) if you really want the level codes",
@@ -140,7 +140,7 @@ class Evaluator {
       if (v[i] === Number.POSITIVE_INFINITY || v[i] === Number.NEGATIVE_INFINITY) {
         throw new FormulaError(
           "E_DATA_NON_FINITE",
-          `column '${e.name}' has an infinite value (row ${i + 1})`,
+          `column ${quote(e.name)} has an infinite value (row ${i + 1})`,
           this.formula,
           e.span,
           "remove or recode infinite values before fitting",

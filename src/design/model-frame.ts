@@ -82,7 +82,7 @@ function groupingFactor(data: DataSource, name: string, formula: string, span: S
     if (!Number.isNaN(v) && !Number.isInteger(v)) {
       throw new FormulaError(
         "E_FORMULA_NUMERIC_GROUPING",
-        `grouping variable '${name}' is numeric with non-integer values (row ${i + 1}: ${v})`,
+        `grouping variable ${quote(name)} is numeric with non-integer values (row ${i + 1}: ${v})`,
         formula,
         span,
         "a grouping factor needs discrete levels; group by a factor or an integer id column",
@@ -140,7 +140,7 @@ export function buildModelFrame(
     if (col.kind === "factor") {
       throw new FormulaError(
         "E_FORMULA_FACTOR_RESPONSE",
-        `the response '${first.name}' is a factor, not numeric`,
+        `the response ${quote(first.name)} is a factor, not numeric`,
         text,
         first.span,
         "fit a numeric response (a binomial model of a two-level factor needs --family binomial with 0/1 values)",
@@ -148,7 +148,7 @@ export function buildModelFrame(
     }
   }
   const yAll = evaluateNumeric(first, data, text, "the response");
-  checkFinite(yAll, `the response '${formula.responseLabel}'`, text, first.span);
+  checkFinite(yAll, `the response ${quote(formula.responseLabel)}`, text, first.span);
   const y2All = second ? evaluateNumeric(second, data, text, "the response") : undefined;
 
   const vars = new Map<string, EvaluatedVariable>();
@@ -156,7 +156,7 @@ export function buildModelFrame(
     if (label === formula.responseLabel) continue;
     if (v.expr === formula.response) continue;
     const ev = evaluateVariable(v, data, text);
-    if (ev.kind === "numeric") checkFinite(ev.values, `'${label}'`, text, v.span);
+    if (ev.kind === "numeric") checkFinite(ev.values, quote(label), text, v.span);
     vars.set(label, ev);
   }
   const groupsAll = new Map<string, FactorVariable>();
@@ -212,7 +212,7 @@ export function buildModelFrame(
   if (keep.length === 0) {
     throw new DataError(
       "E_DATA_NO_COMPLETE_ROWS",
-      `no row of '${data.name}' has values for every variable of the formula`,
+      `no row of ${quote(data.name)} has values for every variable of the formula`,
       "check the columns for missing values (empty, NA, NaN)",
     );
   }

@@ -6,6 +6,7 @@
  */
 import { FormulaError } from "../errors.ts";
 import type { Span } from "./model-formula.ts";
+import { quote } from "../util/quote.ts";
 
 export type Operator = "~" | "+" | "-" | "*" | "/" | ":" | "^" | "|" | "||" | "%in%";
 
@@ -124,7 +125,7 @@ export function tokenize(text: string): Token[] {
             : "quote unusual column names with back-quotes, e.g. `my col`";
       throw err(
         "E_FORMULA_SYNTAX",
-        `unexpected character '${shown}' in the formula`,
+        `unexpected character ${quote(shown)} in the formula`,
         [start, start + width],
         hint,
       );

@@ -11,6 +11,7 @@ import { parseAst } from "./parser.ts";
 import { checkNestedBars, expandRandomTerm, groupingColumns } from "./random-term.ts";
 import { type TermHooks, TermEncoder } from "./terms.ts";
 import { toVarExpr } from "./var-expr.ts";
+import { quote } from "../util/quote.ts";
 
 function collectColumns(e: VarExpr, columns: Map<string, Span>): void {
   switch (e.kind) {
@@ -97,7 +98,7 @@ function checkResponseNotATerm(text: string, responseLabel: string, lists: reado
       if (t.variables.includes(responseLabel)) {
         throw new FormulaError(
           "E_FORMULA_SYNTAX",
-          `the response '${responseLabel}' also appears among the terms`,
+          `the response ${quote(responseLabel)} also appears among the terms`,
           text,
           t.span,
           "remove it from the right-hand side",
@@ -116,7 +117,7 @@ function checkDuplicateRandom(text: string, random: readonly RandomTerm[]): void
     if (first && first.span !== r.span) {
       throw new FormulaError(
         "E_FORMULA_DUPLICATE_TERM",
-        `the random term for '${r.groupLabel}' repeats one written earlier`,
+        `the random term for ${quote(r.groupLabel)} repeats one written earlier`,
         text,
         r.span,
         "two identical random terms cannot be told apart; remove one",

@@ -8,6 +8,7 @@ import { type ErrorCode, FormulaError } from "../errors.ts";
 import type { FormulaAst, Node } from "./ast.ts";
 import { type Operator, RESERVED_WORDS, type Token, tokenize } from "./lexer.ts";
 import type { Span } from "./model-formula.ts";
+import { quote } from "../util/quote.ts";
 
 const BINARY_PREC: Partial<Record<Operator, number>> = {
   "|": 2,
@@ -30,7 +31,7 @@ const MAX_TOKENS = 20000;
 function describe(t: Token): string {
   switch (t.type) {
     case "name":
-      return `'${t.quoted ? `\`${t.name}\`` : t.name}'`;
+      return quote(t.quoted ? `\`${t.name}\`` : t.name);
     case "number":
       return `'${t.text}'`;
     case "op":

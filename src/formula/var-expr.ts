@@ -7,6 +7,7 @@ import { FormulaError } from "../errors.ts";
 import { didYouMean } from "../util/did-you-mean.ts";
 import type { Node } from "./ast.ts";
 import type { Span, VarExpr } from "./model-formula.ts";
+import { quote } from "../util/quote.ts";
 
 /**
  * Functions of variables the formula language knows, with their number of arguments. A `Map`, so a
@@ -100,7 +101,7 @@ function callExpr(text: string, node: Extract<Node, { kind: "call" }>, place: Pl
     const guess = fn.length > 1 ? didYouMean(fn, known) : undefined;
     throw new FormulaError(
       "E_FORMULA_UNKNOWN_FUNCTION",
-      `unknown function '${fn}'${guess ? ` (did you mean '${guess}'?)` : ""}`,
+      `unknown function ${quote(fn)}${guess ? ` (did you mean '${guess}'?)` : ""}`,
       text,
       node.fnSpan,
       `the formula functions are ${known.join(", ")}`,

@@ -172,7 +172,9 @@ export async function readData(spec: string, opts: ReadDataOptions = {}): Promis
       );
     }
     const builder = new CsvBuilder({ name: "stdin", schema: explicit, encoding: opts.encoding });
-    await streamInto((opts.stdin ?? process.stdin) as NodeJS.ReadableStream, builder, (e) => fileError(e, "-", "standard input"));
+    await streamInto((opts.stdin ?? process.stdin) as NodeJS.ReadableStream, builder, (e) =>
+      fileError(e, "-", "standard input"),
+    );
     return builder.finish();
   }
   if (looksLikeName(spec)) {
