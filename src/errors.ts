@@ -139,7 +139,11 @@ export type WarningCode =
   | "max_evaluations"
   | "constant_column"
   | "few_levels"
-  | "constant_within_groups";
+  | "constant_within_groups"
+  // lm (appended)
+  | "no_residual_df"
+  | "perfect_fit"
+  | "non_finite_result";
 
 export interface Warning {
   readonly code: WarningCode;
