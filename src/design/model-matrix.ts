@@ -29,10 +29,26 @@ interface Block {
   readonly names: readonly string[];
   /** Fill column `j` of this block for all rows into `out` (length n). */
   fill(j: number, out: Float64Array): void;
+  /** For a factor coded by 0/1 level indicators: the level of each column. */
+  readonly indicatorLevels?: readonly number[];
 }
 
 function defaultContrast(f: FactorVariable): ContrastName {
   return f.contrasts ?? (f.ordered ? "contr.poly" : "contr.treatment");
+}
+
+/** Level (0-based) of each column when the coding is by 0/1 level indicators; else undefined. */
+function indicatorCoding(f: FactorVariable, useContrasts: boolean): number[] | undefined {
+  const k = f.levels.length;
+  if (!useContrasts) return Array.from({ length: k }, (_, j) => j);
+  switch (defaultContrast(f)) {
+    case "contr.treatment":
+      return Array.from({ length: k - 1 }, (_, j) => j + 1);
+    case "contr.SAS":
+      return Array.from({ length: k - 1 }, (_, j) => j);
+    default:
+      return undefined;
+  }
 }
 
 function factorBlock(f: FactorVariable, n: number, useContrasts: boolean): Block {
@@ -44,12 +60,16 @@ function factorBlock(f: FactorVariable, n: number, useContrasts: boolean): Block
       "remove it from the formula or check the data for a filtering mistake",
     );
   }
-  if (!useContrasts) {
+  // Indicator codings need no k × (k − 1) contrast matrix (800 MB for 10⁴ levels).
+  const levels = indicatorCoding(f, useContrasts);
+  if (levels) {
     return {
-      ncol: k,
-      names: f.levels.map((l) => f.label + l),
+      ncol: levels.length,
+      names: levels.map((l) => f.label + f.levels[l]),
+      indicatorLevels: levels,
       fill(j, out) {
-        for (let i = 0; i < n; i++) out[i] = f.codes[i] === j ? 1 : 0;
+        const level = levels[j];
+        for (let i = 0; i < n; i++) out[i] = f.codes[i] === level ? 1 : 0;
       },
     };
   }
@@ -79,6 +99,9 @@ function variableBlock(v: EvaluatedVariable, n: number, useContrasts: boolean): 
       };
   }
 }
+
+/** Default memory budget for building model matrices (bytes): 2 GiB. */
+export const DEFAULT_MAX_MATRIX_BYTES = 2 ** 31;
 
 /** One column of X, built on demand. */
 export interface ModelMatrixColumn {
@@ -110,29 +133,6 @@ export interface ModelMatrixOptions {
   readonly maxBytes?: number;
   /** What the matrix is, for the message: "fixed-effects model matrix" by default. */
   readonly what?: string;
-}
-
-/** Level of each column of a contrast/indicator coding when every column is a distinct 0/1 level indicator. */
-function indicatorLevels(f: FactorVariable, useContrasts: boolean): number[] | undefined {
-  const k = f.levels.length;
-  if (!useContrasts) return Array.from({ length: k }, (_, j) => j);
-  const c = contrastMatrix(defaultContrast(f), f.levels);
-  const nc = c.colnames.length;
-  const levels: number[] = [];
-  const seen = new Set<number>();
-  for (let j = 0; j < nc; j++) {
-    let level = -1;
-    for (let l = 0; l < k; l++) {
-      const v = c.matrix[j * k + l];
-      if (v === 0) continue;
-      if (v !== 1 || level >= 0) return undefined;
-      level = l;
-    }
-    if (level < 0 || seen.has(level)) return undefined;
-    seen.add(level);
-    levels.push(level);
-  }
-  return levels;
 }
 
 /** Plan X for `terms` from evaluated variables (all of length n) without building it. */
@@ -179,7 +179,7 @@ export function planModelMatrix(
     });
     const blocks = evs.map((ev, v) => variableBlock(ev, n, coding[t][v]));
     const single = evs.length === 1 && evs[0].kind === "factor" ? evs[0] : undefined;
-    const levels = single ? indicatorLevels(single, coding[t][0]) : undefined;
+    const levels = single ? blocks[0].indicatorLevels : undefined;
     // Column combinations with the first block varying fastest.
     const counts = blocks.map((b) => b.ncol);
     const total = counts.reduce((a, b) => a * b, 1);
@@ -247,13 +247,20 @@ export function widestTerm(plan: ModelMatrixPlan): { label: string; ncol: number
  * Refuse a computation on `plan`'s matrix that needs `bytes` (more than `maxBytes`) with
  * E_DATA_TOO_LARGE, naming the size, the widest term and what to do.
  */
-export function checkMatrixSize(plan: ModelMatrixPlan, bytes: number, maxBytes: number, what: string): void {
+export function checkMatrixSize(
+  plan: ModelMatrixPlan,
+  bytes: number,
+  maxBytes: number,
+  what: string,
+  hint?: string,
+): void {
   if (!(bytes > maxBytes)) return;
   const wide = widestTerm(plan);
   throw new DataError(
     "E_DATA_TOO_LARGE",
     `the ${what} would need ${formatBytes(bytes)} (${plan.n} rows × ${plan.p} columns; term '${wide.label}' alone has ${wide.ncol} columns), more than the limit of ${formatBytes(maxBytes)}`,
-    `drop or regroup '${wide.label}' (e.g. make it a random effect), use fewer rows, or raise the limit (option maxBytes)`,
+    hint ??
+      `drop '${wide.label}' or merge its levels (or make it a random effect), use fewer rows, or raise the limit (option maxBytes)`,
   );
 }
 

@@ -16,6 +16,7 @@ import type { DataSource } from "../data/column.ts";
 import { buildModelFrame } from "../design/model-frame.ts";
 import {
   checkMatrixSize,
+  DEFAULT_MAX_MATRIX_BYTES,
   type ModelMatrixPlan,
   materializeModelMatrix,
   planModelMatrix,
@@ -29,15 +30,12 @@ import { type IndicatorBlock, solveBlocked } from "./blocked-least-squares.ts";
 import { type LeastSquaresSolution, solveDense } from "./least-squares.ts";
 import { lmToJSON } from "./lm-json.ts";
 
-/** Default of {@link LmFitOptions.maxBytes}: 2 GiB. */
-export const DEFAULT_MAX_BYTES = 2 ** 31;
-
 export interface LmFitOptions {
   /** Column of prior weights (R's `weights =`). */
   readonly weights?: string;
   /**
    * Refuse (DataError E_DATA_TOO_LARGE) a fit whose model matrix and QR work would need more
-   * than this many bytes. Default {@link DEFAULT_MAX_BYTES}.
+   * than this many bytes. Default 2 GiB (`DEFAULT_MAX_MATRIX_BYTES`).
    */
   readonly maxBytes?: number;
   /**
@@ -123,7 +121,7 @@ export function fitLm(formula: string | ModelFormula, data: DataSource, opts: Lm
     );
   }
   const plan = planModelMatrix(f.fixed, frame.variables, n);
-  const maxBytes = opts.maxBytes ?? DEFAULT_MAX_BYTES;
+  const maxBytes = opts.maxBytes ?? DEFAULT_MAX_MATRIX_BYTES;
   const sw = w ? Float64Array.from(w, Math.sqrt) : undefined;
   // Response (less offset), scaled to magnitude ~1.
   const zs = new Float64Array(n);
