@@ -5,7 +5,9 @@
  * small n × b remainder B̃ = (I − P_A) B is factorised by Householder QR, and
  *
  *   b_B = QR solve of (I − P_A) z,   b_A = D⁻¹ Aᵀ(z − B b_B),
- *   cov(B, B) = M = (B̃ᵀB̃)⁻¹,   cov(A, B) = −C M,   cov(A, A) = D⁻¹ + C M Cᵀ,   C = D⁻¹ AᵀB.
+ *   cov(B, B) = M = (B̃ᵀB̃)⁻¹,   cov(A, B) = −C M,   cov(A, A) = D⁻¹ + C M Cᵀ,   C = D⁻¹ AᵀB,
+ *
+ * the last two through triangular solves with B̃'s R factor (C M Cᵀ = ‖R⁻ᵀcᵢ‖²), not through M.
  *
  * Work is O(n·b² + a·b²) and memory O(n·b + a·b) instead of O(n·p²) and O(n·p) for p = a + b.
  * Rank follows R's rule: a column of A with no weight is aliased; a column of B is aliased when
@@ -92,7 +94,7 @@ export function solveBlocked(
   }
   const bA = new Float64Array(a);
   for (let i = 0; i < n; i++) if (rowA[i] >= 0) bA[rowA[i]] += val(i) * r[i];
-  // C = D⁻¹ Aᵀ B (a × rb, row-major), W = C M (a × rb, row-major).
+  // C = D⁻¹ Aᵀ B (a × rb, row-major, pivoted order of B).
   const C = new Float64Array(a * rb);
   for (let k = 0; k < rb; k++) {
     const c = qr.pivot[k] * n;
@@ -104,14 +106,25 @@ export function solveBlocked(
       for (let l = 0; l < rb; l++) C[k * rb + l] /= D[k];
     }
   }
+  // With M = R⁻¹R⁻ᵀ: V = C R⁻¹ (rows vᵢ = R⁻ᵀcᵢ) and W = C M = V R⁻ᵀ (rows R⁻¹vᵢ), by triangular
+  // solves: forming C M Cᵀ from M would square the conditioning of B (e.g. x and x + 10⁶).
   const M = rb > 0 ? qrUnscaledCovariance(qr) : new Float64Array(0);
+  const Rf = qr.qr;
+  const V = new Float64Array(a * rb);
   const W = new Float64Array(a * rb);
-  for (let k = 0; k < a; k++)
+  for (let k = 0; k < a; k++) {
+    const o = k * rb;
     for (let l = 0; l < rb; l++) {
-      let s = 0;
-      for (let m = 0; m < rb; m++) s += C[k * rb + m] * M[l * rb + m];
-      W[k * rb + l] = s;
+      let s = C[o + l];
+      for (let m = 0; m < l; m++) s -= Rf[l * n + m] * V[o + m];
+      V[o + l] = s / Rf[l * n + l];
     }
+    for (let l = rb - 1; l >= 0; l--) {
+      let s = V[o + l];
+      for (let m = l + 1; m < rb; m++) s -= Rf[m * n + l] * W[o + m];
+      W[o + l] = s / Rf[l * n + l];
+    }
+  }
 
   // Where each original column went: A index (≥ 0) or −(B pivot position) − 1; aliased: NaN coef.
   const coef = new Float64Array(p).fill(Number.NaN);
@@ -140,7 +153,7 @@ export function solveBlocked(
     if (si >= 0 && sj < 0) return -W[si * rb + (-sj - 1)];
     if (si < 0 && sj >= 0) return -W[sj * rb + (-si - 1)];
     let s = si === sj ? 1 / D[si] : 0;
-    for (let l = 0; l < rb; l++) s += W[si * rb + l] * C[sj * rb + l];
+    for (let l = 0; l < rb; l++) s += V[si * rb + l] * V[sj * rb + l];
     return s;
   };
   return { rank: estimable.length, coef, estimable, aliased, covUnscaled };

@@ -292,17 +292,19 @@ function finish(
   const fitted = new Float64Array(n);
   const residuals = new Float64Array(n);
   const fS = new Float64Array(n); // fitted incl. offset, scaled
-  let rssS = 0;
-  for (let i = 0; i < n; i++) {
-    const rS = zs[i] - fittedS[i];
-    residuals[i] = timesPow2(rS, ey);
-    fitted[i] = timesPow2(fittedS[i], ey) + (off ? off[i] : 0);
-    fS[i] = fittedS[i] + (off ? timesPow2(off[i], -ey) : 0);
-    rssS += (w ? w[i] : 1) * rS * rS;
-  }
   const nEff = w ? w.reduce((acc, v) => acc + (v > 0 ? 1 : 0), 0) : n;
   const dfResidual = nEff - rank;
   if (dfResidual < 0) throw new SpecError("E_SPEC_RANK_ZERO", "more coefficients than observations");
+  let rssS = 0;
+  for (let i = 0; i < n; i++) {
+    // With no residual df the residuals of the used rows are exactly 0 (R's qr.resid); rounding
+    // must not turn R's NaN residual SE into Inf.
+    const rS = dfResidual === 0 && (!w || w[i] > 0) ? 0 : zs[i] - fittedS[i];
+    residuals[i] = timesPow2(rS, ey);
+    fitted[i] = rS === 0 && dfResidual === 0 ? y[i] : timesPow2(fittedS[i], ey) + (off ? off[i] : 0);
+    fS[i] = fittedS[i] + (off ? timesPow2(off[i], -ey) : 0);
+    rssS += (w ? w[i] : 1) * rS * rS;
+  }
   const resvarS = rssS / dfResidual; // NaN (0/0) with no residual df, as R
   const sigma = timesPow2(Math.sqrt(resvarS), ey);
 

@@ -21,7 +21,13 @@ export interface LeastSquaresSolution {
  * Solve min ‖z − X b‖ for the n × p column-major `X` (overwritten by its QR factor); rows must
  * already carry √w. Aliased columns are found as R's `qr(X, tol)` finds them.
  */
-export function solveDense(X: Float64Array, n: number, p: number, z: Float64Array, tol = 1e-7): LeastSquaresSolution {
+export function solveDense(
+  X: Float64Array,
+  n: number,
+  p: number,
+  z: Float64Array,
+  tol = 1e-7,
+): LeastSquaresSolution {
   const qr = qrDecomposeInPlace(X, n, p, tol);
   const rank = qr.rank;
   const bPiv = qrCoefPivoted(qr, z);
