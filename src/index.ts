@@ -23,7 +23,7 @@ export type { Design } from "./design/design.ts";
 export { buildDesign } from "./design/design.ts";
 
 // models
-export type { LmFit } from "./lm/fit-lm.ts";
+export type { LmFit, LmFitOptions } from "./lm/fit-lm.ts";
 export { fitLm } from "./lm/fit-lm.ts";
 export { lmToJSON } from "./lm/lm-json.ts";
 export type { LmmFit, LmmFitOptions } from "./lmm/fit-lmm.ts";
