@@ -53,7 +53,7 @@ export function solveBlocked(
   }
   const a = aColumns.length;
   const rowA = new Int32Array(n);
-  for (let i = 0; i < n; i++) rowA[i] = aOfLevel[block.codes[i]];
+  for (let i = 0; i < n; i++) rowA[i] = block.codes[i] >= 0 ? aOfLevel[block.codes[i]] : -1;
   const val = (i: number): number => (sw ? sw[i] : 1);
   const D = new Float64Array(a);
   for (let i = 0; i < n; i++) if (rowA[i] >= 0) D[rowA[i]] += val(i) * val(i);

@@ -168,6 +168,7 @@ function indicatorBlock(plan: ModelMatrixPlan): (IndicatorBlock & { columns: num
   const first = plan.columns[best[0]].indicator!;
   let nl = 0;
   for (const c of first.codes) nl = Math.max(nl, c + 1);
+  for (const j of best) nl = Math.max(nl, plan.columns[j].indicator!.level + 1);
   const columnOfLevel = new Int32Array(nl).fill(-1);
   for (const j of best) columnOfLevel[plan.columns[j].indicator!.level] = j;
   return { codes: first.codes, columnOfLevel, columns: best };
