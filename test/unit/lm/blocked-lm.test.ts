@@ -107,6 +107,32 @@ test("y ~ g, y ~ x + g, y ~ g + x, y ~ 0 + g: blocked equals dense QR", () => {
   }
 });
 
+test("random designs (seeded): blocked equals QR, or hands over to QR", () => {
+  const formulas = ["y ~ g", "y ~ x + g", "y ~ g + x + z", "y ~ 0 + g + z", "y ~ z + g + x", "y ~ g + zg"];
+  let blocked = 0;
+  for (let seed = 1; seed <= 24; seed++) {
+    const r = rng(1000 + seed);
+    const levels = 2 + Math.floor(r() * 40);
+    const n = levels + 5 + Math.floor(r() * 300);
+    const weighted = r() < 0.5;
+    const d = makeData(n, levels, seed, {
+      z: (i) => (r() < 0.3 ? 0 : (i % 5) - 2 + r()),
+      zg: (_i, g) => g % 3,
+      w: (i) => (i % 9 === 0 ? 0 : 0.5 + r()),
+    }).table;
+    const f = formulas[seed % formulas.length];
+    const opts = weighted ? { weights: "w" } : {};
+    const [b, q] = both(f, d, opts);
+    if (b.method === "qr") {
+      assert.deepEqual(b.beta, q.beta, `seed ${seed} ${f}: fallback is QR`);
+      continue;
+    }
+    compare(b, q, `seed ${seed} ${f}`);
+    blocked++;
+  }
+  assert.ok(blocked >= 16, `blocked solver ran on ${blocked} of 24 designs`);
+});
+
 test("auto picks the blocked solver for a factor with many levels, QR for a small one", () => {
   assert.equal(fitLm("y ~ x + g", makeData(900, 120, 4).table).method, "blocked");
   assert.equal(fitLm("y ~ x + g", makeData(200, 5, 4).table).method, "qr");

@@ -35,6 +35,15 @@ test("fitLm takes a formula string as well as a parsed formula", () => {
   assert.deepEqual(a.beta, b.beta);
   assert.equal(a.formula, "y ~ x");
   assert.deepEqual(a.xnames, ["(Intercept)", "x"]);
+  assert.equal(a.kind, "lm");
+  assert.equal(a.weightsColumn, undefined);
+  assert.deepEqual(a.droppedColumns, []);
+  assert.equal(a.vcov.length, 2);
+  assert.deepEqual(JSON.parse(JSON.stringify(a)), JSON.parse(JSON.stringify(lmToJSON(a))));
+  assert.throws(
+    () => fitLm("y ~ x + (1 | x)", d),
+    (e: unknown) => e instanceof MixedError && e.code === "E_SPEC_UNSUPPORTED",
+  );
 });
 
 test("n = p: NaN residual SE and standard errors (as R) with a no_residual_df warning", () => {
