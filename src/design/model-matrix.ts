@@ -260,7 +260,7 @@ export function checkMatrixSize(
     "E_DATA_TOO_LARGE",
     `the ${what} would need ${formatBytes(bytes)} (${plan.n} rows × ${plan.p} columns; term '${wide.label}' alone has ${wide.ncol} columns), more than the limit of ${formatBytes(maxBytes)}`,
     hint ??
-      `drop '${wide.label}' or merge its levels (or make it a random effect), use fewer rows, or raise the limit (option maxBytes)`,
+      `drop '${wide.label}' or merge its levels (or make it a random effect), use fewer rows, or raise the limit (the maxBytes option of fitLm / buildDesign)`,
   );
 }
 
