@@ -96,7 +96,7 @@ export function buildRandomEffects(
       8 * (2 * n * S + g.levels.length * S * S),
       maxBytes,
       `random-effects matrix of (${rt.lhs.terms.map((t) => t.label).join(" + ") || "1"} | ${rt.groupLabel})`,
-      `this term has ${S} columns per level of '${rt.groupLabel}'; use fewer or simpler terms before '|' (e.g. a numeric slope instead of a many-level factor), fewer rows, or raise the limit (the maxBytes option of fitLm / buildDesign)`,
+      `this term has ${S} columns per level of '${rt.groupLabel}'; use fewer or simpler terms before '|' (e.g. a numeric slope instead of a many-level factor), fewer rows, or raise the limit (the maxBytes option of buildDesign)`,
     );
     const mm = materializeModelMatrix(plan);
     if (S === 0) {
