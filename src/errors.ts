@@ -166,7 +166,11 @@ export type WarningCode =
   | "constant_within_groups"
   | "residual_variance_zero"
   | "random_effects_collinear"
-  | "ill_conditioned";
+  | "ill_conditioned"
+  // lm (appended)
+  | "no_residual_df"
+  | "perfect_fit"
+  | "non_finite_result";
 
 export interface Warning {
   readonly code: WarningCode;

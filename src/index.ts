@@ -24,7 +24,7 @@ export type { ModelFormula, RandomTerm, Term, TermList, VarExpr, Variable } from
 export { parseFormula } from "./formula/parse-formula.ts";
 
 // models
-export type { LmFit } from "./lm/fit-lm.ts";
+export type { LmFit, LmFitOptions } from "./lm/fit-lm.ts";
 export { fitLm } from "./lm/fit-lm.ts";
 export { lmToJSON } from "./lm/lm-json.ts";
 export type { LmmFit, LmmFitOptions } from "./lmm/fit-lmm.ts";

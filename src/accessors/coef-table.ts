@@ -27,7 +27,7 @@ export function coefTable(fit: LmFit | LmmFit): CoefRow[] {
     }));
   }
   return fit.estimable.map((i) => ({
-    name: fit.coefNames[i],
+    name: fit.xnames[i],
     estimate: fit.beta[i],
     stdError: fit.se[i],
     tValue: fit.t[i],

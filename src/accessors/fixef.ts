@@ -7,7 +7,7 @@ import type { LmmFit } from "../lmm/fit-lmm.ts";
 
 /** Coefficient name → estimate, in model-matrix column order. */
 export function fixef(fit: LmFit | LmmFit): Record<string, number> {
-  const names = fit.kind === "lm" ? fit.coefNames : fit.xnames;
+  const names = fit.xnames;
   // fromEntries defines own properties, so a name such as "__proto__" stays an ordinary key.
-  return Object.fromEntries(names.map((n, i) => [n, fit.beta[i]]));
+  return Object.fromEntries(names.map((n: string, i: number) => [n, fit.beta[i]]));
 }

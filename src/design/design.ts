@@ -8,7 +8,13 @@ import { SpecError, type Warning } from "../errors.ts";
 import type { ModelFormula } from "../formula/model-formula.ts";
 import { qrDecompose } from "../linalg/qr.ts";
 import { buildModelFrame, type ModelFrame, type ModelFrameOptions } from "./model-frame.ts";
-import { buildModelMatrix, type ModelMatrix } from "./model-matrix.ts";
+import {
+  checkMatrixSize,
+  DEFAULT_MAX_MATRIX_BYTES,
+  type ModelMatrix,
+  materializeModelMatrix,
+  planModelMatrix,
+} from "./model-matrix.ts";
 import { buildRandomEffects, type RandomEffectsTerm } from "./random-effects.ts";
 
 export interface Design {
@@ -38,11 +44,23 @@ export function dropAliasedColumns(mm: ModelMatrix, tol = 1e-7): { keep: number[
   return { keep: kept, dropped };
 }
 
-export function buildDesign(formula: ModelFormula, data: DataSource, opts: ModelFrameOptions = {}): Design {
+export interface DesignOptions extends ModelFrameOptions {
+  /**
+   * Refuse (E_DATA_TOO_LARGE) a fixed-effects or random-effects matrix that would need more than
+   * this many bytes to build and check. Default 2 GiB.
+   */
+  readonly maxBytes?: number;
+}
+
+export function buildDesign(formula: ModelFormula, data: DataSource, opts: DesignOptions = {}): Design {
   const frame = buildModelFrame(formula, data, opts);
   const warnings: Warning[] = [...frame.warnings];
   const n = frame.n;
-  const mm = buildModelMatrix(formula.fixed, frame.variables, n);
+  const maxBytes = opts.maxBytes ?? DEFAULT_MAX_MATRIX_BYTES;
+  const plan = planModelMatrix(formula.fixed, frame.variables, n);
+  // X, the copy its rank check factorises, and the copy without aliased columns.
+  checkMatrixSize(plan, 8 * 3 * n * plan.p, maxBytes, "fixed-effects model matrix and its rank check");
+  const mm = materializeModelMatrix(plan);
   const { keep, dropped } = dropAliasedColumns(mm);
   let X = mm.X;
   if (dropped.length > 0) {
@@ -65,7 +83,7 @@ export function buildDesign(formula: ModelFormula, data: DataSource, opts: Model
       "check the predictors",
     );
   }
-  const re = buildRandomEffects(frame);
+  const re = buildRandomEffects(frame, maxBytes);
   warnings.push(...re.warnings);
   return {
     frame,

@@ -30,10 +30,26 @@ interface Block {
   readonly names: readonly string[];
   /** Fill column `j` of this block for all rows into `out` (length n). */
   fill(j: number, out: Float64Array): void;
+  /** For a factor coded by 0/1 level indicators: the level of each column. */
+  readonly indicatorLevels?: readonly number[];
 }
 
 function defaultContrast(f: FactorVariable): ContrastName {
   return f.contrasts ?? (f.ordered ? "contr.poly" : "contr.treatment");
+}
+
+/** Level (0-based) of each column when the coding is by 0/1 level indicators; else undefined. */
+function indicatorCoding(f: FactorVariable, useContrasts: boolean): number[] | undefined {
+  const k = f.levels.length;
+  if (!useContrasts) return Array.from({ length: k }, (_, j) => j);
+  switch (defaultContrast(f)) {
+    case "contr.treatment":
+      return Array.from({ length: k - 1 }, (_, j) => j + 1);
+    case "contr.SAS":
+      return Array.from({ length: k - 1 }, (_, j) => j);
+    default:
+      return undefined;
+  }
 }
 
 function factorBlock(f: FactorVariable, n: number, useContrasts: boolean): Block {
@@ -45,12 +61,16 @@ function factorBlock(f: FactorVariable, n: number, useContrasts: boolean): Block
       "remove it from the formula or check the data for a filtering mistake",
     );
   }
-  if (!useContrasts) {
+  // Indicator codings need no k × (k − 1) contrast matrix (800 MB for 10⁴ levels).
+  const levels = indicatorCoding(f, useContrasts);
+  if (levels) {
     return {
-      ncol: k,
-      names: f.levels.map((l) => f.label + l),
+      ncol: levels.length,
+      names: levels.map((l) => f.label + f.levels[l]),
+      indicatorLevels: levels,
       fill(j, out) {
-        for (let i = 0; i < n; i++) out[i] = f.codes[i] === j ? 1 : 0;
+        const level = levels[j];
+        for (let i = 0; i < n; i++) out[i] = f.codes[i] === level ? 1 : 0;
       },
     };
   }
@@ -81,12 +101,47 @@ function variableBlock(v: EvaluatedVariable, n: number, useContrasts: boolean): 
   }
 }
 
-/** Build X for `terms` from evaluated variables (all of length n). */
-export function buildModelMatrix(
+/** Default memory budget for building model matrices (bytes): 2 GiB. */
+export const DEFAULT_MAX_MATRIX_BYTES = 2 ** 31;
+
+/** One column of X, built on demand. */
+export interface ModelMatrixColumn {
+  readonly name: string;
+  /** Term index (1-based, 0 = intercept), as R's `assign`. */
+  readonly assign: number;
+  /** Fill the column for all rows into `out` (length n). */
+  fill(out: Float64Array): void;
+  /**
+   * Set when the column is the 0/1 indicator of one factor level (a single-factor term coded by
+   * indicators or by treatment-like contrasts): rows with `codes[i] === level` hold 1, all others 0.
+   */
+  readonly indicator?: { readonly codes: Int32Array; readonly level: number };
+}
+
+/** The columns of X before any is built: names, `assign` and a filler per column. */
+export interface ModelMatrixPlan {
+  readonly n: number;
+  readonly p: number;
+  readonly names: readonly string[];
+  readonly assign: Int32Array;
+  readonly termLabels: readonly string[];
+  readonly columns: readonly ModelMatrixColumn[];
+}
+
+/** Options of {@link buildModelMatrix}. */
+export interface ModelMatrixOptions {
+  /** Refuse (E_DATA_TOO_LARGE) a matrix of more than this many bytes. Default: no limit. */
+  readonly maxBytes?: number;
+  /** What the matrix is, for the message: "fixed-effects model matrix" by default. */
+  readonly what?: string;
+}
+
+/** Plan X for `terms` from evaluated variables (all of length n) without building it. */
+export function planModelMatrix(
   terms: TermList,
   variables: ReadonlyMap<string, EvaluatedVariable>,
   n: number,
-): ModelMatrix {
+): ModelMatrixPlan {
   const list = terms.terms;
   const isFactor = (label: string) => variables.get(label)?.kind === "factor";
   // coding[t][v] = true for contrasts, false for indicators (factors only).
@@ -113,46 +168,122 @@ export function buildModelMatrix(
     }
   }
 
-  const names: string[] = [];
-  const assign: number[] = [];
-  const columns: Float64Array[] = [];
+  const columns: ModelMatrixColumn[] = [];
   if (terms.intercept) {
-    names.push("(Intercept)");
-    assign.push(0);
-    columns.push(new Float64Array(n).fill(1));
+    columns.push({ name: "(Intercept)", assign: 0, fill: (out) => out.fill(1) });
   }
-  const tmp = new Float64Array(n);
   list.forEach((term, t) => {
-    const blocks = term.variables.map((label, v) => {
+    const evs = term.variables.map((label) => {
       const ev = variables.get(label);
       if (!ev) throw new SpecError("E_SPEC_UNSUPPORTED", `internal: variable '${label}' was not evaluated`);
-      return variableBlock(ev, n, coding[t][v]);
+      return ev;
     });
-    // Iterate column combinations with the first block varying fastest.
+    const blocks = evs.map((ev, v) => variableBlock(ev, n, coding[t][v]));
+    const single = evs.length === 1 && evs[0].kind === "factor" ? evs[0] : undefined;
+    const levels = single ? blocks[0].indicatorLevels : undefined;
+    // Column combinations with the first block varying fastest.
     const counts = blocks.map((b) => b.ncol);
     const total = counts.reduce((a, b) => a * b, 1);
     const idx = new Array<number>(blocks.length).fill(0);
     for (let c = 0; c < total; c++) {
-      const col = new Float64Array(n).fill(1);
-      const parts: string[] = [];
-      blocks.forEach((b, bi) => {
-        b.fill(idx[bi], tmp);
-        for (let i = 0; i < n; i++) col[i] *= tmp[i];
-        parts.push(b.names[idx[bi]]);
-      });
-      names.push(parts.join(":"));
-      assign.push(t + 1);
-      columns.push(col);
+      const at = idx.slice();
+      const name = blocks.map((b, bi) => b.names[at[bi]]).join(":");
+      const fill = (out: Float64Array): void => {
+        if (blocks.length === 1) {
+          blocks[0].fill(at[0], out);
+          return;
+        }
+        const tmp = new Float64Array(n);
+        out.fill(1);
+        blocks.forEach((b, bi) => {
+          b.fill(at[bi], tmp);
+          for (let i = 0; i < n; i++) out[i] *= tmp[i];
+        });
+      };
+      columns.push(
+        single && levels
+          ? { name, assign: t + 1, fill, indicator: { codes: single.codes, level: levels[c] } }
+          : { name, assign: t + 1, fill },
+      );
       for (let bi = 0; bi < idx.length; bi++) {
         if (++idx[bi] < counts[bi]) break;
         idx[bi] = 0;
       }
     }
   });
-  const p = columns.length;
+  return {
+    n,
+    p: columns.length,
+    names: columns.map((c) => c.name),
+    assign: Int32Array.from(columns, (c) => c.assign),
+    termLabels: list.map((t) => t.label),
+    columns,
+  };
+}
+
+/** "1.5 GB"-style size for messages. */
+export function formatBytes(bytes: number): string {
+  const units = ["bytes", "KB", "MB", "GB", "TB", "PB"];
+  let v = bytes;
+  let u = 0;
+  while (v >= 1000 && u < units.length - 1) {
+    v /= 1000;
+    u++;
+  }
+  return `${u === 0 ? v : v.toPrecision(3)} ${units[u]}`;
+}
+
+/** The term with the most columns in `plan` (for messages about its size), with its column count. */
+export function widestTerm(plan: ModelMatrixPlan): { label: string; ncol: number } {
+  const counts = new Map<number, number>();
+  for (const a of plan.assign) counts.set(a, (counts.get(a) ?? 0) + 1);
+  let best = { label: "(Intercept)", ncol: 0 };
+  for (const [a, c] of counts) {
+    if (c > best.ncol) best = { label: a === 0 ? "(Intercept)" : plan.termLabels[a - 1], ncol: c };
+  }
+  return best;
+}
+
+/**
+ * Refuse a computation on `plan`'s matrix that needs `bytes` (more than `maxBytes`) with
+ * E_DATA_TOO_LARGE, naming the size, the widest term and what to do.
+ */
+export function checkMatrixSize(
+  plan: ModelMatrixPlan,
+  bytes: number,
+  maxBytes: number,
+  what: string,
+  hint?: string,
+): void {
+  if (!(bytes > maxBytes)) return;
+  const wide = widestTerm(plan);
+  throw new DataError(
+    "E_DATA_TOO_LARGE",
+    `the ${what} would need ${formatBytes(bytes)} (${plan.n} rows × ${plan.p} columns; term '${wide.label}' alone has ${wide.ncol} columns), more than the limit of ${formatBytes(maxBytes)}`,
+    hint ??
+      `drop '${wide.label}' or merge its levels (or make it a random effect), use fewer rows, or raise the limit (the maxBytes option of fitLm / buildDesign)`,
+  );
+}
+
+/** Fill all columns of `plan` into an n×p column-major matrix. */
+export function materializeModelMatrix(plan: ModelMatrixPlan, opts: ModelMatrixOptions = {}): ModelMatrix {
+  const { n, p } = plan;
+  if (opts.maxBytes !== undefined) {
+    checkMatrixSize(plan, 8 * n * p, opts.maxBytes, opts.what ?? "fixed-effects model matrix");
+  }
   const X = new Float64Array(n * p);
-  columns.forEach((c, j) => {
-    X.set(c, j * n);
+  plan.columns.forEach((c, j) => {
+    c.fill(X.subarray(j * n, (j + 1) * n));
   });
-  return { X, n, p, names, assign: Int32Array.from(assign), termLabels: list.map((t) => t.label) };
+  return { X, n, p, names: plan.names, assign: plan.assign, termLabels: plan.termLabels };
+}
+
+/** Build X for `terms` from evaluated variables (all of length n). */
+export function buildModelMatrix(
+  terms: TermList,
+  variables: ReadonlyMap<string, EvaluatedVariable>,
+  n: number,
+  opts: ModelMatrixOptions = {},
+): ModelMatrix {
+  return materializeModelMatrix(planModelMatrix(terms, variables, n), opts);
 }

@@ -8,7 +8,12 @@ import { SpecError, type Warning } from "../errors.ts";
 import type { RandomTerm } from "../formula/model-formula.ts";
 import type { FactorVariable } from "./evaluated-variable.ts";
 import type { ModelFrame } from "./model-frame.ts";
-import { buildModelMatrix } from "./model-matrix.ts";
+import {
+  checkMatrixSize,
+  DEFAULT_MAX_MATRIX_BYTES,
+  materializeModelMatrix,
+  planModelMatrix,
+} from "./model-matrix.ts";
 
 /** One random-effects term, ready for the LMM engine. */
 export interface RandomEffectsTerm {
@@ -75,13 +80,25 @@ function constantWithinGroups(
 }
 
 /** Build the random-effects terms of the frame's formula in lme4's order. */
-export function buildRandomEffects(frame: ModelFrame): { terms: RandomEffectsTerm[]; warnings: Warning[] } {
+export function buildRandomEffects(
+  frame: ModelFrame,
+  maxBytes = DEFAULT_MAX_MATRIX_BYTES,
+): { terms: RandomEffectsTerm[]; warnings: Warning[] } {
   const n = frame.n;
   const warnings: Warning[] = [];
   const built = frame.formula.random.map((rt) => {
     const g = groupingOf(rt, frame);
-    const mm = buildModelMatrix(rt.lhs, frame.variables, n);
-    const S = mm.p;
+    const plan = planModelMatrix(rt.lhs, frame.variables, n);
+    const S = plan.p;
+    // z (S per row, plus the column-major copy) and the engine's S × S block per level.
+    checkMatrixSize(
+      plan,
+      8 * (2 * n * S + g.levels.length * S * S),
+      maxBytes,
+      `random-effects matrix of (${rt.lhs.terms.map((t) => t.label).join(" + ") || "1"} | ${rt.groupLabel})`,
+      `this term has ${S} columns per level of '${rt.groupLabel}'; use fewer or simpler terms before '|' (e.g. a numeric slope instead of a many-level factor), fewer rows, or raise the limit (the maxBytes option of buildDesign)`,
+    );
+    const mm = materializeModelMatrix(plan);
     if (S === 0) {
       throw new SpecError(
         "E_SPEC_UNSUPPORTED",

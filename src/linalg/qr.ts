@@ -55,8 +55,19 @@ export function qrDecompose(X: ArrayLike<number>, n: number, p: number, tol = 1e
   return qrDecomposeInPlace(Float64Array.from(X), n, p, tol);
 }
 
-/** As {@link qrDecompose} but overwrites `X` with the compact factor (saves one copy of X). */
-export function qrDecomposeInPlace(X: Float64Array, n: number, p: number, tol = 1e-7): QrDecomposition {
+/**
+ * As {@link qrDecompose} but overwrites `X` with the compact factor (saves one copy of X).
+ * `referenceNorms` (length p), when given, replaces each column's own norm in the pivoting test
+ * (a column moves when its remaining norm < tol × its reference norm): a projected-out matrix can
+ * then be tested against the norms of the columns it came from, as if they were factorised whole.
+ */
+export function qrDecomposeInPlace(
+  X: Float64Array,
+  n: number,
+  p: number,
+  tol = 1e-7,
+  referenceNorms?: ArrayLike<number>,
+): QrDecomposition {
   checkDimensions(X.length, n, p);
   for (let i = 0; i < X.length; i++) {
     if (!Number.isFinite(X[i])) {
@@ -74,7 +85,8 @@ export function qrDecomposeInPlace(X: Float64Array, n: number, p: number, tol = 
   for (let j = 0; j < p; j++) {
     const nrm = columnNorm(a, n, j, 0);
     qraux[j] = nrm;
-    original[j] = nrm === 0 ? 1 : nrm;
+    const ref = referenceNorms ? referenceNorms[j] : nrm;
+    original[j] = ref === 0 ? 1 : ref;
     pivot[j] = j;
   }
   let active = p; // columns [active, p) have been moved to the end

@@ -1,6 +1,7 @@
 /**
  * The JSON object of an `lm` fit, with the field names of the reference `coffee_lm.json`
- * (CONTRACT.md). NaN (aliased coefficients) becomes null through JSON.stringify.
+ * (CONTRACT.md). NaN (aliased coefficients) becomes null through JSON.stringify. `vcov_beta`
+ * (estimable coefficients only) is null above {@link VCOV_JSON_LIMIT} estimable coefficients.
  */
 import type { LmFit } from "./fit-lm.ts";
 
@@ -12,10 +13,16 @@ function named(names: readonly string[], values: ArrayLike<number>): Record<stri
   return out;
 }
 
+/** Largest number of estimable coefficients whose covariance matrix goes into the JSON. */
+export const VCOV_JSON_LIMIT = 1000;
+
 export function lmToJSON(fit: LmFit): Record<string, unknown> {
-  const r = fit.estimable.length;
-  const vcov: number[][] = [];
-  for (let a = 0; a < r; a++) vcov.push(Array.from({ length: r }, (_, b) => fit.vcov[b * r + a]));
+  const est = fit.estimable;
+  let vcov: number[][] | null = null;
+  if (est.length <= VCOV_JSON_LIMIT) {
+    const full = fit.vcov;
+    vcov = est.map((i) => est.map((j) => full[i][j]));
+  }
   return {
     formula: fit.formula,
     model_class: "lm",
@@ -23,10 +30,10 @@ export function lmToJSON(fit: LmFit): Record<string, unknown> {
     link: "identity",
     REML: null,
     nobs: fit.nobs,
-    beta: named(fit.coefNames, fit.beta),
-    se: named(fit.coefNames, fit.se),
-    t: named(fit.coefNames, fit.t),
-    p: named(fit.coefNames, fit.p),
+    beta: named(fit.xnames, fit.beta),
+    se: named(fit.xnames, fit.se),
+    t: named(fit.xnames, fit.t),
+    p: named(fit.xnames, fit.p),
     vcov_beta: vcov,
     sigma: fit.sigma,
     df_residual: fit.dfResidual,

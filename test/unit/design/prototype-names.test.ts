@@ -79,7 +79,7 @@ for (const name of NAMES) {
     assert.ok(summary.includes(`f${name}`), summary);
 
     const lm = fitLm(parseFormula(`y ~ \`${name}\` + f`), data);
-    assert.deepEqual(lm.coefNames, ["(Intercept)", col, `f${name}`]);
+    assert.deepEqual(lm.xnames, ["(Intercept)", col, `f${name}`]);
     const lj = JSON.parse(JSON.stringify(lmToJSON(lm)));
     assert.deepEqual(Object.keys(lj.beta), ["(Intercept)", col, `f${name}`]);
     assert.ok(Object.values(lj.beta).every((v) => typeof v === "number"));
