@@ -17,6 +17,11 @@ import { type FitLmmOptions, fitModel, refit } from "./fit-lmm-problem.ts";
 export interface LmmFitOptions extends FitLmmOptions {
   /** Column of prior weights (lme4's `weights =`). */
   readonly weights?: string;
+  /**
+   * Refuse (DataError E_DATA_TOO_LARGE) a model whose fixed- or random-effects matrices would need
+   * more than this many bytes. Default 2 GiB, as `fitLm`.
+   */
+  readonly maxBytes?: number;
 }
 
 /** A fitted linear mixed model: the engine's numbers plus what the design knew. */
@@ -101,7 +106,7 @@ export function fitLmm(formula: string | ModelFormula, data: DataSource, opts: L
       "add a term such as (1 | group), or fit an ordinary linear model",
     );
   }
-  const design = buildDesign(f, data, { weights: opts.weights });
+  const design = buildDesign(f, data, { weights: opts.weights, maxBytes: opts.maxBytes });
   checkResponse(design);
   if (design.weights?.some((w) => w <= 0)) {
     throw new SpecError(

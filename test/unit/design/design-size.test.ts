@@ -10,6 +10,7 @@ import { buildDesign } from "../../../src/design/design.ts";
 import { formatBytes, planModelMatrix } from "../../../src/design/model-matrix.ts";
 import { MixedError } from "../../../src/errors.ts";
 import { parseFormula } from "../../../src/formula/parse-formula.ts";
+import { fitLmm } from "../../../src/lmm/fit-lmm.ts";
 import { rng } from "../../helpers/dense-reference.ts";
 
 function data(n: number, levels: number): ColumnTable {
@@ -63,4 +64,12 @@ test("the plan knows p without building X; indicator columns are marked", () => 
     [1, 2, 3, 4, 5, 6, 7, 8, 9],
   );
   assert.equal(formatBytes(1.6e9), "1.60 GB");
+});
+
+test("fitLmm passes its maxBytes to the design", () => {
+  const d = data(2000, 300);
+  assert.throws(
+    () => fitLmm("y ~ g + (1 | h)", d, { maxBytes: 1e6 }),
+    tooLarge(/term 'g' alone has 299 columns/),
+  );
 });
