@@ -17,6 +17,7 @@ import { scaleColumn } from "../util/stats.ts";
 import type { EvaluatedVariable, FactorVariable } from "./evaluated-variable.ts";
 import { orthogonalPolynomial } from "./poly.ts";
 import { quote, quoteList } from "../util/quote.ts";
+import { maxAbsFinite, pow2Exponent, scaleByPow2 } from "../linalg/pow2-scale.ts";
 
 /** One-argument math functions (a `Map`: user names never reach `Object.prototype`). */
 const UNARY_MATH: ReadonlyMap<string, (x: number) => number> = new Map([
@@ -54,15 +55,11 @@ function rowsText(count: number): string {
 
 /** Multiply by 2^-k (exact) so that the largest finite |value| is near 1; NaN stays NaN. */
 function powerOfTwoScaled(x: Float64Array): Float64Array {
-  let max = 0;
-  for (const v of x) if (Number.isFinite(v) && Math.abs(v) > max) max = Math.abs(v);
-  if (max === 0) return x;
-  const k = Math.round(Math.log2(max));
+  const k = pow2Exponent(maxAbsFinite(x));
   if (k === 0) return x;
-  // Two factors, each a normal double, so that 2^-k itself never overflows or underflows.
-  const f1 = 2 ** -Math.trunc(k / 2);
-  const f2 = 2 ** -(k - Math.trunc(k / 2));
-  return x.map((v) => v * f1 * f2);
+  const out = x.slice();
+  scaleByPow2(out, -k);
+  return out;
 }
 
 /** Look up a column, or throw E_FORMULA_UNKNOWN_COLUMN pointing at `span`. */

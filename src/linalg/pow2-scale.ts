@@ -25,12 +25,32 @@ export function scaleByPow2(v: Float64Array, e: number): void {
   for (let i = 0; i < v.length; i++) v[i] = v[i] * f1 * f2;
 }
 
-/** Largest |v[i]|. */
-export function maxAbs(v: ArrayLike<number>): number {
+/** The power of two 2^⌊log₂ x⌋ for finite x > 0 (1 for 0 or non-finite x). */
+export function pow2Floor(x: number): number {
+  if (!(x > 0) || !Number.isFinite(x)) return 1;
+  let e = Math.floor(Math.log2(x));
+  // log2 may round across a power of two: correct by one step either way
+  if (2 ** e > x) e--;
+  else if (2 ** (e + 1) <= x) e++;
+  return 2 ** Math.max(-1074, Math.min(1023, e));
+}
+
+/** Largest |v[i]| over [from, to) (NaN when any entry is NaN). */
+export function maxAbs(v: ArrayLike<number>, from = 0, to = v.length): number {
+  let m = 0;
+  for (let i = from; i < to; i++) {
+    const a = Math.abs(v[i]);
+    if (a > m || Number.isNaN(a)) m = a;
+  }
+  return m;
+}
+
+/** Largest finite |v[i]| (0 when there is none): missing (NaN) and infinite entries are skipped. */
+export function maxAbsFinite(v: ArrayLike<number>): number {
   let m = 0;
   for (let i = 0; i < v.length; i++) {
     const a = Math.abs(v[i]);
-    if (a > m) m = a;
+    if (a > m && a !== Number.POSITIVE_INFINITY) m = a;
   }
   return m;
 }

@@ -17,6 +17,7 @@
  */
 import { NumericalError, SpecError } from "../errors.ts";
 import { backSolveTransposed, choleskyInPlace, forwardSolve } from "../linalg/dense-cholesky.ts";
+import { maxAbs, pow2Floor } from "../linalg/pow2-scale.ts";
 
 /** How the response column of A relates to the user's response (see the module comment). */
 export interface ResponseScaling {
@@ -59,25 +60,6 @@ export function columnScales(z: Float64Array, S: number, n: number): Float64Arra
     let mx = 0;
     for (let t = 0; t < n; t++) mx = Math.max(mx, Math.abs(z[t * S + s]));
     if (mx > 0 && Number.isFinite(mx) && (mx > DEAD_ZONE || mx < 1 / DEAD_ZONE)) m[s] = 1 / pow2Floor(mx);
-  }
-  return m;
-}
-
-/** The power of two 2^⌊log₂ x⌋ for finite x > 0 (1 for 0 or non-finite x). */
-export function pow2Floor(x: number): number {
-  if (!(x > 0) || !Number.isFinite(x)) return 1;
-  let e = Math.floor(Math.log2(x));
-  // log2 may round across a power of two: correct by one step either way
-  if (2 ** e > x) e--;
-  else if (2 ** (e + 1) <= x) e++;
-  return 2 ** Math.max(-1074, Math.min(1023, e));
-}
-
-function maxAbs(a: ArrayLike<number>, from = 0, to = a.length): number {
-  let m = 0;
-  for (let i = from; i < to; i++) {
-    const v = Math.abs(a[i]);
-    if (v > m || Number.isNaN(v)) m = v;
   }
   return m;
 }
