@@ -20,6 +20,14 @@ function named(names: readonly string[], values: ArrayLike<number>): Record<stri
   return out;
 }
 
+function record(names: readonly string[], values: ArrayLike<number>): Record<string, number> {
+  const out: Record<string, number> = Object.create(null);
+  names.forEach((n, i) => {
+    out[n] = values[i];
+  });
+  return out;
+}
+
 /** R's `print(summary(m))` for an `lm` fit, or lme4's for an `lmer` fit. */
 export function printSummary(fit: LmFit | LmmFit): string {
   return fit.kind === "lm" ? lmSummaryText(fit) : lmmSummaryText(fit);
@@ -31,14 +39,16 @@ function lmSummaryText(fit: LmFit): string {
     dataName: fit.dataName,
     weighted: fit.weights !== undefined,
     beta: named(fit.xnames, fit.beta),
-    se: named(fit.xnames, fit.se),
-    t: named(fit.xnames, fit.t),
-    p: named(fit.xnames, fit.p),
+    // NaN stays NaN (R prints NaN for an estimable coefficient with no residual df; NA marks aliasing)
+    se: record(fit.xnames, fit.se),
+    t: record(fit.xnames, fit.t),
+    p: record(fit.xnames, fit.p),
     sigma: fit.sigma,
     df_residual: fit.dfResidual,
     r_squared: fit.rSquared,
     adj_r_squared: fit.adjRSquared,
-    fstatistic: Number.isFinite(fit.fstatistic.value) ? fit.fstatistic : null,
+    // R leaves the F line out only for an intercept-only model (no fstatistic); NaN prints as NaN
+    fstatistic: fit.fstatistic.numdf > 0 ? fit.fstatistic : null,
     f_pvalue: fit.fpvalue,
     residuals: fit.weights ? fit.residuals.map((r, i) => r * Math.sqrt(fit.weights![i])) : fit.residuals,
   });

@@ -61,6 +61,29 @@ test("n = p: NaN residual SE and standard errors (as R) with a no_residual_df wa
   assert.ok(j.warnings.some((w) => w.code === "no_residual_df"));
 });
 
+test("n = p prints as R: NaN (not NA) for the estimable rows, and the F line with NaN", () => {
+  // R 4.x: d <- data.frame(y = c(1, 3), x = c(2, 5)); summary(lm(y ~ x, d))
+  const fit = fitLm("y ~ x", table({ y: [1, 3], x: [2, 5] }));
+  const text = printSummary(fit);
+  const want = [
+    "Coefficients:",
+    "            Estimate Std. Error t value Pr(>|t|)",
+    "(Intercept)  -0.3333        NaN     NaN      NaN",
+    "x             0.6667        NaN     NaN      NaN",
+    "",
+    "Residual standard error: NaN on 0 degrees of freedom",
+    "Multiple R-squared:      1,\tAdjusted R-squared:    NaN ",
+    "F-statistic:   NaN on 1 and 0 DF,  p-value: NA",
+    "",
+  ].join("\n");
+  assert.ok(text.endsWith(`${want}\n`), text);
+});
+
+test("an intercept-only model has no F line, as R", () => {
+  const text = printSummary(fitLm("y ~ 1", table({ y: [1, 3, 4] })));
+  assert.ok(text.endsWith("Residual standard error: 1.528 on 2 degrees of freedom\n\n"), text);
+});
+
 test("an exact linear response gives the right coefficients and a perfect_fit warning", () => {
   const x = [1, 2, 3, 4, 5, 6, 7, 8];
   const fit = fitLm("y ~ x", table({ y: x.map((v) => 2 + 3 * v), x }));
