@@ -3,7 +3,7 @@
  * shifted by up to 1e12 and scaled by 1e±150, covariates scaled by 1e±100, weights spanning up to
  * 20 orders of magnitude, exact and near-exact fits. Every case must end in a typed error, a fit
  * carrying a warning, or a fit whose criterion equals an independent dense computation at θ̂ and
- * that no coordinate step improves. MIXED_FUZZ_N sets the number of cases (default 200; try 5000).
+ * that no coordinate step improves. MIXED_FUZZ_RUNS sets the number of cases (default 200; try 5000).
  */
 import assert from "node:assert/strict";
 import { test } from "node:test";
@@ -130,7 +130,7 @@ function runCase(c: Case): string {
 }
 
 test("LMM numeric fuzz: typed error, warning, or a fit checked against the dense criterion", () => {
-  const N = Number(process.env.MIXED_FUZZ_N ?? 200);
+  const N = Number(process.env.MIXED_FUZZ_RUNS ?? 200);
   const counts: Record<string, number> = {};
   for (let it = 0; it < N; it++) {
     const k = runCase(fuzzCase(it));
