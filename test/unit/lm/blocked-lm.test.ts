@@ -87,7 +87,8 @@ function compare(blocked: LmFit, qr: LmFit, label: string): void {
   // Off-diagonal covariances of nearly collinear columns (x, x²) cancel: compare them relative to
   // the geometric mean of their variances.
   const scale = est.flatMap((i) => est.map((j) => Math.sqrt(Math.abs(qr.vcov[i][i] * qr.vcov[j][j]))));
-  const diff = pick(blocked).map((v, k) => Math.abs(v - pick(qr)[k]) / scale[k]);
+  const want = pick(qr);
+  const diff = pick(blocked).map((v, k) => Math.abs(v - want[k]) / scale[k]);
   assert.ok(Math.max(...diff) < 1e-8, `${label} vcov: max relative difference ${Math.max(...diff)}`);
   assert.deepEqual(
     blocked.warnings.map((w) => w.code),
