@@ -170,7 +170,9 @@ export type WarningCode =
   // lm (appended)
   | "no_residual_df"
   | "perfect_fit"
-  | "non_finite_result";
+  | "non_finite_result"
+  // a factor column whose values are numbers but for a few (a typo made it a factor)
+  | "numeric_looking_factor";
 
 export interface Warning {
   readonly code: WarningCode;

@@ -17,6 +17,7 @@ import {
 import { evaluateNumeric, evaluateVariable, formatLevel, requireColumn } from "./evaluate-variable.ts";
 import { didYouMean } from "../util/did-you-mean.ts";
 import { quote, quoteList } from "../util/quote.ts";
+import { describeNonNumeric, numericLookingFactor } from "./numeric-looking-factor.ts";
 
 /** Response distributions a model frame can be built for. */
 export type ModelFamily = "gaussian" | "binomial";
@@ -138,12 +139,15 @@ export function buildModelFrame(
   if (first.kind === "column") {
     const col = requireColumn(data, first.name, text, first.span);
     if (col.kind === "factor") {
+      const typo = numericLookingFactor(col);
       throw new FormulaError(
         "E_FORMULA_FACTOR_RESPONSE",
-        `the response ${quote(first.name)} is a factor, not numeric`,
+        `the response ${quote(first.name)} is a factor, not numeric${typo ? `: ${describeNonNumeric(typo)}` : ""}`,
         text,
         first.span,
-        "fit a numeric response (a binomial model of a two-level factor needs --family binomial with 0/1 values)",
+        typo
+          ? "correct or blank out that value (empty and NA are missing), or give a schema that declares the column numeric"
+          : "fit a numeric response (models of a factor response, such as binomial ones, are not implemented yet)",
       );
     }
   }
@@ -152,11 +156,24 @@ export function buildModelFrame(
   const y2All = second ? evaluateNumeric(second, data, text, "the response") : undefined;
 
   const vars = new Map<string, EvaluatedVariable>();
+  const numericLooking: Warning[] = [];
   for (const [label, v] of formula.variables) {
     if (label === formula.responseLabel) continue;
     if (v.expr === formula.response) continue;
     const ev = evaluateVariable(v, data, text);
     if (ev.kind === "numeric") checkFinite(ev.values, quote(label), text, v.span);
+    else if (v.expr.kind === "column") {
+      const col = data.column(v.expr.name);
+      const typo = col?.kind === "factor" ? numericLookingFactor(col) : null;
+      if (col && typo)
+        numericLooking.push({
+          code: "numeric_looking_factor",
+          message:
+            `column ${quote(col.name)} enters the model as a factor although its other values are numbers: ` +
+            `${describeNonNumeric(typo)}; if the column is numeric, correct that value (empty and NA are missing) ` +
+            "or give a schema that declares it numeric",
+        });
+    }
     vars.set(label, ev);
   }
   const groupsAll = new Map<string, FactorVariable>();
@@ -217,7 +234,7 @@ export function buildModelFrame(
     );
   }
   const rows = Int32Array.from(keep);
-  const warnings: Warning[] = [];
+  const warnings: Warning[] = [...numericLooking];
   if (keep.length < N) {
     const d = N - keep.length;
     warnings.push({
