@@ -16,6 +16,7 @@ import {
   planModelMatrix,
 } from "./model-matrix.ts";
 import { buildRandomEffects, type RandomEffectsTerm } from "./random-effects.ts";
+import { rankDeficientWarning } from "./rank-deficient-warning.ts";
 
 export interface Design {
   readonly frame: ModelFrame;
@@ -68,13 +69,7 @@ export function buildDesign(formula: ModelFormula, data: DataSource, opts: Desig
     keep.forEach((j, k) => {
       X.set(mm.X.subarray(j * n, (j + 1) * n), k * n);
     });
-    const names = dropped.map((j) => mm.names[j]);
-    warnings.push({
-      code: "rank_deficient",
-      message: `fixed-effect model matrix is rank deficient so dropping ${dropped.length} column${
-        dropped.length === 1 ? "" : "s"
-      } / coefficient${dropped.length === 1 ? "" : "s"}: ${names.join(", ")}`,
-    });
+    warnings.push(rankDeficientWarning(dropped.map((j) => mm.names[j])));
   }
   if (mm.p > 0 && keep.length === 0) {
     throw new SpecError(

@@ -29,6 +29,7 @@ import { pf, pt } from "../special/distributions.ts";
 import { type IndicatorBlock, solveBlocked } from "./blocked-least-squares.ts";
 import { type LeastSquaresSolution, solveDense } from "./least-squares.ts";
 import { lmToJSON } from "./lm-json.ts";
+import { rankDeficientWarning } from "../design/rank-deficient-warning.ts";
 
 export interface LmFitOptions {
   /** Column of prior weights (R's `weights =`). */
@@ -279,15 +280,7 @@ function finish(
   const y = frame.y;
   const warnings: Warning[] = [...frame.warnings];
   const rank = sol.rank;
-  if (sol.aliased.length > 0) {
-    const k = sol.aliased.length;
-    warnings.push({
-      code: "rank_deficient",
-      message: `fixed-effect model matrix is rank deficient so dropping ${k} column${k === 1 ? "" : "s"} / coefficient${
-        k === 1 ? "" : "s"
-      }: ${sol.aliased.map((j) => names[j]).join(", ")}`,
-    });
-  }
+  if (sol.aliased.length > 0) warnings.push(rankDeficientWarning(sol.aliased.map((j) => names[j])));
 
   // Fitted values and residuals: computed on the scaled response, then scaled back.
   const fitted = new Float64Array(n);
