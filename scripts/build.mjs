@@ -43,7 +43,12 @@ await build({
   // modules, which stay imports.
   platform: "browser",
   external: ["node:*"],
-  entryPoints: { index: "src/index.ts", engine: "src/engine.ts", node: "src/node/index.ts" },
+  entryPoints: {
+    index: "src/index.ts",
+    engine: "src/engine.ts",
+    node: "src/node/index.ts",
+    plot: "src/plot/index.ts",
+  },
   outdir: out,
   splitting: true,
   chunkNames: "chunks/[name]-[hash]",

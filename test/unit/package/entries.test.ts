@@ -34,7 +34,7 @@ test("the main entry has the accessors and printers, and no old printer names", 
   for (const old of ["lmmSummary", "lmSummary", "lmmRanef", "lmmCoef"]) assert.ok(!(old in main), old);
 });
 
-test("package.json exports the three entries with their declaration files", () => {
+test("package.json exports the four entries with their declaration files", () => {
   const pkg = JSON.parse(readFileSync("package.json", "utf8"));
   assert.deepEqual(pkg.exports["."], { types: "./dist/types/index.d.ts", default: "./dist/index.js" });
   assert.deepEqual(pkg.exports["./engine"], {
@@ -49,7 +49,11 @@ test("package.json exports the three entries with their declaration files", () =
   assert.ok(!pkg.files.includes("src"), "dist's source maps embed the sources");
   assert.doesNotMatch(pkg.description, /generali[sz]ed/i, "no GLMMs yet");
   const build = JSON.parse(readFileSync("tsconfig.build.json", "utf8"));
-  assert.deepEqual(build.files, ["src/index.ts", "src/engine.ts", "src/node/index.ts"]);
+  assert.deepEqual(pkg.exports["./plot"], {
+    types: "./dist/types/plot/index.d.ts",
+    default: "./dist/plot.js",
+  });
+  assert.deepEqual(build.files, ["src/index.ts", "src/engine.ts", "src/node/index.ts", "src/plot/index.ts"]);
 });
 
 test("accessors of an LMM fit return R's numbers as plain data", () => {
