@@ -74,7 +74,10 @@ export type ErrorCode =
   // data (appended): bytes that are not valid text in the declared encoding (UTF-8 by default)
   | "E_DATA_BAD_ENCODING"
   // output (appended): the CLI could not write its result (disk full, I/O error)
-  | "E_OUTPUT_WRITE";
+  | "E_OUTPUT_WRITE"
+  // specification (appended): models that a comparison (anova) cannot compare: different data,
+  // different responses, REML criteria of different fixed effects
+  | "E_SPEC_NOT_COMPARABLE";
 
 export class MixedError extends Error {
   readonly code: ErrorCode;

@@ -40,3 +40,8 @@ export { varCorr } from "./accessors/var-corr.ts";
 
 // printers
 export { printCoef, printRanef, printSummary } from "./report/fit-summary.ts";
+export { printAnova } from "./report/print-anova.ts";
+
+// inference
+export type { AnovaOptions, AnovaRow, AnovaTable } from "./inference/anova.ts";
+export { anova, anovaToJSON } from "./inference/anova.ts";

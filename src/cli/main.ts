@@ -6,6 +6,7 @@
 import { Command, CommanderError, InvalidArgumentError, Option } from "commander";
 import { TEXT_ENCODINGS, type TextEncodingName } from "../data/byte-decoder.ts";
 import { OptionError } from "../index.ts";
+import { type AnovaCliOptions, runAnova } from "./commands/anova.ts";
 import { runData } from "./commands/data.ts";
 import { runDemo } from "./commands/demo.ts";
 import { runFit } from "./commands/fit.ts";
@@ -88,6 +89,16 @@ async function main(argv: string[]): Promise<number> {
     .option("--coef", "also print per-level coefficients (fixed + random)")
     .action((formula: string, opts: ModelOptions & { ranef?: boolean; coef?: boolean }) =>
       run(() => runFit(formula, { ...opts, debug }))(),
+    );
+  addModelOptions(
+    program
+      .command("anova")
+      .description("likelihood-ratio tests between nested models (lme4's anova)")
+      .argument("<formulas...>", "two or more model formulas, smallest first"),
+  )
+    .option("--no-refit", "compare REML criteria instead of refitting by ML (identical fixed effects only)")
+    .action((formulas: string[], opts: AnovaCliOptions) =>
+      run(() => runAnova(formulas, { ...opts, debug }))(),
     );
   program
     .command("data")

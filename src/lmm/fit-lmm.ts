@@ -38,6 +38,11 @@ export interface LmmFit extends LmmResult {
   readonly weightsColumn: string | undefined;
   /** Refit to a new response of the same length, reusing the factorisation structure. */
   refit(newY: Float64Array): LmmFit;
+  /**
+   * The same model fitted by maximum likelihood (lme4's `refitML`), starting from this fit's θ;
+   * an ML fit returns itself.
+   */
+  refitML(): LmmFit;
   toJSON(): Record<string, unknown>;
 }
 
@@ -89,6 +94,13 @@ function finish(
       const t0 = performance.now();
       const r = refit(model, newY, opts);
       return finish({ ...design, y: newY }, model, r, opts, (performance.now() - t0) / 1000);
+    },
+    refitML(): LmmFit {
+      if (!fit.REML) return fit;
+      const t0 = performance.now();
+      const mlOpts: LmmFitOptions = { ...opts, REML: false, start: fit.theta };
+      const r = fitModel(model, mlOpts);
+      return finish(design, model, r, mlOpts, (performance.now() - t0) / 1000);
     },
     toJSON: () => lmmToJSON(fit),
   };

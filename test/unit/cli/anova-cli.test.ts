@@ -1,0 +1,44 @@
+/** `mixed anova`: lme4's table on stdout, the refit message on stderr, the CONTRACT JSON, bad usage. */
+import assert from "node:assert/strict";
+import { readFileSync } from "node:fs";
+import { test } from "node:test";
+import { runCli } from "../../helpers/run-cli.ts";
+
+const M0 = "Reaction ~ 1 + Days + (1 | Subject)";
+const M1 = "Reaction ~ 1 + Days + (1 + Days | Subject)";
+
+test("mixed anova prints lme4's table and says the fits were refitted by ML", () => {
+  const r = runCli(["anova", M0, M1, "--data", "sleepstudy"]);
+  assert.equal(r.status, 0, r.stderr);
+  const expected = readFileSync("test/reference/extras/anova_sleepstudy_print.txt", "utf8")
+    .split("## ")[1]
+    .replace(/^anova\(m0, m1\)\n/, "");
+  assert.equal(r.stdout, expected);
+  assert.equal(r.stderr, "refitting model(s) with ML (instead of REML)\n");
+});
+
+test("mixed anova --json has the CONTRACT fields; --no-refit compares REML criteria", () => {
+  const r = runCli(["anova", M0, M1, "--data", "sleepstudy", "--json"]);
+  assert.equal(r.status, 0, r.stderr);
+  assert.equal(r.stderr, "");
+  const j = JSON.parse(r.stdout);
+  assert.equal(j.refit_ML, true);
+  assert.deepEqual(
+    j.rows.map((x: { formula: string }) => x.formula),
+    [M0, M1],
+  );
+  assert.equal(j.rows[0].Chisq, null);
+  assert.ok(Math.abs(j.rows[1].Chisq - 42.1392985420164) < 4e-3);
+  const nr = JSON.parse(runCli(["anova", M1, M0, "--data", "sleepstudy", "--json", "--no-refit"]).stdout);
+  assert.equal(nr.refit_ML, false);
+  assert.ok(Math.abs(nr.rows[1].deviance - 1743.62827195995) < 1e-3);
+});
+
+test("mixed anova with one formula is bad usage; different responses are refused", () => {
+  const one = runCli(["anova", M0, "--data", "sleepstudy"]);
+  assert.equal(one.status, 2);
+  assert.match(one.stderr, /at least two formulas/);
+  const diff = runCli(["anova", M0, "log(Reaction) ~ Days + (1 | Subject)", "--data", "sleepstudy"]);
+  assert.equal(diff.status, 1);
+  assert.match(diff.stderr, /E_SPEC_NOT_COMPARABLE/);
+});
