@@ -250,27 +250,25 @@ function checkResultFinite(r: LmmResult, model: LmmModel): void {
     );
 }
 /**
+ * Make `y` the model's response (rescaled into A's response row and column, as `createLmm` does);
+ * `y` is kept by reference, so callers must not modify it afterwards.
+ */
+export function installResponse(model: LmmModel, y: Float64Array): void {
+  const { n, p, k, problem, Xy, A, terms } = model;
+  if (y.length !== n) throw new OptionError(`the new response has length ${y.length}, expected ${n}`);
+  const sqrtw = model.sqrtw;
+  const Akk = A[k][k] as DenseBlock;
+  model.response = scaleResponse(y, problem.offset, problem.X, model.xScale, n, sqrtw, Xy, Akk.data, p + 1);
+  for (let j = 0; j < k; j++) fillXyRow(A[k][j] as DenseBlock, terms[j], Xy, n, p, p);
+  fillXyDiag(Akk, Xy, n, p, p);
+  model.problem = { ...problem, y };
+}
+
+/**
  * Refit the same structure to a new response (algorithm.md §8): only the y row of A is
  * recomputed, then θ is re-optimised from the default start. Mutates `model` (its response).
  */
 export function refit(model: LmmModel, newY: Float64Array, options: FitLmmOptions = {}): LmmResult {
-  const { n, p, k, problem, Xy, A, terms } = model;
-  if (newY.length !== n) throw new OptionError(`the new response has length ${newY.length}, expected ${n}`);
-  const sqrtw = model.sqrtw;
-  const Akk = A[k][k] as DenseBlock;
-  model.response = scaleResponse(
-    newY,
-    problem.offset,
-    problem.X,
-    model.xScale,
-    n,
-    sqrtw,
-    Xy,
-    Akk.data,
-    p + 1,
-  );
-  for (let j = 0; j < k; j++) fillXyRow(A[k][j] as DenseBlock, terms[j], Xy, n, p, p);
-  fillXyDiag(Akk, Xy, n, p, p);
-  model.problem = { ...problem, y: Float64Array.from(newY) };
+  installResponse(model, Float64Array.from(newY));
   return fitModel(model, options);
 }

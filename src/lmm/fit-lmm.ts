@@ -13,6 +13,7 @@ import { createLmm, type LmmModel } from "./lmm-model.ts";
 import type { LmmProblem } from "./lmm-problem.ts";
 import type { LmmResult } from "./lmm-result.ts";
 import { type FitLmmOptions, fitModel, refit } from "./fit-lmm-problem.ts";
+import { type FitInternals, modelFor, registerFitInternals } from "./fit-internals.ts";
 
 export interface LmmFitOptions extends FitLmmOptions {
   /** Column of prior weights (lme4's `weights =`). */
@@ -77,6 +78,7 @@ function finish(
   seconds: number,
 ): LmmFit {
   const warnings: Warning[] = [...design.warnings, ...result.warnings];
+  const internals: FitInternals = { design, model, y: model.problem.y };
   const fit: LmmFit = {
     ...result,
     kind: "lmm",
@@ -99,11 +101,12 @@ function finish(
       if (!fit.REML) return fit;
       const t0 = performance.now();
       const mlOpts: LmmFitOptions = { ...opts, REML: false, start: fit.theta };
-      const r = fitModel(model, mlOpts);
+      const r = fitModel(modelFor(internals), mlOpts);
       return finish(design, model, r, mlOpts, (performance.now() - t0) / 1000);
     },
     toJSON: () => lmmToJSON(fit),
   };
+  registerFitInternals(fit, internals);
   return Object.freeze(fit);
 }
 

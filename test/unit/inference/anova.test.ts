@@ -164,3 +164,16 @@ test("models that cannot be compared are refused with E_SPEC_NOT_COMPARABLE", ()
     "E_SPEC_NOT_COMPARABLE",
   );
 });
+
+test("refitML after refit(newY) uses the fit's own response, not the last refit's", () => {
+  const m = fitLmm("Reaction ~ 1 + Days + (1 + Days | Subject)", sleep);
+  const y2 = Float64Array.from(m.fitted, (f, i) => f + 0.5 * m.residuals[(i * 7) % m.residuals.length]);
+  const r2 = m.refit(y2);
+  const ml = m.refitML();
+  const direct = fitLmm("Reaction ~ 1 + Days + (1 + Days | Subject)", sleep, { REML: false });
+  assert.ok(rel(ml.logLik, direct.logLik) < 1e-8, `${ml.logLik} vs ${direct.logLik}`);
+  // and the refit's own ML refit is of y2
+  const r2ml = r2.refitML();
+  assert.ok(Math.abs(r2ml.fitted[0] + r2ml.residuals[0] - y2[0]) < 1e-9);
+  assert.ok(rel(r2ml.logLik, direct.logLik) > 1e-3);
+});
