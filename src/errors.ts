@@ -175,7 +175,10 @@ export type WarningCode =
   | "perfect_fit"
   | "non_finite_result"
   // a factor column whose values are numbers but for a few (a typo made it a factor)
-  | "numeric_looking_factor";
+  | "numeric_looking_factor"
+  // inference (appended): the Hessian of the deviance in the variance parameters is not positive
+  // definite, so Satterthwaite / Kenward-Roger df are unreliable
+  | "hessian_not_positive";
 
 export interface Warning {
   readonly code: WarningCode;
