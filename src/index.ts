@@ -40,8 +40,15 @@ export { varCorr } from "./accessors/var-corr.ts";
 
 // printers
 export { printCoef, printRanef, printSummary } from "./report/fit-summary.ts";
-export { printAnova } from "./report/print-anova.ts";
+export type { SummaryOptions } from "./report/fit-summary.ts";
+export { printAnova, printAnovaType3 } from "./report/print-anova.ts";
 
 // inference
 export type { AnovaOptions, AnovaRow, AnovaTable } from "./inference/anova.ts";
 export { anova, anovaToJSON } from "./inference/anova.ts";
+export type { Type3Row, Type3Table } from "./inference/anova-type3.ts";
+export { anovaType3 } from "./inference/anova-type3.ts";
+export type { DdfMethod, FixedEffectTests } from "./inference/fixed-effect-tests.ts";
+export { fixedEffectTests } from "./inference/fixed-effect-tests.ts";
+export { anovaType3ToJSON, ddfToJSON } from "./inference/inference-json.ts";
+export type { CoefTest } from "./inference/satterthwaite.ts";

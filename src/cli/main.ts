@@ -9,7 +9,7 @@ import { OptionError } from "../index.ts";
 import { type AnovaCliOptions, runAnova } from "./commands/anova.ts";
 import { runData } from "./commands/data.ts";
 import { runDemo } from "./commands/demo.ts";
-import { runFit } from "./commands/fit.ts";
+import { type FitOptions, runFit } from "./commands/fit.ts";
 import { formatError } from "./format-error.ts";
 import { guardOutput } from "./output.ts";
 import { VERSION } from "./version.ts";
@@ -87,9 +87,12 @@ async function main(argv: string[]): Promise<number> {
   )
     .option("--ranef", "also print the conditional modes of the random effects")
     .option("--coef", "also print per-level coefficients (fixed + random)")
-    .action((formula: string, opts: ModelOptions & { ranef?: boolean; coef?: boolean }) =>
-      run(() => runFit(formula, { ...opts, debug }))(),
-    );
+    .addOption(
+      new Option("--ddf <method>", "t-tests and type III F-tests with denominator df (lmerTest)")
+        .choices(["satterthwaite", "kenward-roger", "none"])
+        .default("none"),
+    )
+    .action((formula: string, opts: FitOptions) => run(() => runFit(formula, { ...opts, debug }))());
   addModelOptions(
     program
       .command("anova")

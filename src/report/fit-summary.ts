@@ -6,6 +6,8 @@
 import { deparseFormula } from "../formula/deparse-formula.ts";
 import type { LmFit } from "../lm/fit-lm.ts";
 import type { LmmFit } from "../lmm/fit-lmm.ts";
+import { OptionError } from "../errors.ts";
+import { type DdfMethod, fixedEffectTests } from "../inference/fixed-effect-tests.ts";
 import { expandDoubleBars } from "./expand-double-bars.ts";
 import { formatLmSummary } from "./lm-summary.ts";
 import { formatLmmSummary } from "./lmm-summary.ts";
@@ -28,9 +30,26 @@ function record(names: readonly string[], values: ArrayLike<number>): Record<str
   return out;
 }
 
-/** R's `print(summary(m))` for an `lm` fit, or lme4's for an `lmer` fit. */
-export function printSummary(fit: LmFit | LmmFit): string {
-  return fit.kind === "lm" ? lmSummaryText(fit) : lmmSummaryText(fit);
+export interface SummaryOptions {
+  /**
+   * For a mixed model: add denominator degrees of freedom and p-values to the fixed-effects table
+   * as lmerTest's `summary(m, ddf = ...)` does ("satterthwaite" or "kenward-roger"); "none" or
+   * absent prints lme4's table.
+   */
+  readonly ddf?: DdfMethod | "none";
+}
+
+const DDF_TITLE = { satterthwaite: "Satterthwaite", "kenward-roger": "Kenward-Roger" } as const;
+
+/** R's `print(summary(m))` for an `lm` fit, or lme4's (lmerTest's with `ddf`) for an `lmer` fit. */
+export function printSummary(fit: LmFit | LmmFit, opts: SummaryOptions = {}): string {
+  const ddf = opts.ddf ?? "none";
+  if (fit.kind === "lm") {
+    if (ddf !== "none")
+      throw new OptionError("ddf applies to mixed models", "an lm summary already has exact t-tests");
+    return lmSummaryText(fit);
+  }
+  return lmmSummaryText(fit, ddf);
 }
 
 function lmSummaryText(fit: LmFit): string {
@@ -54,10 +73,17 @@ function lmSummaryText(fit: LmFit): string {
   });
 }
 
-function lmmSummaryText(fit: LmmFit): string {
+function lmmSummaryText(fit: LmmFit, ddf: DdfMethod | "none"): string {
   const boundary = fit.warnings.filter((w) => w.code === "boundary_fit").map((w) => w.message);
+  const tests = ddf === "none" ? null : fixedEffectTests(fit, { ddf }).rows;
   return formatLmmSummary({
     REML: fit.REML,
+    ddfMethod: ddf === "none" ? undefined : DDF_TITLE[ddf],
+    coef_table: tests && {
+      terms: tests.map((r) => r.name),
+      columns: ["Estimate", "Std. Error", "df", "t value", "Pr(>|t|)"],
+      values: tests.map((r) => [r.estimate, r.stdError, r.df, r.tValue, r.pValue]),
+    },
     formula: expandDoubleBars(deparseFormula(fit.formula)),
     dataName: fit.dataName,
     weights: fit.weightsColumn,

@@ -73,6 +73,12 @@ export interface MerModSummaryBase {
 
 export interface LmmSummaryInput extends MerModSummaryBase {
   readonly REML: boolean;
+  /**
+   * lmerTest's summary: the name of the df method ("Satterthwaite", "Kenward-Roger") for the title
+   * ("... t-tests use Satterthwaite's method [lmerModLmerTest]"); `coef_table` then carries the df
+   * and p-value columns.
+   */
+  readonly ddfMethod?: string;
 }
 
 export interface GlmmSummaryInput extends MerModSummaryBase {
@@ -86,9 +92,11 @@ const WIDTH = 80;
 
 /** The exact text lme4 prints for `summary(lmer(...))`. */
 export function formatLmmSummary(input: LmmSummaryInput): string {
-  const title = `Linear mixed model fit by ${input.REML ? "REML" : "maximum likelihood "}`;
+  let title = `Linear mixed model fit by ${input.REML ? "REML" : "maximum likelihood "}`;
+  if (input.ddfMethod) title += `. t-tests use ${input.ddfMethod}'s method`;
   const aictab = input.summary_AICtab ?? defaultAicTab(input, input.REML);
-  return merModSummary(input, title, "lmerMod", null, aictab, "t value", null);
+  const cls = input.ddfMethod ? "lmerModLmerTest" : "lmerMod";
+  return merModSummary(input, title, cls, null, aictab, "t value", null);
 }
 
 /** The exact text lme4 prints for `summary(glmer(...))`. */

@@ -23,6 +23,8 @@ export function printAnovaMatrix(
 ): string {
   const nr = rowNames.length;
   const nc = colNames.length;
+  // R labels the rows of an empty table by a 4-wide column (the width of "[0,]")
+  if (nr === 0) return `${" ".repeat(4)}${colNames.map((n) => ` ${n}`).join("")}\n`;
   const hasP = /^(P|Pr)\(/.test(colNames[nc - 1] ?? "");
   const col = (j: number) => values.map((r) => r[j]);
   const cells: string[][] = values.map(() => new Array<string>(nc).fill(""));

@@ -3,13 +3,19 @@
  * (REML by default, as lme4; --ml for maximum likelihood).
  */
 import {
+  anovaType3,
+  anovaType3ToJSON,
+  type DdfMethod,
+  ddfToJSON,
   fitLm,
+  fixedEffectTests,
   fitLmm,
   lmToJSON,
   OptionError,
   parseFormula,
   printCoef,
   printRanef,
+  printAnovaType3,
   printSummary,
   type Warning,
 } from "../../index.ts";
@@ -21,6 +27,7 @@ import type { ModelOptions } from "../main.ts";
 export interface FitOptions extends ModelOptions {
   ranef?: boolean;
   coef?: boolean;
+  ddf?: DdfMethod | "none";
 }
 
 export function writeWarnings(warnings: readonly Warning[]): void {
@@ -43,7 +50,10 @@ export async function runFit(formulaText: string, opts: FitOptions): Promise<num
   checkModelOptions(opts);
   const formula = parseFormula(formulaText);
   const data = await readData(opts.data, { schemaPath: opts.schema, encoding: opts.encoding });
+  const ddf = opts.ddf ?? "none";
   if (formula.random.length === 0) {
+    if (ddf !== "none")
+      throw new OptionError("--ddf applies to mixed models; an lm summary already has exact t-tests");
     if (opts.reml || opts.ml)
       throw new OptionError("--reml/--ml apply to mixed models; this formula has no random term");
     const t0 = performance.now();
@@ -58,14 +68,19 @@ export async function runFit(formulaText: string, opts: FitOptions): Promise<num
     return 0;
   }
   const fit = fitLmm(formula, data, { REML: !opts.ml, weights: opts.weights });
+  const tests = ddf === "none" ? null : fixedEffectTests(fit, { ddf });
+  const type3 = ddf === "none" ? null : anovaType3(fit, { ddf });
   if (opts.json) {
-    process.stdout.write(`${JSON.stringify(fit)}\n`);
+    const extra = tests && type3 ? { ddf: ddfToJSON(tests), anova_type3: anovaType3ToJSON(type3) } : {};
+    process.stdout.write(`${JSON.stringify({ ...fit.toJSON(), ...extra })}\n`);
     return 0;
   }
-  let out = printSummary(fit);
+  let out = printSummary(fit, { ddf });
+  if (type3) out += `\n${printAnovaType3(type3)}`;
   if (opts.ranef) out += `\nConditional modes of the random effects:\n${printRanef(fit)}`;
   if (opts.coef) out += `\nCoefficients per level (fixed + random):\n${printCoef(fit)}`;
   process.stdout.write(out);
   writeWarnings(fit.warnings);
+  if (tests) writeWarnings(tests.warnings);
   return 0;
 }

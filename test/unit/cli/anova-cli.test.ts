@@ -42,3 +42,27 @@ test("mixed anova with one formula is bad usage; different responses are refused
   assert.equal(diff.status, 1);
   assert.match(diff.stderr, /E_SPEC_NOT_COMPARABLE/);
 });
+
+test("mixed fit --ddf prints lmerTest's table and type III anova; --json adds ddf and anova_type3", () => {
+  const f = "Reaction ~ Days + (Days | Subject)";
+  const r = runCli(["fit", f, "--data", "sleepstudy", "--ddf", "satterthwaite"]);
+  assert.equal(r.status, 0, r.stderr);
+  assert.match(
+    r.stdout,
+    /^Linear mixed model fit by REML\. t-tests use Satterthwaite's method \[\nlmerModLmerTest\]/,
+  );
+  assert.match(r.stdout, /Estimate Std\. Error +df t value Pr\(>\|t\|\)/);
+  assert.match(r.stdout, /Type III Analysis of Variance Table with Satterthwaite's method\n/);
+  const j = JSON.parse(runCli(["fit", f, "--data", "sleepstudy", "--ddf", "satterthwaite", "--json"]).stdout);
+  assert.equal(j.ddf.method, "satterthwaite");
+  assert.ok(Math.abs(j.ddf.df.Days - 16.9999837255917) < 1e-3 * 17);
+  assert.deepEqual(j.anova_type3.rows, ["Days"]);
+  assert.ok(Math.abs(j.anova_type3["F value"].Days - 45.8529615558586) < 1e-3 * 45.85);
+  const plain = JSON.parse(runCli(["fit", f, "--data", "sleepstudy", "--json"]).stdout);
+  assert.equal(plain.ddf, undefined);
+  const bad = runCli(["fit", f, "--data", "sleepstudy", "--ddf", "bogus"]);
+  assert.equal(bad.status, 2);
+  const lm = runCli(["fit", "Reaction ~ Days", "--data", "sleepstudy", "--ddf", "satterthwaite"]);
+  assert.equal(lm.status, 2);
+  assert.match(lm.stderr, /--ddf applies to mixed models/);
+});
