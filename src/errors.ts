@@ -77,7 +77,9 @@ export type ErrorCode =
   | "E_OUTPUT_WRITE"
   // specification (appended): models that a comparison (anova) cannot compare: different data,
   // different responses, REML criteria of different fixed effects
-  | "E_SPEC_NOT_COMPARABLE";
+  | "E_SPEC_NOT_COMPARABLE"
+  // data (appended): a factor level in new data that the fitted data did not have
+  | "E_DATA_NEW_LEVEL";
 
 export class MixedError extends Error {
   readonly code: ErrorCode;

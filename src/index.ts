@@ -52,3 +52,5 @@ export type { DdfMethod, FixedEffectTests } from "./inference/fixed-effect-tests
 export { fixedEffectTests } from "./inference/fixed-effect-tests.ts";
 export { anovaType3ToJSON, ddfToJSON } from "./inference/inference-json.ts";
 export type { CoefTest } from "./inference/satterthwaite.ts";
+export type { Prediction, PredictOptions } from "./inference/predict.ts";
+export { predict, predictionToJSON } from "./inference/predict.ts";

@@ -10,6 +10,7 @@ import { type AnovaCliOptions, runAnova } from "./commands/anova.ts";
 import { runData } from "./commands/data.ts";
 import { runDemo } from "./commands/demo.ts";
 import { type FitOptions, runFit } from "./commands/fit.ts";
+import { type PredictCliOptions, runPredict } from "./commands/predict.ts";
 import { formatError } from "./format-error.ts";
 import { guardOutput } from "./output.ts";
 import { VERSION } from "./version.ts";
@@ -102,6 +103,23 @@ async function main(argv: string[]): Promise<number> {
     .option("--no-refit", "compare REML criteria instead of refitting by ML (identical fixed effects only)")
     .action((formulas: string[], opts: AnovaCliOptions) =>
       run(() => runAnova(formulas, { ...opts, debug }))(),
+    );
+  addModelOptions(
+    program
+      .command("predict")
+      .description("predict new data from a fitted mixed model (lme4's predict), with standard errors")
+      .argument("<formula>", "model formula"),
+  )
+    .requiredOption("--newdata <file>", "CSV file (or bundled dataset) with the rows to predict")
+    .addOption(new Option("--re <which>", "random effects to add").choices(["all", "none"]).default("all"))
+    .addOption(
+      new Option("--new-levels <rule>", "group levels the fit never saw")
+        .choices(["population", "error"])
+        .default("error"),
+    )
+    .option("--level <p>", "level of the prediction intervals", "0.95")
+    .action((formula: string, opts: PredictCliOptions) =>
+      run(() => runPredict(formula, { ...opts, debug }))(),
     );
   program
     .command("data")

@@ -71,7 +71,7 @@ function checkFinite(values: Float64Array, what: string, formula: string, span: 
 }
 
 /** A grouping column as a factor; integer-valued numeric columns are converted as lme4 does. */
-function groupingFactor(data: DataSource, name: string, formula: string, span: Span): FactorVariable {
+export function groupingFactor(data: DataSource, name: string, formula: string, span: Span): FactorVariable {
   const col = requireColumn(data, name, formula, span);
   if (col.kind === "factor") {
     const f = col as FactorColumn;

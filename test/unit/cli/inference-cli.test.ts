@@ -1,6 +1,8 @@
-/** `mixed anova`: lme4's table on stdout, the refit message on stderr, the CONTRACT JSON, bad usage. */
+/** The inference commands: `mixed anova`, `mixed fit --ddf`, `mixed predict`. */
 import assert from "node:assert/strict";
-import { readFileSync } from "node:fs";
+import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import { test } from "node:test";
 import { runCli } from "../../helpers/run-cli.ts";
 
@@ -65,4 +67,36 @@ test("mixed fit --ddf prints lmerTest's table and type III anova; --json adds dd
   const lm = runCli(["fit", "Reaction ~ Days", "--data", "sleepstudy", "--ddf", "satterthwaite"]);
   assert.equal(lm.status, 2);
   assert.match(lm.stderr, /--ddf applies to mixed models/);
+});
+
+test("mixed predict writes CSV or the CONTRACT JSON; an unseen level is an error unless --new-levels population", () => {
+  const dir = mkdtempSync(join(tmpdir(), "mixed-predict-"));
+  const nd = join(dir, "nd.csv");
+  writeFileSync(nd, "Subject,Days\n308,0\n999,2\n");
+  const f = "Reaction ~ Days + (Days | Subject)";
+  const bad = runCli(["predict", f, "--data", "sleepstudy", "--newdata", nd]);
+  assert.equal(bad.status, 1);
+  assert.match(bad.stderr, /E_DATA_NEW_LEVEL/);
+  const ok = runCli(["predict", f, "--data", "sleepstudy", "--newdata", nd, "--new-levels", "population"]);
+  assert.equal(ok.status, 0, ok.stderr);
+  const lines = ok.stdout.trim().split("\n");
+  assert.equal(lines[0], "fit,se_fit,lower,upper");
+  assert.ok(Math.abs(Number(lines[1].split(",")[0]) - 253.663655798386) < 0.03);
+  const j = JSON.parse(
+    runCli([
+      "predict",
+      f,
+      "--data",
+      "sleepstudy",
+      "--newdata",
+      nd,
+      "--new-levels",
+      "population",
+      "--json",
+      "--re",
+      "none",
+    ]).stdout,
+  );
+  assert.ok(Math.abs(j.fit[0] - 251.405104848485) < 0.03);
+  assert.equal(j.se_fit.length, 2);
 });
