@@ -22,10 +22,12 @@ for (const id of ["predict_sleepstudy_full", "predict_sleepstudy_intercept"])
     const cond = predict(m, nd, { newLevels: "population" });
     const pop = predict(m, nd, { re: "none" });
     const tol = TOL.ranefSigma * m.sigma;
-    cond.fit.forEach((v, i) =>
-      assert.ok(Math.abs(v - ref.predict_conditional[i]) < tol, `row ${i + 1}: ${v}`),
-    );
-    pop.fit.forEach((v, i) => assert.ok(Math.abs(v - ref.predict_population[i]) < tol, `row ${i + 1}: ${v}`));
+    cond.fit.forEach((v, i) => {
+      assert.ok(Math.abs(v - ref.predict_conditional[i]) < tol, `row ${i + 1}: ${v}`);
+    });
+    pop.fit.forEach((v, i) => {
+      assert.ok(Math.abs(v - ref.predict_population[i]) < tol, `row ${i + 1}: ${v}`);
+    });
     assert.equal(cond.newLevelRows, 5);
     // the unseen level '999' gets the population prediction
     for (let i = 15; i < 20; i++) assert.equal(cond.fit[i], pop.fit[i]);
