@@ -54,3 +54,7 @@ export { anovaType3ToJSON, ddfToJSON } from "./inference/inference-json.ts";
 export type { CoefTest } from "./inference/satterthwaite.ts";
 export type { Prediction, PredictOptions } from "./inference/predict.ts";
 export { predict, predictionToJSON } from "./inference/predict.ts";
+export type { ConfintOptions } from "./inference/confint.ts";
+export { confint, confintToJSON } from "./inference/confint.ts";
+export type { ConfintResult } from "./inference/profile.ts";
+export { printConfint } from "./report/print-confint.ts";

@@ -11,6 +11,7 @@ import { runData } from "./commands/data.ts";
 import { runDemo } from "./commands/demo.ts";
 import { type FitOptions, runFit } from "./commands/fit.ts";
 import { type PredictCliOptions, runPredict } from "./commands/predict.ts";
+import { type ConfintCliOptions, runConfint } from "./commands/confint.ts";
 import { formatError } from "./format-error.ts";
 import { guardOutput } from "./output.ts";
 import { VERSION } from "./version.ts";
@@ -103,6 +104,23 @@ async function main(argv: string[]): Promise<number> {
     .option("--no-refit", "compare REML criteria instead of refitting by ML (identical fixed effects only)")
     .action((formulas: string[], opts: AnovaCliOptions) =>
       run(() => runAnova(formulas, { ...opts, debug }))(),
+    );
+  addModelOptions(
+    program
+      .command("confint")
+      .description("confidence intervals for every parameter (lme4's confint)")
+      .argument("<formula>", "model formula"),
+  )
+    .addOption(
+      new Option("--method <method>", "profile (likelihood profile), wald (fixed effects only)")
+        .choices(["profile", "wald", "boot"])
+        .default("profile"),
+    )
+    .option("--level <p>", "confidence level", "0.95")
+    .option("--nsim <n>", "bootstrap replicates (--method boot)")
+    .option("--seed <s>", "random seed (--method boot)")
+    .action((formula: string, opts: ConfintCliOptions) =>
+      run(() => runConfint(formula, { ...opts, debug }))(),
     );
   addModelOptions(
     program

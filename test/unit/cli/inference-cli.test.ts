@@ -100,3 +100,20 @@ test("mixed predict writes CSV or the CONTRACT JSON; an unseen level is an error
   assert.ok(Math.abs(j.fit[0] - 251.405104848485) < 0.03);
   assert.equal(j.se_fit.length, 2);
 });
+
+test("mixed confint prints lme4's table; --json has the CONTRACT fields; boot is refused for now", () => {
+  const f = "Yield ~ 1 + (1 | Batch)";
+  const r = runCli(["confint", f, "--data", "Dyestuff"]);
+  assert.equal(r.status, 0, r.stderr);
+  assert.match(r.stdout, /^ +2\.5 % +97\.5 %\nsd_\(Intercept\)\|Batch +12\.19/);
+  const j = JSON.parse(
+    runCli(["confint", f, "--data", "Dyestuff", "--method", "wald", "--json", "--level", "0.9"]).stdout,
+  );
+  assert.equal(j.method, "wald");
+  assert.equal(j.level, 0.9);
+  assert.deepEqual(j.parameters, ["sd_(Intercept)|Batch", "sigma", "(Intercept)"]);
+  assert.equal(j.lower[0], null);
+  const boot = runCli(["confint", f, "--data", "Dyestuff", "--method", "boot"]);
+  assert.equal(boot.status, 2);
+  assert.match(boot.stderr, /not implemented yet/);
+});

@@ -1,0 +1,37 @@
+/**
+ * `mixed confint FORMULA --data DATA [--method profile|wald] [--level 0.95] [--json]`: lme4's
+ * `confint(m, method, level, oldNames = FALSE)` for a mixed model fitted by REML (unless --ml).
+ */
+import { confint, confintToJSON, fitLmm, OptionError, parseFormula, printConfint } from "../../index.ts";
+import { readData } from "../../node/read-data.ts";
+import type { ModelOptions } from "../main.ts";
+import { checkModelOptions, writeWarnings } from "./fit.ts";
+
+export interface ConfintCliOptions extends ModelOptions {
+  method?: "wald" | "profile" | "boot";
+  level?: string;
+  nsim?: string;
+  seed?: string;
+}
+
+export async function runConfint(formulaText: string, opts: ConfintCliOptions): Promise<number> {
+  checkModelOptions(opts);
+  const formula = parseFormula(formulaText);
+  if (formula.random.length === 0)
+    throw new OptionError("mixed confint needs a mixed model: the formula has no random-effects term");
+  const level = opts.level === undefined ? 0.95 : Number(opts.level);
+  if (!(level > 0 && level < 1)) throw new OptionError(`--level must be between 0 and 1, got ${opts.level}`);
+  const method = opts.method ?? "profile";
+  if (method === "boot")
+    throw new OptionError("--method boot is not implemented yet", "use --method profile or --method wald");
+  const data = await readData(opts.data, { schemaPath: opts.schema, encoding: opts.encoding });
+  const fit = fitLmm(formula, data, { REML: !opts.ml, weights: opts.weights });
+  const c = confint(fit, { method, level });
+  if (opts.json) {
+    process.stdout.write(`${JSON.stringify(confintToJSON(c))}\n`);
+    return 0;
+  }
+  process.stdout.write(printConfint(c));
+  writeWarnings(fit.warnings);
+  return 0;
+}

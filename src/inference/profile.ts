@@ -1,0 +1,299 @@
+/**
+ * Likelihood-profile confidence intervals, as lme4's `confint(m, method = "profile")`: for each
+ * parameter — the random-effect standard deviations and correlations, σ, and each fixed effect —
+ * the ML deviance is minimised over all the other parameters with that one held fixed, and the
+ * interval's ends are where the signed square root of its rise, ζ, crosses ∓ the normal quantile.
+ * As lme4 does, a REML fit is refitted by ML first (the profile is always of the ML deviance).
+ *
+ * The deviance used is −2ℓ(θ, σ, β) with β profiled out, on the engine's factor L:
+ *   D(φ) = log|L_θ|² + n·log(2πσ²) + pwrss(θ)/σ²,   θ = chol(Σ(φ)/σ²) per term,
+ * where φ = (standard deviations and correlations of each term, σ). With β_j held at c, pwrss(θ)
+ * becomes l_yy² + min over the other β of ‖L_XXᵀβ − l_yXᵀ‖² (the blocks of L that the fit already
+ * factors), so no new model is built. The crossing points are found by bracketing and
+ * bisection/secant steps to 1e-8 of the parameter's scale; the inner minimisations use BOBYQA,
+ * started from the previous point of the same profile.
+ *
+ * Where the profile does not reach the quantile before a bound (a standard deviation at 0, a
+ * correlation at ±1), that bound is the interval's end, as lme4 reports it.
+ */
+import { OptionError, SpecError } from "../errors.ts";
+import type { DenseBlock } from "../linalg/block-types.ts";
+import { qrDecompose, qrResiduals } from "../linalg/qr.ts";
+import { fitInternals, modelFor } from "../lmm/fit-internals.ts";
+import type { LmmFit } from "../lmm/fit-lmm.ts";
+import type { LmmModel } from "../lmm/lmm-model.ts";
+import { logDets, updateL } from "../lmm/update-l.ts";
+import { bobyqa } from "../optim/bobyqa.ts";
+import { qnorm } from "../special/quantiles.ts";
+
+export interface ConfintResult {
+  readonly method: "wald" | "profile" | "boot";
+  readonly level: number;
+  /** lme4's names (`confint(..., oldNames = FALSE)`): `sd_(Intercept)|Subject`, `cor_Days.(Intercept)|Subject`, `sigma`, then the fixed effects. */
+  readonly parameters: readonly string[];
+  /** NaN where an interval is not defined (Wald intervals of variance parameters). */
+  readonly lower: readonly number[];
+  readonly upper: readonly number[];
+}
+
+interface VarParam {
+  readonly name: string;
+  readonly kind: "sd" | "cor" | "sigma";
+}
+
+/** The variance parameters in lme4's order: per term the lower triangle of Σ by columns, then σ. */
+export function varParams(fit: LmmFit): VarParam[] {
+  const out: VarParam[] = [];
+  for (const g of fit.varcorr.groups) {
+    const S = g.terms.length;
+    for (let c = 0; c < S; c++)
+      for (let r = c; r < S; r++)
+        out.push(
+          r === c
+            ? { name: `sd_${g.terms[r]}|${g.factor}`, kind: "sd" }
+            : { name: `cor_${g.terms[r]}.${g.terms[c]}|${g.factor}`, kind: "cor" },
+        );
+  }
+  out.push({ name: "sigma", kind: "sigma" });
+  return out;
+}
+
+function phiOf(fit: LmmFit): Float64Array {
+  const phi: number[] = [];
+  for (const g of fit.varcorr.groups) {
+    const S = g.terms.length;
+    for (let c = 0; c < S; c++)
+      for (let r = c; r < S; r++) phi.push(r === c ? g.stddev[r] : g.correlation[r][c]);
+  }
+  phi.push(fit.sigma);
+  return Float64Array.from(phi);
+}
+
+/** θ (input order) from φ: chol(Σ/σ²) of each term; null where Σ is not positive semidefinite. */
+function thetaOfPhi(fit: LmmFit, phi: ArrayLike<number>): Float64Array | null {
+  const sigma = phi[phi.length - 1];
+  const theta: number[] = [];
+  let o = 0;
+  for (const g of fit.varcorr.groups) {
+    const S = g.terms.length;
+    const sd = new Float64Array(S);
+    const R = new Float64Array(S * S);
+    for (let c = 0; c < S; c++)
+      for (let r = c; r < S; r++, o++) {
+        if (r === c) sd[r] = phi[o];
+        else {
+          R[r * S + c] = phi[o];
+          R[c * S + r] = phi[o];
+        }
+      }
+    for (let i = 0; i < S; i++) R[i * S + i] = 1;
+    // lower Cholesky of Σ/σ², allowing zero columns (a standard deviation at 0)
+    const L = new Float64Array(S * S);
+    for (let j = 0; j < S; j++) {
+      let d = (sd[j] * sd[j]) / (sigma * sigma);
+      for (let k = 0; k < j; k++) d -= L[j * S + k] * L[j * S + k];
+      if (d < -1e-12 * Math.max(1, (sd[j] * sd[j]) / (sigma * sigma))) return null;
+      const ljj = d > 0 ? Math.sqrt(d) : 0;
+      L[j * S + j] = ljj;
+      for (let i = j + 1; i < S; i++) {
+        let s = (sd[i] * sd[j] * R[i * S + j]) / (sigma * sigma);
+        for (let k = 0; k < j; k++) s -= L[i * S + k] * L[j * S + k];
+        L[i * S + j] = ljj > 0 ? s / ljj : 0;
+        if (ljj === 0 && Math.abs(s) > 1e-10) return null;
+      }
+    }
+    for (let c = 0; c < S; c++) for (let r = c; r < S; r++) theta.push(L[r * S + c]);
+  }
+  return Float64Array.from(theta);
+}
+
+/** Working-scale pieces of L at θ: ldL2, and the X/y block (U = L_XXᵀ, v = l_yXᵀ, l_yy). */
+function factorAt(
+  model: LmmModel,
+  theta: Float64Array,
+): { ldL2: number; pwrss: (fixed: number, c: number) => number } | null {
+  if (!updateL(model, theta)) return null;
+  const { ldL2, pwrss } = logDets(model);
+  const p = model.p;
+  const m = p + 1;
+  const x = (model.L[model.k][model.k] as DenseBlock).data;
+  return {
+    ldL2,
+    pwrss(j: number, c: number): number {
+      if (j < 0) return pwrss;
+      // min over β_{-j} of ‖Uβ − v‖², U = L_XXᵀ (U[a][b] = L[b][a]), β_j = c (working scale)
+      const rhs = new Float64Array(p);
+      for (let a = 0; a < p; a++) rhs[a] = x[a * m + p] - (a <= j ? x[a * m + j] : 0) * c;
+      const yy = x[p * m + p] * x[p * m + p];
+      if (p === 1) return yy + rhs[0] * rhs[0];
+      const A = new Float64Array(p * (p - 1));
+      for (let b = 0, col = 0; b < p; b++) {
+        if (b === j) continue;
+        for (let a = 0; a < p; a++) A[col * p + a] = a <= b ? x[a * m + b] : 0;
+        col++;
+      }
+      const r = qrResiduals(qrDecompose(A, p, p - 1), rhs);
+      let s = 0;
+      for (const v of r) s += v * v;
+      return yy + s;
+    },
+  };
+}
+
+/** Find t in [a, b] with g(t) = 0, given g(a) and g(b) of opposite signs (bisection + secant). */
+function findRoot(
+  g: (t: number) => number,
+  a: number,
+  b: number,
+  ga: number,
+  gb: number,
+  tol: number,
+): number {
+  for (let it = 0; it < 200 && Math.abs(b - a) > tol; it++) {
+    let t = b - (gb * (b - a)) / (gb - ga);
+    if (!(t > Math.min(a, b) && t < Math.max(a, b)) || it % 3 === 2) t = 0.5 * (a + b);
+    const gt = g(t);
+    if (gt === 0) return t;
+    if (Math.sign(gt) === Math.sign(ga)) {
+      a = t;
+      ga = gt;
+    } else {
+      b = t;
+      gb = gt;
+    }
+  }
+  return 0.5 * (a + b);
+}
+
+/** lme4's `confint(m, method = "profile")` (see the module comment). */
+export function profileConfint(fit: LmmFit, level = 0.95): ConfintResult {
+  if (!(level > 0 && level < 1)) throw new OptionError(`level must be between 0 and 1, got ${level}`);
+  const ml = fit.refitML();
+  const internals = fitInternals(ml);
+  if (!internals)
+    throw new SpecError("E_SPEC_UNSUPPORTED", "this fit was not made by fitLmm, so it cannot be profiled");
+  const model = modelFor(internals);
+  const n = model.n;
+  const p = model.p;
+  const S = model.response.scale;
+  const xs = model.xScale;
+  const shift = model.response.betaShift;
+  const sigmaToWork = 1 / (S * model.sigmaFactor);
+  const vps = varParams(ml);
+  const phiHat = phiOf(ml);
+  const d = phiHat.length;
+
+  // D(φ) with β_j (working) held at c when j ≥ 0; constants dropped (only differences are used)
+  const devPhi = (phi: ArrayLike<number>, j = -1, c = 0): number => {
+    const sigma = phi[d - 1];
+    if (!(sigma > 0)) return Number.NaN;
+    const theta = thetaOfPhi(ml, phi);
+    if (!theta) return Number.NaN;
+    const f = factorAt(model, theta);
+    if (!f) return Number.NaN;
+    const sw = sigma * sigmaToWork;
+    return f.ldL2 + n * Math.log(sw * sw) + f.pwrss(j, c) / (sw * sw);
+  };
+  const dev0 = devPhi(phiHat);
+  const z = qnorm(0.5 + level / 2);
+
+  const lowerB = vps.map((v) => (v.kind === "cor" ? -1 : 0));
+  const upperB = vps.map((v) => (v.kind === "cor" ? 1 : Number.POSITIVE_INFINITY));
+  const scales = vps.map((v, i) =>
+    v.kind === "cor" ? 0.25 : Math.max(Math.abs(phiHat[i]), 1e-3 * ml.sigma),
+  );
+
+  /** Minimum of D over the variance parameters other than `fix` (index) with φ_fix = value. */
+  const inner = (
+    fix: number,
+    value: number,
+    start: Float64Array,
+    j = -1,
+    c = 0,
+  ): { dev: number; phi: Float64Array } => {
+    const free = Array.from({ length: d }, (_, i) => i).filter((i) => i !== fix);
+    const full = Float64Array.from(start);
+    if (fix >= 0) full[fix] = value;
+    if (free.length === 0) return { dev: devPhi(full, j, c), phi: full };
+    // optimise on scaled coordinates φ_i / scale_i
+    const x0 = Float64Array.from(free, (i) => Math.min(Math.max(full[i], lowerB[i]), upperB[i]) / scales[i]);
+    const lo = free.map((i) => lowerB[i] / scales[i]);
+    const hi = free.map((i) => upperB[i] / scales[i]);
+    const obj = (x: Float64Array): number => {
+      free.forEach((i, k) => {
+        full[i] = x[k] * scales[i];
+      });
+      return devPhi(full, j, c);
+    };
+    const res = bobyqa(obj, x0, { lower: lo, upper: hi, rhobeg: 0.1, rhoend: 1e-9 });
+    free.forEach((i, k) => {
+      full[i] = res.x[k] * scales[i];
+    });
+    return { dev: devPhi(full, j, c), phi: full };
+  };
+
+  const lower: number[] = [];
+  const upper: number[] = [];
+  // one side of one profile: ζ(t) = ±√(D(t) − D̂) crossing ∓z, starting at the estimate
+  const side = (
+    est: number,
+    dir: 1 | -1,
+    bound: number,
+    scale: number,
+    devAt: (t: number) => number,
+  ): number => {
+    const zeta = (t: number): number => {
+      const dv = devAt(t) - dev0;
+      return dir * Math.sqrt(Math.max(dv, 0)) - dir * z;
+    };
+    let a = est;
+    let ga = -dir * z;
+    let step = 0.5 * scale;
+    for (let it = 0; it < 60; it++) {
+      let b = est + dir * step;
+      let atBound = false;
+      if ((dir < 0 && b <= bound) || (dir > 0 && b >= bound)) {
+        b = bound;
+        atBound = true;
+      }
+      const gb = zeta(b);
+      if (Number.isFinite(gb) && Math.sign(gb) !== Math.sign(ga))
+        return findRoot(zeta, a, b, ga, gb, 1e-8 * scale);
+      if (atBound) return bound;
+      if (Number.isFinite(gb)) {
+        a = b;
+        ga = gb;
+      }
+      step *= 2;
+    }
+    return Number.NaN;
+  };
+
+  vps.forEach((vp, i) => {
+    let warm: Float64Array = Float64Array.from(phiHat);
+    const devAt = (t: number): number => {
+      const r = inner(i, t, warm);
+      if (Number.isFinite(r.dev)) warm = r.phi;
+      return r.dev;
+    };
+    lower.push(side(phiHat[i], -1, lowerB[i], scales[i], devAt));
+    warm = Float64Array.from(phiHat);
+    upper.push(side(phiHat[i], 1, upperB[i], scales[i], devAt));
+  });
+  for (let j = 0; j < p; j++) {
+    const toWork = (b: number) => (b - shift[j]) / (S * xs[j]);
+    let warm: Float64Array = Float64Array.from(phiHat);
+    const devAt = (b: number): number => {
+      const r = inner(-1, 0, warm, j, toWork(b));
+      if (Number.isFinite(r.dev)) warm = r.phi;
+      return r.dev;
+    };
+    const se = ml.se[j];
+    lower.push(side(ml.beta[j], -1, Number.NEGATIVE_INFINITY, se, devAt));
+    warm = Float64Array.from(phiHat);
+    upper.push(side(ml.beta[j], 1, Number.POSITIVE_INFINITY, se, devAt));
+  }
+  // leave the ML model factored at its own θ
+  updateL(model, Float64Array.from(ml.theta));
+  return { method: "profile", level, parameters: [...vps.map((v) => v.name), ...ml.xnames], lower, upper };
+}
