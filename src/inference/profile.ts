@@ -269,7 +269,7 @@ export function profileConfint(fit: LmmFit, level = 0.95): ConfintResult {
     return Number.NaN;
   };
 
-  vps.forEach((vp, i) => {
+  vps.forEach((_, i) => {
     let warm: Float64Array = Float64Array.from(phiHat);
     const devAt = (t: number): number => {
       const r = inner(i, t, warm);
