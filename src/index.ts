@@ -58,3 +58,5 @@ export type { ConfintOptions } from "./inference/confint.ts";
 export { confint, confintToJSON } from "./inference/confint.ts";
 export type { ConfintResult } from "./inference/profile.ts";
 export { printConfint } from "./report/print-confint.ts";
+export type { ConvergenceDiagnostics } from "./inference/convergence.ts";
+export { convergenceDiagnostics, convergenceToJSON } from "./inference/convergence.ts";

@@ -94,6 +94,10 @@ async function main(argv: string[]): Promise<number> {
         .choices(["satterthwaite", "kenward-roger", "none"])
         .default("none"),
     )
+    .option(
+      "--convergence",
+      "check the optimum: gradient, Hessian and Newton decrement of the criterion in θ",
+    )
     .action((formula: string, opts: FitOptions) => run(() => runFit(formula, { ...opts, debug }))());
   addModelOptions(
     program

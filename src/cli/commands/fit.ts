@@ -3,6 +3,8 @@
  * (REML by default, as lme4; --ml for maximum likelihood).
  */
 import {
+  convergenceDiagnostics,
+  convergenceToJSON,
   anovaType3,
   anovaType3ToJSON,
   type DdfMethod,
@@ -28,6 +30,7 @@ export interface FitOptions extends ModelOptions {
   ranef?: boolean;
   coef?: boolean;
   ddf?: DdfMethod | "none";
+  convergence?: boolean;
 }
 
 export function writeWarnings(warnings: readonly Warning[]): void {
@@ -70,17 +73,29 @@ export async function runFit(formulaText: string, opts: FitOptions): Promise<num
   const fit = fitLmm(formula, data, { REML: !opts.ml, weights: opts.weights });
   const tests = ddf === "none" ? null : fixedEffectTests(fit, { ddf });
   const type3 = ddf === "none" ? null : anovaType3(fit, { ddf });
+  const conv = opts.convergence ? convergenceDiagnostics(fit) : null;
   if (opts.json) {
-    const extra = tests && type3 ? { ddf: ddfToJSON(tests), anova_type3: anovaType3ToJSON(type3) } : {};
+    const extra = {
+      ...(tests && type3 ? { ddf: ddfToJSON(tests), anova_type3: anovaType3ToJSON(type3) } : {}),
+      ...(conv ? { convergence: convergenceToJSON(conv) } : {}),
+    };
     process.stdout.write(`${JSON.stringify({ ...fit.toJSON(), ...extra })}\n`);
     return 0;
   }
   let out = printSummary(fit, { ddf });
   if (type3) out += `\n${printAnovaType3(type3)}`;
+  if (conv) {
+    const num = (v: number) => v.toPrecision(3);
+    out +=
+      `\nConvergence at the optimum (criterion in θ): max|gradient| ${num(conv.maxAbsGradient)}, ` +
+      `Newton decrement ${num(conv.newtonDecrement)}, Hessian eigenvalues ${num(conv.minHessianEigenvalue)} to ${num(conv.maxHessianEigenvalue)}` +
+      `${conv.warnings.length === 0 ? ": converged" : ""}\n`;
+  }
   if (opts.ranef) out += `\nConditional modes of the random effects:\n${printRanef(fit)}`;
   if (opts.coef) out += `\nCoefficients per level (fixed + random):\n${printCoef(fit)}`;
   process.stdout.write(out);
   writeWarnings(fit.warnings);
   if (tests) writeWarnings(tests.warnings);
+  if (conv) writeWarnings(conv.warnings);
   return 0;
 }
