@@ -172,7 +172,9 @@ export type WarningCode =
   | "perfect_fit"
   | "non_finite_result"
   // a factor column whose values are numbers but for a few (a typo made it a factor)
-  | "numeric_looking_factor";
+  | "numeric_looking_factor"
+  // Bayesian sampler (appended): warm-up too short for Stan's adaptation windows
+  | "warmup_short";
 
 export interface Warning {
   readonly code: WarningCode;
