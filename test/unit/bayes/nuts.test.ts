@@ -33,7 +33,10 @@ function zMean(x: Float64Array[], expected: number, g: (v: number) => number = (
   const y = x.map((c) => Float64Array.from(c, g));
   let s = 0;
   let n = 0;
-  for (const c of y) for (const v of c) (s += v), n++;
+  for (const c of y) {
+    for (const v of c) s += v;
+    n += c.length;
+  }
   return (s / n - expected) / mcseMean(y);
 }
 
