@@ -102,30 +102,6 @@ export function medianSorted(sorted: ArrayLike<number>): number {
   return n % 2 === 1 ? sorted[half] : mean([sorted[half - 1], sorted[half]]);
 }
 
-/** First index of sorted with sorted[i] >= v. */
-function lowerBound(sorted: Float64Array, v: number): number {
-  let lo = 0;
-  let hi = sorted.length;
-  while (lo < hi) {
-    const mid = (lo + hi) >>> 1;
-    if (sorted[mid] < v) lo = mid + 1;
-    else hi = mid;
-  }
-  return lo;
-}
-
-/** First index of sorted with sorted[i] > v. */
-function upperBound(sorted: Float64Array, v: number): number {
-  let lo = 0;
-  let hi = sorted.length;
-  while (lo < hi) {
-    const mid = (lo + hi) >>> 1;
-    if (sorted[mid] <= v) lo = mid + 1;
-    else hi = mid;
-  }
-  return lo;
-}
-
 /** Each chain cut into halves of floor(S/2) draws (the middle draw of an odd S is dropped). */
 export function splitChains(x: DrawsByChain): Float64Array[] {
   const S = checkShape(x);

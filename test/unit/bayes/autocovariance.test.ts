@@ -54,7 +54,7 @@ test("sortFloat64 sorts with NaN last; the indexed variant carries the positions
   const rng = RandomStream.forChain(4, 0);
   for (const n of [0, 1, 5, 17, 1000]) {
     const a = Float64Array.from({ length: n }, (_, i) =>
-      i % 7 === 3 ? Number.NaN : Math.round(rng.normal() * 5),
+      i % 7 === 3 ? Number.NaN : Math.round(rng.normal() * 5) + 0,
     );
     const want = Array.from(a)
       .filter((v) => !Number.isNaN(v))
