@@ -180,7 +180,9 @@ export type WarningCode =
   | "numeric_looking_factor"
   // inference (appended): the Hessian of the deviance in the variance parameters is not positive
   // definite, so Satterthwaite / Kenward-Roger df are unreliable
-  | "hessian_not_positive";
+  | "hessian_not_positive"
+  // Bayesian sampler (appended): warm-up too short for Stan's adaptation windows
+  | "warmup_short";
 
 export interface Warning {
   readonly code: WarningCode;
