@@ -58,5 +58,8 @@ export type { ConfintOptions } from "./inference/confint.ts";
 export { confint, confintToJSON } from "./inference/confint.ts";
 export type { ConfintResult } from "./inference/profile.ts";
 export { printConfint } from "./report/print-confint.ts";
+export type { BootstrapOptions, BootstrapTable } from "./inference/bootstrap.ts";
+export { bootConfint, bootstrap, bootstrapCsv } from "./inference/bootstrap.ts";
+export { simulate } from "./inference/simulate.ts";
 export type { ConvergenceDiagnostics } from "./inference/convergence.ts";
 export { convergenceDiagnostics, convergenceToJSON } from "./inference/convergence.ts";

@@ -12,6 +12,7 @@ import { runDemo } from "./commands/demo.ts";
 import { type FitOptions, runFit } from "./commands/fit.ts";
 import { type PredictCliOptions, runPredict } from "./commands/predict.ts";
 import { type ConfintCliOptions, runConfint } from "./commands/confint.ts";
+import { type BootstrapCliOptions, runBootstrap } from "./commands/bootstrap.ts";
 import { formatError } from "./format-error.ts";
 import { guardOutput } from "./output.ts";
 import { VERSION } from "./version.ts";
@@ -125,6 +126,18 @@ async function main(argv: string[]): Promise<number> {
     .option("--seed <s>", "random seed (--method boot)")
     .action((formula: string, opts: ConfintCliOptions) =>
       run(() => runConfint(formula, { ...opts, debug }))(),
+    );
+  addModelOptions(
+    program
+      .command("bootstrap")
+      .description("parametric bootstrap of a mixed model (lme4's bootMer): replicate table and quantiles")
+      .argument("<formula>", "model formula"),
+  )
+    .option("--nsim <n>", "number of replicates", "500")
+    .option("--seed <s>", "random seed", "1")
+    .option("-o, --output <file>", "write the replicate table as CSV ('-' for standard output)")
+    .action((formula: string, opts: BootstrapCliOptions) =>
+      run(() => runBootstrap(formula, { ...opts, debug }))(),
     );
   addModelOptions(
     program

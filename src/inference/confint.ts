@@ -6,13 +6,20 @@
 import { OptionError } from "../errors.ts";
 import type { LmmFit } from "../lmm/fit-lmm.ts";
 import { qnorm } from "../special/quantiles.ts";
+import { bootConfint, bootstrap } from "./bootstrap.ts";
 import { type ConfintResult, profileConfint, varParams } from "./profile.ts";
 
 export interface ConfintOptions {
-  /** "profile" (default, as lme4) or "wald". */
-  readonly method?: "wald" | "profile";
+  /** "profile" (default, as lme4), "wald", or "boot" (parametric bootstrap, percentile intervals). */
+  readonly method?: "wald" | "profile" | "boot";
   /** Confidence level, default 0.95. */
   readonly level?: number;
+  /** Bootstrap replicates (method "boot"), default 500 as lme4. */
+  readonly nsim?: number;
+  /** Seed of the bootstrap (method "boot"), default 1. */
+  readonly seed?: number;
+  /** Progress of the bootstrap: (done, total). */
+  readonly onProgress?: (done: number, total: number) => void;
 }
 
 /** lme4's `confint(m)`: intervals for the standard deviations, correlations, σ and fixed effects. */
@@ -21,8 +28,17 @@ export function confint(fit: LmmFit, opts: ConfintOptions = {}): ConfintResult {
   if (!(level > 0 && level < 1)) throw new OptionError(`level must be between 0 and 1, got ${level}`);
   const method = opts.method ?? "profile";
   if (method === "profile") return profileConfint(fit, level);
+  if (method === "boot")
+    return bootConfint(
+      fit,
+      bootstrap(fit, opts.nsim ?? 500, { seed: opts.seed, onProgress: opts.onProgress }),
+      level,
+    );
   if (method !== "wald")
-    throw new OptionError(`unknown confint method ${JSON.stringify(method)}`, 'use "profile" or "wald"');
+    throw new OptionError(
+      `unknown confint method ${JSON.stringify(method)}`,
+      'use "profile", "wald" or "boot"',
+    );
   const z = qnorm(0.5 + level / 2);
   const vps = varParams(fit);
   return {

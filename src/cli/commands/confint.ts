@@ -1,10 +1,12 @@
 /**
- * `mixed confint FORMULA --data DATA [--method profile|wald] [--level 0.95] [--json]`: lme4's
- * `confint(m, method, level, oldNames = FALSE)` for a mixed model fitted by REML (unless --ml).
+ * `mixed confint FORMULA --data DATA [--method profile|wald|boot] [--level 0.95] [--nsim N]
+ * [--seed S] [--json]`: lme4's `confint(m, method, level, oldNames = FALSE)` for a mixed model
+ * fitted by REML (unless --ml); the bootstrap shows a progress bar on a terminal.
  */
 import { confint, confintToJSON, fitLmm, OptionError, parseFormula, printConfint } from "../../index.ts";
 import { readData } from "../../node/read-data.ts";
 import type { ModelOptions } from "../main.ts";
+import { progressBar } from "../progress.ts";
 import { checkModelOptions, writeWarnings } from "./fit.ts";
 
 export interface ConfintCliOptions extends ModelOptions {
@@ -22,11 +24,16 @@ export async function runConfint(formulaText: string, opts: ConfintCliOptions): 
   const level = opts.level === undefined ? 0.95 : Number(opts.level);
   if (!(level > 0 && level < 1)) throw new OptionError(`--level must be between 0 and 1, got ${opts.level}`);
   const method = opts.method ?? "profile";
-  if (method === "boot")
-    throw new OptionError("--method boot is not implemented yet", "use --method profile or --method wald");
+  const nsim = opts.nsim === undefined ? 500 : Number(opts.nsim);
+  const seed = opts.seed === undefined ? 1 : Number(opts.seed);
+  if (!Number.isSafeInteger(nsim) || nsim < 1)
+    throw new OptionError(`--nsim must be a positive integer, got ${opts.nsim}`);
+  if (!Number.isSafeInteger(seed)) throw new OptionError(`--seed must be an integer, got ${opts.seed}`);
   const data = await readData(opts.data, { schemaPath: opts.schema, encoding: opts.encoding });
   const fit = fitLmm(formula, data, { REML: !opts.ml, weights: opts.weights });
-  const c = confint(fit, { method, level });
+  const bar = method === "boot" && !opts.json ? await progressBar(nsim) : null;
+  const c = confint(fit, { method, level, nsim, seed, onProgress: bar?.update });
+  bar?.stop();
   if (opts.json) {
     process.stdout.write(`${JSON.stringify(confintToJSON(c))}\n`);
     return 0;

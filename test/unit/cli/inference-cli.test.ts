@@ -101,7 +101,7 @@ test("mixed predict writes CSV or the CONTRACT JSON; an unseen level is an error
   assert.equal(j.se_fit.length, 2);
 });
 
-test("mixed confint prints lme4's table; --json has the CONTRACT fields; boot is refused for now", () => {
+test("mixed confint prints lme4's table; --json has the CONTRACT fields", () => {
   const f = "Yield ~ 1 + (1 | Batch)";
   const r = runCli(["confint", f, "--data", "Dyestuff"]);
   assert.equal(r.status, 0, r.stderr);
@@ -113,7 +113,25 @@ test("mixed confint prints lme4's table; --json has the CONTRACT fields; boot is
   assert.equal(j.level, 0.9);
   assert.deepEqual(j.parameters, ["sd_(Intercept)|Batch", "sigma", "(Intercept)"]);
   assert.equal(j.lower[0], null);
-  const boot = runCli(["confint", f, "--data", "Dyestuff", "--method", "boot"]);
-  assert.equal(boot.status, 2);
-  assert.match(boot.stderr, /not implemented yet/);
+});
+
+test("mixed bootstrap prints the replicates' summary, writes CSV and JSON; confint --method boot", () => {
+  const f = "Yield ~ 1 + (1 | Batch)";
+  const r = runCli(["bootstrap", f, "--data", "Dyestuff", "--nsim", "30", "--seed", "2"]);
+  assert.equal(r.status, 0, r.stderr);
+  assert.match(r.stdout, /^Parametric bootstrap: 30 replicates, seed 2\n/);
+  const csv = runCli(["bootstrap", f, "--data", "Dyestuff", "--nsim", "30", "--seed", "2", "-o", "-"]);
+  assert.equal(csv.stdout.trim().split("\n").length, 31);
+  const j = JSON.parse(
+    runCli(["bootstrap", f, "--data", "Dyestuff", "--nsim", "30", "--seed", "2", "--json"]).stdout,
+  );
+  assert.equal(j.rows.length, 30);
+  assert.ok(j.summary.sigma.mean > 30);
+  const c = JSON.parse(
+    runCli(["confint", f, "--data", "Dyestuff", "--method", "boot", "--nsim", "30", "--seed", "2", "--json"])
+      .stdout,
+  );
+  assert.equal(c.method, "boot");
+  assert.equal(c.lower.length, 3);
+  assert.equal(runCli(["bootstrap", f, "--data", "Dyestuff", "--nsim", "0"]).status, 2);
 });
