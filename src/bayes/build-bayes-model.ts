@@ -3,8 +3,9 @@
  * in force stated as text, the method and the parameterisation (and why).
  *
  * Methods: `collapsed` (random effects integrated out, drawn exactly afterwards; one grouping
- * factor) and `nuts-full` (every random effect is a coordinate). Default: `collapsed` when the model
- * has one grouping factor, else `nuts-full`.
+ * factor, or several with at most `MAX_DENSE_Q` random effects) and `nuts-full` (every random
+ * effect is a coordinate). Default: `collapsed` when the model has one grouping factor or at most
+ * `DEFAULT_DENSE_Q` random effects in all, else `nuts-full`.
  *
  * Parameterisation of `nuts-full` when not given: from the REML fit (also used for the starting
  * points), each random-effect column c of term t gets the information ratio
@@ -16,7 +17,8 @@
  * fits). The choice and the smallest ratio are reported in `parameterisationReason`.
  *
  * Refusals (typed): a family other than gaussian (E_BAYES_UNSUPPORTED), prior weights
- * (E_BAYES_UNSUPPORTED), `collapsed` with several grouping factors (E_BAYES_UNSUPPORTED), priors
+ * (E_BAYES_UNSUPPORTED), `collapsed` with several grouping factors and more than `MAX_DENSE_Q`
+ * random effects (E_BAYES_UNSUPPORTED), priors
  * that do not parse or match no parameter (`PriorError`), and improper posteriors
  * (E_PRIOR_IMPROPER): flat on an SD whose factor has fewer than 3 levels (the marginal likelihood
  * decays only like τ^−(J−1) — integrable against a flat prior for J ≥ 3), flat on σ with fewer than
@@ -45,6 +47,9 @@ import {
 } from "./priors.ts";
 
 export type BayesMethod = "collapsed" | "nuts-full";
+
+/** Several grouping factors: collapsed by default up to this many random effects (dense O(q³) per evaluation). */
+export const DEFAULT_DENSE_Q = 100;
 
 export interface BuildBayesModelOptions {
   /** Default: collapsed with one grouping factor, else nuts-full. */
@@ -157,7 +162,9 @@ export function buildBayesModel(
   const defaults = defaultPriorConstants(bd.y, bd.X, bd.n, bd.xnames);
   const priors = resolvePriors(specs, priorTargetsOf(bd, defaults));
   checkProper(bd, priors);
-  const method: BayesMethod = opts.method ?? (bd.factors.length === 1 ? "collapsed" : "nuts-full");
+  const q = bd.terms.reduce((a, t) => a + t.levels.length * t.S, 0);
+  const method: BayesMethod =
+    opts.method ?? (bd.factors.length === 1 || q <= DEFAULT_DENSE_Q ? "collapsed" : "nuts-full");
   if (method !== "collapsed" && method !== "nuts-full") {
     throw new SpecError(
       "E_BAYES_UNSUPPORTED",

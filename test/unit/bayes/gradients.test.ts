@@ -84,7 +84,7 @@ for (const [label, data, formula, opts] of cases) {
   }
 }
 
-for (const [label, data, formula, opts] of cases.filter((c) => c[0] !== "crossed" && c[0] !== "nested")) {
+for (const [label, data, formula, opts] of cases) {
   test(`collapsed, ${label}: gradient = finite differences`, () => {
     const b = buildBayesModel(formula, loadBundled(data), { ...opts, method: "collapsed" });
     assert.ok(fdCheck(b.model, 11) < 1e-5);
