@@ -289,6 +289,105 @@ export function createCollapsedModel(
     return logdet;
   }
 
+  // Fast path: one grouping factor with K ≤ 2 (scalar or 2×2 blocks in closed form).
+  const small = single && K <= 2;
+  /** Λ's 2×2 block T (row-major, K = 1 uses t00 only) and the gradient on it. */
+  const T2 = new Float64Array(4);
+  const gT2 = new Float64Array(4);
+  let smallDu = 0;
+
+  /**
+   * All blocks of the fast path: adds the ∂/∂T entries into gEnt and ∂/∂β into hyper.gBeta, sets
+   * `smallDu`; returns Σ_j (−½ log|M_j| + w_jᵀm_j/(2u²)), NaN if some M_j is not positive definite.
+   */
+  function smallBlocks(u: number): number {
+    T2.fill(0);
+    gT2.fill(0);
+    for (let e = 0; e < E; e++) T2[entRow[e] * 2 + entCol[e]] = Tval[e];
+    const t00 = T2[0];
+    const t10 = T2[2];
+    const t11 = T2[3];
+    const u2 = u * u;
+    const iu = 1 / u;
+    let ll = 0;
+    let du = 0;
+    let g00 = 0;
+    let g10 = 0;
+    let g11 = 0;
+    const gB = hyper.gBeta;
+    if (K === 1) {
+      for (let l = 0; l < nb; l++) {
+        const a = AA[l];
+        let sv = ZY[l];
+        const cb = l * p;
+        for (let c = 0; c < p; c++) sv -= CC[cb + c] * delta[c];
+        const w0 = t00 * sv;
+        const B0 = a * t00;
+        const M0 = 1 + t00 * B0 * iu;
+        const P0 = 1 / M0;
+        const m0 = P0 * w0;
+        const Q = w0 * m0;
+        ll += -0.5 * Math.log(M0) + Q / (2 * u2);
+        du += (1 - P0) / (2 * u) - (Q + m0 * m0) / (2 * u2 * u);
+        g00 += -B0 * P0 * iu + ((sv - B0 * m0 * iu) / u2) * m0;
+        const v = (t00 * m0) / u2;
+        for (let c = 0; c < p; c++) gB[c] -= CC[cb + c] * v;
+      }
+    } else {
+      for (let l = 0; l < nb; l++) {
+        const Ab = l * 4;
+        const a00 = AA[Ab];
+        const a01 = AA[Ab + 1];
+        const a11 = AA[Ab + 3];
+        const cb0 = l * 2 * p;
+        const cb1 = cb0 + p;
+        let s0 = ZY[2 * l];
+        let s1 = ZY[2 * l + 1];
+        for (let c = 0; c < p; c++) {
+          s0 -= CC[cb0 + c] * delta[c];
+          s1 -= CC[cb1 + c] * delta[c];
+        }
+        const w0 = t00 * s0 + t10 * s1;
+        const w1 = t11 * s1;
+        const B00 = a00 * t00 + a01 * t10;
+        const B01 = a01 * t11;
+        const B10 = a01 * t00 + a11 * t10;
+        const B11 = a11 * t11;
+        const M00 = 1 + (t00 * B00 + t10 * B10) * iu;
+        const M01 = (t00 * B01 + t10 * B11) * iu;
+        const M11 = 1 + t11 * B11 * iu;
+        const det = M00 * M11 - M01 * M01;
+        if (!(det > 0 && M00 > 0)) return Number.NaN;
+        const id = 1 / det;
+        const P00 = M11 * id;
+        const P01 = -M01 * id;
+        const P11 = M00 * id;
+        const m0 = P00 * w0 + P01 * w1;
+        const m1 = P01 * w0 + P11 * w1;
+        const Q = w0 * m0 + w1 * m1;
+        ll += -0.5 * Math.log(det) + Q / (2 * u2);
+        du += (2 - P00 - P11) / (2 * u) - (Q + m0 * m0 + m1 * m1) / (2 * u2 * u);
+        const Bm0 = B00 * m0 + B01 * m1;
+        const Bm1 = B10 * m0 + B11 * m1;
+        const r0 = (s0 - Bm0 * iu) / u2;
+        const r1 = (s1 - Bm1 * iu) / u2;
+        // (B P)[r][c] for the entries (0,0), (1,0), (1,1)
+        g00 += -(B00 * P00 + B01 * P01) * iu + r0 * m0;
+        g10 += -(B10 * P00 + B11 * P01) * iu + r1 * m0;
+        g11 += -(B10 * P01 + B11 * P11) * iu + r1 * m1;
+        const v0 = (t00 * m0) / u2;
+        const v1 = (t10 * m0 + t11 * m1) / u2;
+        for (let c = 0; c < p; c++) gB[c] -= CC[cb0 + c] * v0 + CC[cb1 + c] * v1;
+      }
+    }
+    gT2[0] = g00;
+    gT2[2] = g10;
+    gT2[3] = g11;
+    for (let e = 0; e < E; e++) gEnt[e] += gT2[entRow[e] * 2 + entCol[e]];
+    smallDu = du;
+    return ll;
+  }
+
   /** |r|² and Xᵀr (into Xr) for the current β (delta = β − β̂). */
   function residualNorm(): number {
     let R = rss0;
@@ -313,7 +412,13 @@ export function createCollapsedModel(
     for (let a = 0; a < p; a++) hyper.gBeta[a] = Xr[a] / u;
     gEnt.fill(0);
     const u2 = u * u;
-    for (let l = 0; l < nb; l++) {
+    if (small) {
+      const r = smallBlocks(u);
+      if (Number.isNaN(r)) return Number.NEGATIVE_INFINITY;
+      ll += r;
+      du += smallDu;
+    }
+    for (let l = 0; l < (small ? 0 : nb); l++) {
       const logdet = level(l, u, true);
       if (Number.isNaN(logdet)) return Number.NEGATIVE_INFINITY;
       let Q = 0;
