@@ -10,11 +10,13 @@
  * Parameterisation of `nuts-full` when not given: from the REML fit (also used for the starting
  * points), each random-effect column c of term t gets the information ratio
  * `info = mean over levels of Σ_{n∈level} z_c[n]² · τ̂_c²/σ̂²` (prior variance of the effect over
- * the variance of its per-level estimate: data precision relative to the prior). The model is
- * centred when every column has info ≥ 1 (the posterior of a level's effect then keeps less than
- * half the prior variance, 1/(1 + info) ≤ ½, where the centred form mixes better: many observations
- * per group and a small σ relative to τ), else non-centred (weakly identified groups, singular
- * fits). The choice and the smallest ratio are reported in `parameterisationReason`.
+ * the variance of its per-level estimate: data precision relative to the prior). When every column
+ * has info ≥ 1 (the posterior of a level's effect keeps less than half the prior variance,
+ * 1/(1 + info) ≤ ½: many observations per group and a small σ relative to τ) the model is centred —
+ * hierarchically centred (`hcentred`, group coefficients β + u as coordinates, which also removes
+ * the ridge between β and all u) when there is one grouping factor and some random-effect column
+ * is an X column, else `centred`; otherwise non-centred (weakly identified groups, singular fits).
+ * The choice and the smallest ratio are reported in `parameterisationReason`.
  *
  * Refusals (typed): a family other than gaussian (E_BAYES_UNSUPPORTED), prior weights
  * (E_BAYES_UNSUPPORTED), `collapsed` with several grouping factors and more than `MAX_DENSE_Q`
@@ -210,7 +212,8 @@ export function buildBayesModel(
     } else if (reml) {
       const info = informationRatios(bd, reml.sd, reml.sigma);
       const min = Math.min(...info);
-      parameterisation = min >= 1 ? "centred" : "noncentred";
+      const matched = bd.terms.some((t) => t.cnames.some((c) => bd.xnames.includes(c)));
+      parameterisation = min < 1 ? "noncentred" : bd.factors.length === 1 && matched ? "hcentred" : "centred";
       reason = `smallest information ratio n·τ²/σ² of a random-effect column ${min.toPrecision(3)} ${min >= 1 ? "≥" : "<"} 1`;
     } else {
       parameterisation = "noncentred";

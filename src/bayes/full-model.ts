@@ -5,10 +5,15 @@
  *   y ~ N(Xβ + Σ_t Z_t u_t, σ²),  u_{t,l} ~ N(0, T_t T_tᵀ) for each level l of term t,
  *   T_t = diag(τ_t) L_t
  *
- * Parameterisations: `noncentred` (default; coordinates z_{t,l} ~ N(0, I), u = T z) or `centred`
- * (coordinates u_{t,l}; log N(u; 0, T Tᵀ) = −log|T| − |T⁻¹u|²/2). Random-effect coordinates follow
- * the hyper-parameters, term by term, level by level, the term's S columns within a level (Stan's
- * order for the reference programs). Names: `z_<g>[<level>,<term>]` or `r_<g>[<level>,<term>]`.
+ * Parameterisations: `noncentred` (default; coordinates z_{t,l} ~ N(0, I), u = T z), `centred`
+ * (coordinates u_{t,l}; log N(u; 0, T Tᵀ) = −log|T| − |T⁻¹u|²/2) or `hcentred` (hierarchically
+ * centred: for a random-effect column that is also a column of X — the same name and values, e.g.
+ * `(Intercept)`, `Days` in `Days + (Days | Subject)` — the coordinate is the group's coefficient
+ * a = β_j + u, other columns stay centred; a unit-Jacobian linear change of variables of the
+ * centred model, best when the groups are informative and β would otherwise ride a ridge with
+ * all u). Random-effect coordinates follow the hyper-parameters, term by term, level by level, the
+ * term's S columns within a level (Stan's order for the reference programs). Names:
+ * `z_<g>[<level>,<term>]`, `r_<g>[<level>,<term>]` or `a_<g>[<level>,<term>]`.
  *
  * One evaluation is one pass over the data plus O(Σ_t J_t S_t²): the residual pass accumulates
  * Xᵀe/σ² and per level G_{t,l} = Σ_{n∈l} z_t[n]·e[n]/σ², from which every gradient follows in
@@ -20,7 +25,7 @@ import { type BayesDesign, hyperOutputNames, ranefOutputNames, writeHyperOutputs
 import { HyperParameters } from "./hyper-parameters.ts";
 import type { ResolvedPriors } from "./priors.ts";
 
-export type Parameterisation = "noncentred" | "centred";
+export type Parameterisation = "noncentred" | "centred" | "hcentred";
 
 export interface FullModelOptions {
   readonly parameterisation?: Parameterisation;
@@ -46,7 +51,8 @@ export function createFullModel(
   priors: ResolvedPriors,
   opts: FullModelOptions = {},
 ): FullModel {
-  const centred = opts.parameterisation === "centred";
+  const hcentred = opts.parameterisation === "hcentred";
+  const centred = opts.parameterisation === "centred" || hcentred;
   const hyper = new HyperParameters(bd.xnames, bd.terms, priors);
   const { n, p, X, y } = bd;
   const terms = bd.terms;
@@ -60,6 +66,16 @@ export function createFullModel(
   }
   const dim = off;
   const U = terms.map((t) => new Float64Array(t.levels.length * t.S));
+  // hcentred: X column matched by each random-effect column (−1: none)
+  const match = terms.map((t) =>
+    Int32Array.from(t.cnames, (c, r) => {
+      if (!hcentred) return -1;
+      const j = bd.xnames.indexOf(c);
+      if (j < 0) return -1;
+      for (let i = 0; i < n; i++) if (t.z[i * t.S + r] !== X[j * n + i]) return -1;
+      return j;
+    }),
+  );
   const G = terms.map((t) => new Float64Array(t.levels.length * t.S));
   const maxS = Math.max(1, ...terms.map((t) => t.S));
   const v = new Float64Array(maxS);
@@ -72,7 +88,7 @@ export function createFullModel(
     for (const level of t.levels)
       for (const c of t.cnames)
         unconstrainedNames.push(
-          `${centred ? "r" : "z"}_${t.factor}[${level},${c === "(Intercept)" ? "Intercept" : c}]`,
+          `${hcentred ? "a" : centred ? "r" : "z"}_${t.factor}[${level},${c === "(Intercept)" ? "Intercept" : c}]`,
         );
   });
   const outputNames = [...hyperOutputNames(bd), ...bd.factors.flatMap((f) => ranefOutputNames(bd, f))];
@@ -93,6 +109,15 @@ export function createFullModel(
       const o = reOff[ti];
       if (centred) {
         for (let k = 0; k < u.length; k++) u[k] = q[o + k];
+        if (hcentred) {
+          const mt = match[ti];
+          for (let c = 0; c < S; c++) {
+            const j = mt[c];
+            if (j < 0) continue;
+            const bj = hyper.beta[j];
+            for (let k = c; k < u.length; k += S) u[k] -= bj;
+          }
+        }
         continue;
       }
       fillT(ti);
@@ -217,6 +242,11 @@ export function createFullModel(
             w[i] = s / T[i * S + i];
           }
           for (let c = 0; c < S; c++) grad[o + b + c] = g[b + c] - w[c];
+          if (hcentred) {
+            // u = a − β_j: ∂/∂β_j = −Σ_l ∂/∂u
+            const mt = match[ti];
+            for (let c = 0; c < S; c++) if (mt[c] >= 0) hyper.gBeta[mt[c]] -= grad[o + b + c];
+          }
           for (let i = 0; i < S; i++) for (let c = 0; c <= i; c++) gT[i * S + c] += w[i] * v[c];
         }
         lp += -J * logDetT - 0.5 * vv;
@@ -262,6 +292,8 @@ export function createFullModel(
         for (let k = 0; k < U[ti].length; k++) {
           const scale = Math.max(st.sd[sdIndex + (k % S)], 1e-3 * st.sigma);
           q[reOff[ti] + k] *= scale / 2;
+          const j = match[ti][k % S];
+          if (j >= 0) q[reOff[ti] + k] += st.beta[j];
         }
         sdIndex += S;
       }
@@ -285,7 +317,7 @@ export function createFullModel(
   return {
     dim,
     hyperDim: hyper.dim,
-    parameterisation: centred ? "centred" : "noncentred",
+    parameterisation: hcentred ? "hcentred" : centred ? "centred" : "noncentred",
     unconstrainedNames,
     outputNames,
     logDensityGradient,

@@ -72,7 +72,7 @@ const cases: [string, string, string, BuildBayesModelOptions][] = [
 ];
 
 for (const [label, data, formula, opts] of cases) {
-  for (const parameterisation of ["noncentred", "centred"] as const) {
+  for (const parameterisation of ["noncentred", "centred", "hcentred"] as const) {
     test(`nuts-full ${parameterisation}, ${label}: gradient = finite differences`, () => {
       const b = buildBayesModel(formula, loadBundled(data), {
         ...opts,
@@ -104,4 +104,26 @@ test("a wrong gradient is caught by the check (the check can fail)", () => {
     },
   };
   assert.ok(fdCheck(broken, 7, 1) > 1e-4);
+});
+
+test("hcentred is the centred posterior after a unit-Jacobian change of variables (equal log densities)", () => {
+  const data = loadBundled("sleepstudy");
+  const f = "Reaction ~ Days + (Days | Subject)";
+  const h = buildBayesModel(f, data, { method: "nuts-full", parameterisation: "hcentred" }).model;
+  const c = buildBayesModel(f, data, { method: "nuts-full", parameterisation: "centred" }).model;
+  assert.equal(h.unconstrainedNames[6], "a_Subject[308,Intercept]");
+  const u = rng(21);
+  const g = new Float64Array(h.dim);
+  for (let k = 0; k < 3; k++) {
+    const qa = new Float64Array(h.dim);
+    h.initialPoint(qa, u);
+    const qu = Float64Array.from(qa);
+    for (let i = 6; i < h.dim; i += 2) {
+      qu[i] -= qa[0];
+      qu[i + 1] -= qa[1];
+    }
+    const la = h.logDensityGradient(qa, g);
+    const lu = c.logDensityGradient(qu, g);
+    assert.ok(Math.abs(la - lu) < 1e-9 * Math.abs(lu), `${la} vs ${lu}`);
+  }
 });
