@@ -37,6 +37,7 @@ import { fitLmmProblem } from "../lmm/fit-lmm-problem.ts";
 import { type BayesDesign, bayesDesign, priorTargetsOf } from "./bayes-design.ts";
 import { createCollapsedModel } from "./collapsed-model.ts";
 import { createFullModel, type Parameterisation } from "./full-model.ts";
+import type { StartEstimates } from "./start-estimates.ts";
 import type { BayesModel } from "./log-density.ts";
 import { parsePrior } from "./parse-prior.ts";
 import { PriorError } from "./prior-error.ts";
@@ -73,6 +74,12 @@ export interface BuildBayesModelOptions {
 
 export interface BayesModelBuild {
   readonly model: BayesModel;
+  /**
+   * A diagonal inverse metric for the first warm-up window from the REML fit (pass it as the
+   * sampler's initial inverse metric; see `start-estimates.ts`), null without a fit or with
+   * `dataDrivenStart: false`.
+   */
+  readonly suggestedInverseMetric: Float64Array | null;
   readonly method: BayesMethod;
   /** nuts-full's parameterisation, null for collapsed. */
   readonly parameterisation: Parameterisation | null;
@@ -85,11 +92,7 @@ export interface BayesModelBuild {
   readonly design: BayesDesign;
   readonly formula: string;
   /** The REML fit used for starting points and the heuristic (null if it failed). */
-  readonly reml: {
-    readonly beta: readonly number[];
-    readonly sd: readonly number[];
-    readonly sigma: number;
-  } | null;
+  readonly reml: StartEstimates | null;
   readonly warnings: readonly Warning[];
 }
 
@@ -174,7 +177,7 @@ export function buildBayesModel(
       "use collapsed or nuts-full",
     );
   }
-  let reml: BayesModelBuild["reml"] = null;
+  let reml: StartEstimates | null = null;
   try {
     const r = fitLmmProblem({
       y: bd.y,
@@ -199,7 +202,21 @@ export function buildBayesModel(
         sd.push(Math.sqrt(v) * r.sigma);
       }
     }
-    if (Number.isFinite(r.sigma) && r.sigma > 0) reml = { beta: r.beta, sd, sigma: r.sigma };
+    const ranef = r.ranefTerms.map((t) => Float64Array.from(t.values.flat()));
+    const ranefSD = r.ranefTerms.every((t) => t.condSD !== null)
+      ? r.ranefTerms.map((t) => Float64Array.from((t.condSD ?? []).flat()))
+      : null;
+    const shapesOk = ranef.every((v, i) => v.length === bd.terms[i].levels.length * bd.terms[i].S);
+    if (Number.isFinite(r.sigma) && r.sigma > 0) {
+      reml = {
+        beta: r.beta,
+        betaSE: r.se,
+        sd,
+        sigma: r.sigma,
+        ranef: shapesOk ? ranef : null,
+        ranefSD: shapesOk ? ranefSD : null,
+      };
+    }
   } catch {
     reml = null;
   }
@@ -229,6 +246,7 @@ export function buildBayesModel(
       : createFullModel(bd, priors, { parameterisation: parameterisation ?? "noncentred", start });
   return {
     model,
+    suggestedInverseMetric: model.suggestedInverseMetric,
     method,
     parameterisation,
     parameterisationReason: reason,

@@ -28,17 +28,16 @@ import { type BayesDesign, hyperOutputNames, ranefOutputNames, writeHyperOutputs
 import { HyperParameters } from "./hyper-parameters.ts";
 import type { BayesModel } from "./log-density.ts";
 import type { ResolvedPriors } from "./priors.ts";
+import { hyperInverseMetric, type StartEstimates } from "./start-estimates.ts";
 
 export interface CollapsedModelOptions {
-  /** As `FullModelOptions.start`: β, SD per term column, σ for data-driven starting points. */
-  readonly start?: {
-    readonly beta: ArrayLike<number>;
-    readonly sd: ArrayLike<number>;
-    readonly sigma: number;
-  };
+  /** As `FullModelOptions.start`: REML estimates for starting points and the suggested metric. */
+  readonly start?: StartEstimates;
 }
 
 export interface CollapsedModel extends BayesModel {
+  /** As `FullModel.suggestedInverseMetric`. */
+  readonly suggestedInverseMetric: Float64Array | null;
   /** The log marginal likelihood log p(y | β, T, σ) alone at q (constant −N/2 log 2π included), for tests. */
   logMarginalLikelihood(q: Float64Array): number;
 }
@@ -527,8 +526,21 @@ export function createCollapsedModel(
     qq[hyper.sigmaOff] = hyper.unconstrainSigma(st.sigma * Math.exp(qq[hyper.sigmaOff] / 4));
   }
 
+  let suggestedInverseMetric: Float64Array | null = null;
+  if (opts.start) {
+    suggestedInverseMetric = new Float64Array(hyper.dim);
+    hyperInverseMetric(
+      hyper,
+      opts.start,
+      terms.map((t) => t.levels.length),
+      n,
+      suggestedInverseMetric,
+    );
+  }
+
   return {
     dim: hyper.dim,
+    suggestedInverseMetric,
     unconstrainedNames: hyper.names,
     outputNames,
     logDensityGradient,

@@ -24,26 +24,28 @@ import type { BayesModel } from "./log-density.ts";
 import { type BayesDesign, hyperOutputNames, ranefOutputNames, writeHyperOutputs } from "./bayes-design.ts";
 import { HyperParameters } from "./hyper-parameters.ts";
 import type { ResolvedPriors } from "./priors.ts";
+import { hyperInverseMetric, type StartEstimates } from "./start-estimates.ts";
 
 export type Parameterisation = "noncentred" | "centred" | "hcentred";
 
 export interface FullModelOptions {
   readonly parameterisation?: Parameterisation;
   /**
-   * Rough posterior location for data-driven starting points: β (p), an SD scale per term column
-   * (in `priors.sd` order) and σ; omitted → Stan's uniform(−2, 2) on every coordinate.
+   * REML estimates for data-driven starting points (uniform jitter around them) and the suggested
+   * inverse metric; omitted → Stan's uniform(−2, 2) on every coordinate and no suggestion.
    */
-  readonly start?: {
-    readonly beta: ArrayLike<number>;
-    readonly sd: ArrayLike<number>;
-    readonly sigma: number;
-  };
+  readonly start?: StartEstimates;
 }
 
 export interface FullModel extends BayesModel {
   readonly parameterisation: Parameterisation;
   /** Number of hyper-parameter coordinates (they come first). */
   readonly hyperDim: number;
+  /**
+   * A diagonal inverse metric for the first warm-up window (see `start-estimates.ts`), for the
+   * sampler's initial metric; null without start estimates.
+   */
+  readonly suggestedInverseMetric: Float64Array | null;
 }
 
 export function createFullModel(
@@ -289,15 +291,52 @@ export function createFullModel(
       sdIndex = 0;
       for (let ti = 0; ti < nt; ti++) {
         const S = terms[ti].S;
+        const mode = st.ranef?.[ti];
+        const csd = st.ranefSD?.[ti];
         for (let k = 0; k < U[ti].length; k++) {
-          const scale = Math.max(st.sd[sdIndex + (k % S)], 1e-3 * st.sigma);
-          q[reOff[ti] + k] *= scale / 2;
+          const scale = csd ? csd[k] : Math.max(st.sd[sdIndex + (k % S)], 1e-3 * st.sigma) / 2;
+          q[reOff[ti] + k] = (mode ? mode[k] : 0) + q[reOff[ti] + k] * scale;
           const j = match[ti][k % S];
           if (j >= 0) q[reOff[ti] + k] += st.beta[j];
         }
         sdIndex += S;
       }
     }
+  }
+
+  let suggestedInverseMetric: Float64Array | null = null;
+  if (opts.start) {
+    const st = opts.start;
+    const mInv = new Float64Array(dim);
+    hyperInverseMetric(
+      hyper,
+      st,
+      terms.map((t) => t.levels.length),
+      n,
+      mInv,
+    );
+    let sdIndex = 0;
+    terms.forEach((t, ti) => {
+      const S = t.S;
+      const o = reOff[ti];
+      if (centred) {
+        const csd = st.ranefSD?.[ti];
+        for (let k = 0; k < U[ti].length; k++) {
+          const v = csd ? csd[k] : st.sd[sdIndex + (k % S)];
+          mInv[o + k] = v > 0 ? v * v : 1;
+        }
+      } else {
+        // z: 1 / (1 + Σ_{n∈l} z_c² τ_c²/σ²)
+        const zz = new Float64Array(U[ti].length);
+        for (let i = 0; i < n; i++) for (let c = 0; c < S; c++) zz[t.refs[i] * S + c] += t.z[i * S + c] ** 2;
+        for (let k = 0; k < zz.length; k++) {
+          const r = st.sd[sdIndex + (k % S)] / st.sigma;
+          mInv[o + k] = 1 / (1 + zz[k] * r * r);
+        }
+      }
+      sdIndex += S;
+    });
+    suggestedInverseMetric = mInv;
   }
 
   function constrain(q: Float64Array, out: Float64Array): void {
@@ -317,6 +356,7 @@ export function createFullModel(
   return {
     dim,
     hyperDim: hyper.dim,
+    suggestedInverseMetric,
     parameterisation: hcentred ? "hcentred" : centred ? "centred" : "noncentred",
     unconstrainedNames,
     outputNames,

@@ -159,3 +159,36 @@ test("kernels and R's mad", () => {
   assert.ok(Math.abs(priorLogKernelDerivative(d, 2) - fd) < 1e-8);
   assert.equal(priorLogKernel(d, 1 + 2 * Math.sqrt(3)), -2 * Math.log(2));
 });
+
+test("REML-based start: initial points near the fit, a positive suggested inverse metric", () => {
+  const data = loadBundled("sleepstudy");
+  for (const [method, parameterisation] of [
+    ["nuts-full", "hcentred"],
+    ["nuts-full", "noncentred"],
+    ["collapsed", undefined],
+  ] as const) {
+    const b = buildBayesModel("Reaction ~ Days + (Days | Subject)", data, { method, parameterisation });
+    const mInv = b.suggestedInverseMetric;
+    assert.ok(mInv && mInv.length === b.model.dim);
+    assert.ok(mInv.every((v) => v > 0 && Number.isFinite(v)));
+    assert.ok(b.reml);
+    assert.ok(Math.abs(mInv[0] - b.reml.betaSE[0] ** 2) < 1e-12);
+    const q = new Float64Array(b.model.dim);
+    let s = 5;
+    b.model.initialPoint(q, () => {
+      s = (s * 16807) % 2147483647;
+      return s / 2147483647;
+    });
+    // β within 10% (+ 0.1σ) of the REML estimate; σ within a factor e^0.5
+    assert.ok(Math.abs(q[0] - b.reml.beta[0]) <= 0.1 * (Math.abs(b.reml.beta[0]) + b.reml.sigma));
+    assert.ok(Math.abs(q[5] - Math.log(b.reml.sigma)) <= 0.5);
+    if (parameterisation === "hcentred") {
+      // group coefficient near β₀ + conditional mode
+      assert.ok(
+        Math.abs(q[6] - (b.reml.beta[0] + (b.reml.ranef?.[0][0] ?? 0))) <= 2 * (b.reml.ranefSD?.[0][0] ?? 0),
+      );
+    }
+  }
+  const off = buildBayesModel("Reaction ~ Days + (1 | Subject)", data, { dataDrivenStart: false });
+  assert.equal(off.suggestedInverseMetric, null);
+});
