@@ -268,7 +268,10 @@ export function createFullModel(
       }
     }
     hyper.backward(q, grad);
-    return Number.isFinite(lp) ? lp : Number.NEGATIVE_INFINITY;
+    if (!Number.isFinite(lp)) return Number.NEGATIVE_INFINITY;
+    // a non-finite gradient (overflow far in the tails) counts as zero density for the sampler
+    for (let i = 0; i < dim; i++) if (!Number.isFinite(grad[i])) return Number.NEGATIVE_INFINITY;
+    return lp;
   }
 
   function initialPoint(q: Float64Array, uniform: () => number): void {

@@ -127,3 +127,27 @@ test("hcentred is the centred posterior after a unit-Jacobian change of variable
     assert.ok(Math.abs(la - lu) < 1e-9 * Math.abs(lu), `${la} vs ${lu}`);
   }
 });
+
+test("far in the tails the log density is -Infinity or finite with a finite gradient, never NaN", () => {
+  const data = loadBundled("sleepstudy");
+  for (const opts of [
+    { method: "nuts-full", parameterisation: "centred" },
+    { method: "nuts-full", parameterisation: "noncentred" },
+    { method: "collapsed" },
+  ] as const) {
+    const m = buildBayesModel("Reaction ~ Days + (Days | Subject)", data, opts).model;
+    const g = new Float64Array(m.dim);
+    for (const v of [-800, -40, 40, 800]) {
+      for (const i of [2, 4, 5]) {
+        const q = new Float64Array(m.dim);
+        m.initialPoint(q, rng(1));
+        q[i] = v;
+        const lp = m.logDensityGradient(q, g);
+        assert.ok(
+          lp === Number.NEGATIVE_INFINITY || (Number.isFinite(lp) && g.every(Number.isFinite)),
+          `${opts.method} q[${i}] = ${v}: ${lp}`,
+        );
+      }
+    }
+  }
+});
