@@ -24,7 +24,8 @@
  * that do not parse or match no parameter (`PriorError`), and improper posteriors
  * (E_PRIOR_IMPROPER): flat on an SD whose factor has fewer than 3 levels (the marginal likelihood
  * decays only like τ^−(J−1) — integrable against a flat prior for J ≥ 3), flat on σ with fewer than
- * p + 2 observations. Flat priors on β are proper posteriors (X has full rank after aliased columns
+ * p + 2 observations; and a constant response (E_SPEC_CONSTANT_RESPONSE: the likelihood grows
+ * without bound as σ → 0). Flat priors on β are proper posteriors (X has full rank after aliased columns
  * are dropped) and `uniform(a, b)` is always proper.
  */
 import type { DataSource } from "../data/column.ts";
@@ -164,6 +165,19 @@ export function buildBayesModel(
   }
   const design = buildDesign(f, data, { maxBytes: opts.maxBytes });
   const bd = bayesDesign(design);
+  let lo = Number.POSITIVE_INFINITY;
+  let hi = Number.NEGATIVE_INFINITY;
+  for (const v of bd.y) {
+    if (v < lo) lo = v;
+    if (v > hi) hi = v;
+  }
+  if (!(hi - lo > 8 * Number.EPSILON * Math.max(Math.abs(hi), Math.abs(lo)))) {
+    throw new SpecError(
+      "E_SPEC_CONSTANT_RESPONSE",
+      `the response '${f.responseLabel}' is constant (${lo}) over the ${bd.n} rows used, so the posterior of sigma piles up at 0 and is improper`,
+      "a model needs variation in the response; check the column and any filtering",
+    );
+  }
   const defaults = defaultPriorConstants(bd.y, bd.X, bd.n, bd.xnames);
   const priors = resolvePriors(specs, priorTargetsOf(bd, defaults));
   checkProper(bd, priors);

@@ -144,6 +144,14 @@ test("improper posteriors and unsupported families are refused", () => {
   );
   // a proper prior on the same model is accepted
   assert.ok(buildBayesModel("y ~ 1 + (1 | g)", cols, { priors: ["sd: uniform(0, 10)"] }).model.dim > 0);
+  const constant = new ColumnTable("constant", [
+    { kind: "numeric", name: "y", values: new Float64Array(8).fill(3), integer: false },
+    cols.columns[1],
+  ]);
+  assert.throws(
+    () => buildBayesModel("y ~ 1 + (1 | g)", constant),
+    (e: unknown) => e instanceof MixedError && e.code === "E_SPEC_CONSTANT_RESPONSE",
+  );
   assert.throws(
     () =>
       buildBayesModel("Reaction ~ Days + (1 | Subject)", loadBundled("sleepstudy"), { family: "poisson" }),
