@@ -79,7 +79,16 @@ export type ErrorCode =
   // different responses, REML criteria of different fixed effects
   | "E_SPEC_NOT_COMPARABLE"
   // data (appended): a factor level in new data that the fitted data did not have
-  | "E_DATA_NEW_LEVEL";
+  | "E_DATA_NEW_LEVEL"
+  // Bayesian models (appended): a prior string that does not parse, names an unknown parameter
+  // class or distribution, has bad arguments, or would leave the posterior improper; an
+  // unsupported family or method
+  | "E_PRIOR_SYNTAX"
+  | "E_PRIOR_UNKNOWN_CLASS"
+  | "E_PRIOR_UNKNOWN_DISTRIBUTION"
+  | "E_PRIOR_BAD_ARGUMENT"
+  | "E_PRIOR_IMPROPER"
+  | "E_BAYES_UNSUPPORTED";
 
 export class MixedError extends Error {
   readonly code: ErrorCode;
