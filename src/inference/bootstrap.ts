@@ -69,7 +69,7 @@ export function bootstrap(fit: LmmFit, nsim: number, opts: BootstrapOptions = {}
   for (let r = from; r < to; r++) {
     const y = draw(RandomStream.forChain(seeds[r], 0, 0));
     try {
-      const f = fit.refit(y);
+      const f = fit.refit(y, { start: fit.theta });
       for (const w of f.warnings) warningCounts[w.code] = (warningCounts[w.code] ?? 0) + 1;
       rows.push(Float64Array.from(paramsOf(f)));
     } catch {

@@ -37,8 +37,11 @@ export interface LmmFit extends LmmResult {
   /** Seconds spent building the design and fitting. */
   readonly fitSeconds: number;
   readonly weightsColumn: string | undefined;
-  /** Refit to a new response of the same length, reusing the factorisation structure. */
-  refit(newY: Float64Array): LmmFit;
+  /**
+   * Refit to a new response of the same length, reusing the factorisation structure; θ starts at
+   * `options.start` (default: the default start, λ = I).
+   */
+  refit(newY: Float64Array, options?: { readonly start?: ArrayLike<number> }): LmmFit;
   /**
    * The same model fitted by maximum likelihood (lme4's `refitML`), starting from this fit's θ;
    * an ML fit returns itself.
@@ -89,12 +92,12 @@ function finish(
     fitSeconds: seconds,
     weightsColumn: opts.weights,
     warnings,
-    refit(newY: Float64Array): LmmFit {
+    refit(newY: Float64Array, options: { readonly start?: ArrayLike<number> } = {}): LmmFit {
       if (newY.length !== design.n) {
         throw new SpecError("E_SPEC_UNSUPPORTED", `refit needs ${design.n} responses, got ${newY.length}`);
       }
       const t0 = performance.now();
-      const r = refit(model, newY, opts);
+      const r = refit(model, newY, options.start ? { ...opts, start: options.start } : opts);
       return finish({ ...design, y: newY }, model, r, opts, (performance.now() - t0) / 1000);
     },
     refitML(): LmmFit {
