@@ -3,7 +3,9 @@
  * grouping factor of a mixed model: the response regressed, within each level alone, on that
  * factor's random-effect columns (intercept and slopes). With a fixed part equal to the random part,
  * as in `Reaction ~ Days + (Days | Subject)`, this is lme4's `coef(lmList(Reaction ~ Days | Subject))`.
- * Compared with `fit.coef` (fixed + random, "partial pooling") it shows the shrinkage.
+ * Fixed effects that are not among the factor's columns (other covariates) are held at β̂: their
+ * contribution X·β̂ is subtracted from the response first, so each group's estimates are comparable
+ * with `fit.coef` (fixed + random, "partial pooling"): the pair shows the shrinkage.
  */
 import { buildDesign } from "../design/design.ts";
 import type { DataSource } from "../data/column.ts";
@@ -28,7 +30,7 @@ export interface GroupOlsFactor {
 /**
  * Grouping factor → per-level OLS coefficients of its random-effect columns. `data` must be the
  * data the model was fitted to (the design is rebuilt from `fit.formula`; prior weights are used,
- * an offset is subtracted). A level with fewer rows than columns, or whose columns are collinear
+ * an offset and the other fixed effects at β̂ are subtracted). A level with fewer rows than columns, or whose columns are collinear
  * within it (a slope on a covariate that is constant in the level), gets NaN for the coefficients
  * it cannot estimate (as R's `lm`) and `estimable[l] = false`.
  */
@@ -40,13 +42,20 @@ export function groupOls(fit: LmmFit, data: DataSource): Readonly<Record<string,
       "pass the data the model was fitted to",
     );
   }
-  const { n, y, weights, offset } = design;
+  const { n, weights, offset } = design;
   const out: Record<string, GroupOlsFactor> = Object.create(null);
   const factors = [...new Set(design.reterms.map((t) => t.factor))];
   for (const factor of factors) {
     const same = design.reterms.filter((t) => t.factor === factor);
     const terms = same.flatMap((t) => t.cnames);
     const S = terms.length;
+    // the response less the fixed effects of the other columns, at β̂
+    const y = Float64Array.from(design.y);
+    design.xnames.forEach((nm, c) => {
+      if (terms.includes(nm)) return;
+      const b = fit.beta[c];
+      for (let t = 0; t < n; t++) y[t] -= design.X[c * n + t] * b;
+    });
     const { levels, refs } = same[0];
     const rows: number[][] = levels.map(() => []);
     for (let t = 0; t < n; t++) rows[refs[t]].push(t);
