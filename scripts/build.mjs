@@ -25,6 +25,8 @@ const common = {
   minify: true,
   sourcemap: "linked",
   legalComments: "none",
+  // a native binary (loaded lazily by src/node/svg-to-png.ts): resolved from node_modules at run time
+  external: ["@resvg/resvg-js"],
 };
 await build({
   ...common,
@@ -42,7 +44,7 @@ await build({
   // browser builds of the dependencies also run in Node. Only the node entry imports node:*
   // modules, which stay imports.
   platform: "browser",
-  external: ["node:*"],
+  external: ["node:*", "@resvg/resvg-js"],
   entryPoints: {
     index: "src/index.ts",
     engine: "src/engine.ts",

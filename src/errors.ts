@@ -74,7 +74,16 @@ export type ErrorCode =
   // data (appended): bytes that are not valid text in the declared encoding (UTF-8 by default)
   | "E_DATA_BAD_ENCODING"
   // output (appended): the CLI could not write its result (disk full, I/O error)
-  | "E_OUTPUT_WRITE";
+  | "E_OUTPUT_WRITE"
+  // plots (appended): a figure's column is missing or not numeric, no complete rows, a bad size,
+  // an unknown `mixed plot` kind, a model the figure cannot use, a bad figure option
+  | "E_PLOT_UNKNOWN_COLUMN"
+  | "E_PLOT_NON_NUMERIC"
+  | "E_PLOT_NO_COMPLETE_ROWS"
+  | "E_PLOT_BAD_SIZE"
+  | "E_PLOT_UNKNOWN_KIND"
+  | "E_PLOT_BAD_MODEL"
+  | "E_PLOT_BAD_OPTION";
 
 export class MixedError extends Error {
   readonly code: ErrorCode;

@@ -1,5 +1,54 @@
 /**
- * mixedmodels/plot: figures of data and fitted models as SVG strings (and, from the CLI, PNG).
- * A separate entry so that a user who never plots never loads the plotting library.
+ * mixedmodels/plot: figures of data and fitted models as SVG strings (PNG from the Node layer:
+ * `svgToPng` in mixedmodels/node, `mixed plot … -o FILE.png`). A separate entry so that a user who
+ * never plots never loads the plotting library; it imports the core, never the other way.
+ *
+ * ## Foundation (for every figure)
+ * - `renderSvg(spec)`: Observable Plot options (`spec.plot`) + frame (`width`, `height`, `title`,
+ *   `subtitle`, `legend: LegendItem[]`, `note`, `document`, `idPrefix`, `theme`) → one standalone,
+ *   deterministic SVG string (fixed class, ids `${idPrefix}-N`, coordinates to 0.01 px, real
+ *   `<text>`). Plot draws into linkedom's document in Node, or `spec.document` (a browser's).
+ *   Titles/legends are drawn by us as SVG (Plot's own are HTML), so don't put `title`/`caption`/
+ *   colour `legend` in `spec.plot` (E_PLOT_BAD_OPTION).
+ * - `composePanels({rows, cols, panels: [{figure, row, col, rowSpan?, colSpan?}], title, …})`:
+ *   several panels (SVG strings or `FigureSpec`s, rendered at their cell size) on a grid in one SVG.
+ * - `THEME` / `OKABE_ITO` / `paletteColor(i)`: the colour-blind-safe palette, the reference
+ *   (population) colour, a grey for context data, a generic font stack, sizes.
+ * - `axisScale(label)`, `AXIS_MARGINS`, `formatTick`: axes as every figure draws them.
+ * - Data: `completeRows(data, {x, y, group, onWarning})` (numeric x/y, group codes, incomplete rows
+ *   dropped with a `rows_dropped` warning and a `note`), `numericValues`, `groupValues`, `plotColumn`.
+ * - Lines: `olsLine(x, y)`, `populationLine(fit | {intercept, slope}, x)`, `conditionalLines(fit, group, x)`.
+ * - Errors: `PlotError` with codes E_PLOT_UNKNOWN_COLUMN, E_PLOT_NON_NUMERIC, E_PLOT_NO_COMPLETE_ROWS,
+ *   E_PLOT_BAD_SIZE (sizes are whole px from 50 to 20,000), E_PLOT_UNKNOWN_KIND, E_PLOT_BAD_MODEL,
+ *   E_PLOT_BAD_OPTION.
+ * - Every figure function: `(data or fit, options: FigureOptions & …) => string`; options
+ *   `width`, `height`, `title` ("" = none; default from column names), `document`, `theme`,
+ *   `idPrefix`, `onWarning`. Each also has a `…Spec` form returning a `FigureSpec` for composites.
+ *
+ * ## Adding a figure to `mixed plot`
+ * The CLI dispatches through the `PLOT_KINDS` table in src/cli/commands/plot.ts: one entry per
+ * KIND (`{ summary, needsFormula, make(ctx) => svg }`); unknown kinds fail with
+ * E_PLOT_UNKNOWN_KIND listing the table's keys.
+ *
+ * Snapshot tests: test/helpers/svg-snapshot.ts (`assertSvgSnapshot(name, svg)`,
+ * test/snapshots/plot/<name>.svg, `UPDATE_SNAPSHOTS=1` to write).
  */
-export {};
+
+// foundation
+export type { FigureSpec, FrameOptions, LegendItem, PlotDocument } from "./render-svg.ts";
+export { renderSvg, checkSize, DEFAULT_WIDTH, DEFAULT_HEIGHT } from "./render-svg.ts";
+export type { CompositeSpec, PanelCell } from "./compose-panels.ts";
+export { composePanels } from "./compose-panels.ts";
+export type { Theme } from "./theme.ts";
+export { OKABE_ITO, THEME, paletteColor } from "./theme.ts";
+export type { FigureOptions, XYGroupOptions } from "./figure-options.ts";
+export { AXIS_MARGINS, axisScale, formatTick } from "./figure-options.ts";
+export type { GroupValues, PlotRows, RowsRequest } from "./plot-data.ts";
+export { completeRows, groupValues, numericValues, plotColumn } from "./plot-data.ts";
+export type { Line, LineSource } from "./fit-lines.ts";
+export { conditionalLines, olsLine, populationLine } from "./fit-lines.ts";
+export { PlotError } from "./plot-error.ts";
+
+// data figures
+export type { TrajectoriesOptions } from "./trajectories.ts";
+export { trajectories, trajectoriesSpec } from "./trajectories.ts";
