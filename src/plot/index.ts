@@ -52,3 +52,13 @@ export { PlotError } from "./plot-error.ts";
 // data figures
 export type { TrajectoriesOptions } from "./trajectories.ts";
 export { trajectories, trajectoriesSpec } from "./trajectories.ts";
+
+// model figures (fitted LmmFit → SVG)
+export type { CaterpillarOptions } from "./caterpillar.ts";
+export { caterpillar } from "./caterpillar.ts";
+export type { ResidualPanel, ResidualPlotOptions } from "./residual-plot.ts";
+export { residualPlot } from "./residual-plot.ts";
+export type { QqPlotOptions } from "./qq-plot.ts";
+export { qqPlot } from "./qq-plot.ts";
+export type { ShrinkageData, ShrinkageOptions } from "./shrinkage.ts";
+export { shrinkage, shrinkageData } from "./shrinkage.ts";
