@@ -8,6 +8,10 @@
  */
 import { SpecError } from "../errors.ts";
 import type { LmmFit } from "../lmm/fit-lmm.ts";
+import { fitModelOf } from "../lmm/fit-model-registry.ts";
+import { condVarByInputTerm, SELECTED_INVERSION_MAX_ORDER } from "../lmm/selected-cond-var.ts";
+
+type Matrices = readonly (readonly (readonly number[])[])[];
 
 /** The conditional covariance of one random-effects term on a factor. */
 export interface CondVarBlock {
@@ -37,27 +41,54 @@ export interface CondVarFactor {
 
 /**
  * Grouping factor → its conditional modes, conditional SDs and per-level conditional covariance
- * blocks. Throws `SpecError` (`E_SPEC_UNSUPPORTED`) when the fit did not compute them (models whose
- * random effects are too many for the dense per-level solves, e.g. InstEval's crossed factors).
+ * blocks. `fitLmm` computes them with the fit for most models; for models with very many random
+ * effects (InstEval's crossed students × lecturers) they are computed here, on the first call, by
+ * selected inversion of the factor (cached per fit). Throws `SpecError` (`E_SPEC_UNSUPPORTED`) when
+ * even that is out of reach: more than 6,000 random effects outside the largest term.
  */
 export function condVar(fit: LmmFit): Readonly<Record<string, CondVarFactor>> {
+  const perTerm = termMatrices(fit);
   const out: Record<string, CondVarFactor> = Object.create(null);
   for (const [factor, r] of Object.entries(fit.ranef)) {
-    const same = fit.ranefTerms.filter((t) => t.factor === factor);
-    if (!r.condSD || same.some((t) => t.condVar === null)) {
-      throw new SpecError(
-        "E_SPEC_UNSUPPORTED",
-        `the conditional variances of the random effects of '${factor}' were not computed for this model (${fit.ngroups[factor]} levels; too many random effects in all for the per-level solves)`,
-        "use the conditional modes alone (ranef), or a model with fewer random effects",
-      );
-    }
     let offset = 0;
-    const blocks: CondVarBlock[] = same.map((t) => {
-      const b = { terms: t.terms, offset, condVar: t.condVar! };
+    const blocks: CondVarBlock[] = [];
+    const condSD: number[][] = r.levels.map(() => []);
+    fit.ranefTerms.forEach((t, i) => {
+      if (t.factor !== factor) return;
+      const m = perTerm[i];
+      blocks.push({ terms: t.terms, offset, condVar: m });
       offset += t.terms.length;
-      return b;
+      m.forEach((v, l) => {
+        for (let a = 0; a < v.length; a++) condSD[l].push(Math.sqrt(v[a][a]));
+      });
     });
-    out[factor] = { levels: r.levels, terms: r.terms, values: r.values, condSD: r.condSD, blocks };
+    out[factor] = { levels: r.levels, terms: r.terms, values: r.values, condSD: r.condSD ?? condSD, blocks };
   }
   return out;
+}
+
+const cache = new WeakMap<object, Matrices[]>();
+
+/** Per input term: the fit's own condVar, or the on-demand selected inversion. */
+function termMatrices(fit: LmmFit): Matrices[] {
+  if (fit.ranefTerms.every((t) => t.condVar !== null)) return fit.ranefTerms.map((t) => t.condVar!);
+  const hit = cache.get(fit);
+  if (hit) return hit;
+  const model = fitModelOf(fit);
+  const computed = model ? condVarByInputTerm(model, fit.theta, fit.sigma) : null;
+  if (computed === null) {
+    throw new SpecError(
+      "E_SPEC_UNSUPPORTED",
+      `the conditional variances of the random effects were not computed for this model (${Object.entries(
+        fit.ngroups,
+      )
+        .map(([f, n]) => `${f}: ${n} levels`)
+        .join(
+          ", ",
+        )}): more than ${SELECTED_INVERSION_MAX_ORDER} random effects outside the largest term, or a fit not made by fitLmm`,
+      "use the conditional modes alone (ranef), or a model with fewer random effects",
+    );
+  }
+  cache.set(fit, computed);
+  return computed;
 }

@@ -9,6 +9,7 @@ import { SpecError, type Warning } from "../errors.ts";
 import type { ModelFormula } from "../formula/model-formula.ts";
 import { parseFormula } from "../formula/parse-formula.ts";
 import { quantile } from "../util/stats.ts";
+import { registerFitModel } from "./fit-model-registry.ts";
 import { createLmm, type LmmModel } from "./lmm-model.ts";
 import type { LmmProblem } from "./lmm-problem.ts";
 import type { LmmResult } from "./lmm-result.ts";
@@ -92,6 +93,7 @@ function finish(
     },
     toJSON: () => lmmToJSON(fit),
   };
+  registerFitModel(fit, model);
   return Object.freeze(fit);
 }
 
