@@ -181,7 +181,10 @@ export type WarningCode =
   | "perfect_fit"
   | "non_finite_result"
   // a factor column whose values are numbers but for a few (a typo made it a factor)
-  | "numeric_looking_factor";
+  | "numeric_looking_factor"
+  // plots (appended): groups a figure leaves out (paging, a chosen subset); a line it cannot draw
+  | "groups_omitted"
+  | "line_omitted";
 
 export interface Warning {
   readonly code: WarningCode;

@@ -9,6 +9,7 @@ import { OptionError } from "../index.ts";
 import { runData } from "./commands/data.ts";
 import { runDemo } from "./commands/demo.ts";
 import { runFit } from "./commands/fit.ts";
+import { addPlotOptions, type PlotCliOptions } from "./commands/plot-options.ts";
 import { formatError } from "./format-error.ts";
 import { guardOutput } from "./output.ts";
 import { VERSION } from "./version.ts";
@@ -94,6 +95,19 @@ async function main(argv: string[]): Promise<number> {
     .description("list the bundled datasets")
     .option("--json", "JSON output")
     .action((opts: { json?: boolean }) => run(() => runData(opts))());
+  addPlotOptions(
+    program
+      .command("plot")
+      .description(
+        "draw a figure as SVG or PNG (kinds: trajectories, between-within, facets, pooled, panel, ...)",
+      )
+      .argument("<kind>", "figure kind")
+      .argument("[formula]", 'model formula; x, y and group default from it ("y ~ x + (x | g)")'),
+  ).action(async (kind: string, formula: string | undefined, opts: PlotCliOptions) => {
+    // the plotting library is loaded only when a figure is drawn
+    const { runPlot } = await import("./commands/plot.ts");
+    status = await runPlot(kind, formula, { ...opts, debug });
+  });
   program
     .command("demo")
     .description("fit the bundled example models and print their summaries")

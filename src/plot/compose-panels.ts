@@ -7,6 +7,7 @@
 import { PlotError } from "./plot-error.ts";
 import { type FigureSpec, type FrameOptions, layoutFrame, renderSvg, wrapFrame } from "./render-svg.ts";
 import { nestSvg, stableIds } from "./svg-markup.ts";
+import { THEME } from "./theme.ts";
 
 export interface PanelCell {
   /** A rendered figure (SVG string) or a spec to render at the cell's size. */
@@ -84,6 +85,7 @@ export function composePanels(spec: CompositeSpec): string {
             height: Math.max(50, Math.floor(box.height)),
             document: p.figure.document ?? spec.document,
             theme: p.figure.theme ?? spec.theme,
+            titleSize: p.figure.titleSize ?? (p.figure.theme ?? spec.theme ?? THEME).panelTitleSize,
             idPrefix: prefix,
           });
     parts.push(nestSvg(stableIds(svg, prefix), box.x, box.y, box.width, box.height));

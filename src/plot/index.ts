@@ -52,6 +52,14 @@ export { PlotError } from "./plot-error.ts";
 // data figures
 export type { TrajectoriesOptions } from "./trajectories.ts";
 export { trajectories, trajectoriesSpec } from "./trajectories.ts";
+export type { BetweenWithinData, BetweenWithinOptions } from "./between-within.ts";
+export { betweenWithin, betweenWithinData, betweenWithinSpecs } from "./between-within.ts";
+export type { FacetsOptions } from "./facets.ts";
+export { DEFAULT_MAX_PANELS, facets, facetsSpec } from "./facets.ts";
+export type { PooledOptions } from "./pooled.ts";
+export { lmBand, pooled, pooledSpec } from "./pooled.ts";
+export type { PanelOptions } from "./panel.ts";
+export { panel } from "./panel.ts";
 
 // model figures (fitted LmmFit → SVG)
 export type { CaterpillarOptions } from "./caterpillar.ts";

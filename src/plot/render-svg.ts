@@ -29,6 +29,8 @@ export interface FrameOptions {
   readonly width?: number;
   readonly height?: number;
   readonly title?: string;
+  /** Title font size, px (default `theme.titleSize`; composites use `theme.panelTitleSize` for panels). */
+  readonly titleSize?: number;
   readonly subtitle?: string;
   readonly legend?: readonly LegendItem[];
   /** Small grey text at the bottom (e.g. how many rows with missing values were dropped). */
@@ -159,11 +161,12 @@ export function layoutFrame(opts: FrameOptions): Frame {
   const parts: string[] = [];
   let top = 4;
   if (opts.title) {
-    top += theme.titleSize * 1.4;
+    const titleSize = opts.titleSize ?? theme.titleSize;
+    top += titleSize * 1.4;
     parts.push(
       el(
         "text",
-        { x: PAD, y: top, "font-size": theme.titleSize, "font-weight": "bold", "text-anchor": "start" },
+        { x: PAD, y: top, "font-size": titleSize, "font-weight": "bold", "text-anchor": "start" },
         escapeXml(opts.title),
       ),
     );
