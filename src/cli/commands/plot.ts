@@ -24,11 +24,15 @@ import {
 import { readData } from "../../node/read-data.ts";
 import {
   betweenWithin,
+  caterpillar,
   facets,
   type FigureOptions,
   PlotError,
   panel,
   pooled,
+  qqPlot,
+  residualPlot,
+  shrinkage,
   trajectories,
 } from "../../plot/index.ts";
 import { quote } from "../../util/quote.ts";
@@ -157,6 +161,31 @@ export const PLOT_KINDS: Readonly<Record<string, PlotKind>> = {
         population: populationFit(ctx, x),
       });
     },
+  },
+  caterpillar: {
+    summary:
+      "conditional modes of the random effects with 95% intervals, per factor and term (--group: one factor)",
+    formula: "required",
+    make: (ctx) =>
+      caterpillar(ctx.lmm(), {
+        ...ctx.figure,
+        factors: ctx.options.group === undefined ? undefined : [ctx.options.group],
+      }),
+  },
+  residuals: {
+    summary: "residuals vs fitted values and scale-location, with a running mean",
+    formula: "required",
+    make: (ctx) => residualPlot(ctx.lmm(), ctx.figure),
+  },
+  qq: {
+    summary: "normal QQ plots of the residuals and of each random-effect term",
+    formula: "required",
+    make: (ctx) => qqPlot(ctx.lmm(), ctx.figure),
+  },
+  shrinkage: {
+    summary: "each group's own OLS estimates vs the mixed model's (partial pooling) (--group: the factor)",
+    formula: "required",
+    make: (ctx) => shrinkage(ctx.lmm(), ctx.data, { ...ctx.figure, factor: ctx.options.group }),
   },
 };
 
