@@ -17,6 +17,8 @@ export interface SvgToPngOptions {
   readonly scale?: number;
   /** Extra font files (.ttf/.otf) to load. */
   readonly fontFiles?: readonly string[];
+  /** Use the DejaVu fonts of `dejavu-fonts-ttf` when installed (default true); false: system fonts only. */
+  readonly bundledFonts?: boolean;
 }
 
 type ResvgModule = typeof import("@resvg/resvg-js");
@@ -46,7 +48,7 @@ export async function svgToPng(svg: string, opts: SvgToPngOptions = {}): Promise
   const { Resvg } = await loadResvg();
   const scale = opts.scale ?? 1;
   if (!(scale > 0 && scale <= 16)) throw new RangeError(`svgToPng: scale ${scale} is not in (0, 16]`);
-  const fontFiles = [...bundledFontFiles(), ...(opts.fontFiles ?? [])];
+  const fontFiles = [...(opts.bundledFonts === false ? [] : bundledFontFiles()), ...(opts.fontFiles ?? [])];
   const r = new Resvg(svg, {
     fitTo: { mode: "zoom", value: scale },
     font: {

@@ -98,9 +98,11 @@ export function facetsSpec(data: DataSource, opts: FacetsOptions): FigureSpec {
     notes.push(msg);
     opts.onWarning?.({ code: "groups_omitted", message: `${msg}; choose groups with 'groups' or 'page'` });
   }
-  const width = opts.width ?? 900;
+  const maxWidth = opts.width ?? 900;
   const ncol =
-    opts.columns ?? Math.max(1, Math.min(Math.ceil(Math.sqrt(shown.length)), Math.floor(width / 110)));
+    opts.columns ?? Math.max(1, Math.min(Math.ceil(Math.sqrt(shown.length)), Math.floor(maxWidth / 110)));
+  // by default a few panels do not stretch across a wide figure
+  const width = opts.width ?? Math.min(900, Math.max(480, 80 + ncol * 190));
   const nrow = Math.ceil(shown.length / ncol);
   const cell = new Map(shown.map((g, i) => [g, { fx: i % ncol, fy: Math.floor(i / ncol) }]));
   const pts: { x: number; y: number; fx: number; fy: number }[] = [];

@@ -14,10 +14,14 @@
  *   several panels (SVG strings or `FigureSpec`s, rendered at their cell size) on a grid in one SVG.
  * - `THEME` / `OKABE_ITO` / `paletteColor(i)`: the colour-blind-safe palette, the reference
  *   (population) colour, a grey for context data, a generic font stack, sizes.
- * - `axisScale(label)`, `AXIS_MARGINS`, `formatTick`: axes as every figure draws them.
- * - Data: `completeRows(data, {x, y, group, onWarning})` (numeric x/y, group codes, incomplete rows
- *   dropped with a `rows_dropped` warning and a `note`), `numericValues`, `groupValues`, `plotColumn`.
- * - Lines: `olsLine(x, y)`, `populationLine(fit | {intercept, slope}, x)`, `conditionalLines(fit, group, x)`.
+ * - Internal helpers for figure authors (import them from their files; not part of the entry):
+ *   figure-options.ts `axisScale(label)`, `AXIS_MARGINS`, `formatTick`, `titleOr`, `frameOf`;
+ *   plot-data.ts `completeRows(data, {x, y, group, onWarning})` (numeric x/y, group codes,
+ *   incomplete rows dropped with a `rows_dropped` warning and a `note`), `numericValues`,
+ *   `groupValues`, `plotColumn`; fit-lines.ts `olsLine(x, y)`, `populationLine(fit |
+ *   {intercept, slope}, x)`, `conditionalLines(fit, group, x)`; render-svg.ts `checkSize`,
+ *   `layoutFrame`/`wrapFrame`/`plotChartSvg` (to wrap a chart drawn some other way), `legendSvg`;
+ *   svg-markup.ts `el`, `escapeXml`, `stableIds`, `nestSvg`; theme.ts `paletteColor(i)`.
  * - Errors: `PlotError` with codes E_PLOT_UNKNOWN_COLUMN, E_PLOT_NON_NUMERIC, E_PLOT_NO_COMPLETE_ROWS,
  *   E_PLOT_BAD_SIZE (sizes are whole px from 50 to 20,000), E_PLOT_UNKNOWN_KIND, E_PLOT_BAD_MODEL,
  *   E_PLOT_BAD_OPTION.
@@ -34,30 +38,26 @@
  * test/snapshots/plot/<name>.svg, `UPDATE_SNAPSHOTS=1` to write).
  */
 
-// foundation
+// foundation (figure authors inside the library also use the helpers named above, from their files)
+export type { Theme } from "./theme.ts";
+export { OKABE_ITO, THEME } from "./theme.ts";
 export type { FigureSpec, FrameOptions, LegendItem, PlotDocument } from "./render-svg.ts";
-export { renderSvg, checkSize, DEFAULT_WIDTH, DEFAULT_HEIGHT } from "./render-svg.ts";
+export { renderSvg } from "./render-svg.ts";
 export type { CompositeSpec, PanelCell } from "./compose-panels.ts";
 export { composePanels } from "./compose-panels.ts";
-export type { Theme } from "./theme.ts";
-export { OKABE_ITO, THEME, paletteColor } from "./theme.ts";
 export type { FigureOptions, XYGroupOptions } from "./figure-options.ts";
-export { AXIS_MARGINS, axisScale, formatTick } from "./figure-options.ts";
-export type { GroupValues, PlotRows, RowsRequest } from "./plot-data.ts";
-export { completeRows, groupValues, numericValues, plotColumn } from "./plot-data.ts";
 export type { Line, LineSource } from "./fit-lines.ts";
-export { conditionalLines, olsLine, populationLine } from "./fit-lines.ts";
 export { PlotError } from "./plot-error.ts";
 
 // data figures
 export type { TrajectoriesOptions } from "./trajectories.ts";
 export { trajectories, trajectoriesSpec } from "./trajectories.ts";
-export type { BetweenWithinData, BetweenWithinOptions } from "./between-within.ts";
-export { betweenWithin, betweenWithinData, betweenWithinSpecs } from "./between-within.ts";
+export type { BetweenWithinOptions } from "./between-within.ts";
+export { betweenWithin, betweenWithinSpecs } from "./between-within.ts";
 export type { FacetsOptions } from "./facets.ts";
-export { DEFAULT_MAX_PANELS, facets, facetsSpec } from "./facets.ts";
+export { facets, facetsSpec } from "./facets.ts";
 export type { PooledOptions } from "./pooled.ts";
-export { lmBand, pooled, pooledSpec } from "./pooled.ts";
+export { pooled, pooledSpec } from "./pooled.ts";
 export type { PanelOptions } from "./panel.ts";
 export { panel } from "./panel.ts";
 

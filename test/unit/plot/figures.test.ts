@@ -7,15 +7,9 @@ import { test } from "node:test";
 import { ColumnTable } from "../../../src/data/column-table.ts";
 import type { Column, FactorColumn, NumericColumn } from "../../../src/data/column.ts";
 import { fitLmm, MixedError, type Warning } from "../../../src/index.ts";
-import {
-  betweenWithin,
-  betweenWithinData,
-  facets,
-  lmBand,
-  panel,
-  pooled,
-  trajectories,
-} from "../../../src/plot/index.ts";
+import { betweenWithinData } from "../../../src/plot/between-within.ts";
+import { betweenWithin, facets, panel, pooled, trajectories } from "../../../src/plot/index.ts";
+import { lmBand } from "../../../src/plot/pooled.ts";
 import { fitLm } from "../../../src/lm/fit-lm.ts";
 import { rng } from "../../helpers/dense-reference.ts";
 import { loadBundled } from "../../helpers/load-bundled.ts";

@@ -5,15 +5,9 @@ import * as Plot from "@observablehq/plot";
 import type { ColumnTable } from "../../../src/data/column-table.ts";
 import { parseCsv } from "../../../src/data/parse-csv.ts";
 import { MixedError } from "../../../src/errors.ts";
-import {
-  completeRows,
-  composePanels,
-  OKABE_ITO,
-  olsLine,
-  PlotError,
-  populationLine,
-  renderSvg,
-} from "../../../src/plot/index.ts";
+import { olsLine, populationLine } from "../../../src/plot/fit-lines.ts";
+import { composePanels, OKABE_ITO, PlotError, renderSvg } from "../../../src/plot/index.ts";
+import { completeRows } from "../../../src/plot/plot-data.ts";
 import { nestSvg, roundCoordinates, stableIds } from "../../../src/plot/svg-markup.ts";
 import { normalizeSvg } from "../../helpers/svg-snapshot.ts";
 
