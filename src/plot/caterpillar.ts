@@ -86,11 +86,19 @@ export function caterpillarSpecs(fit: LmmFit, opts: CaterpillarOptions = {}): Fi
             x1: "lo",
             x2: "hi",
             stroke: colour,
-            strokeOpacity: 0.7,
-            strokeWidth: 1.5,
+            // hundreds of levels: thin, light intervals so that the band of modes stays visible
+            strokeOpacity: rows.length > 200 ? 0.25 : 0.7,
+            strokeWidth: rows.length > 200 ? 0.6 : 1.5,
           }),
         );
-      marks.push(Plot.dot(rows, { y: "level", x: "value", fill: colour, r: labelled ? 2.8 : 1.8 }));
+      marks.push(
+        Plot.dot(rows, {
+          y: "level",
+          x: "value",
+          fill: colour,
+          r: labelled ? 2.8 : rows.length > 200 ? 1.2 : 1.8,
+        }),
+      );
       const spec: FigureSpec = {
         title: r.terms.length > 1 || names.length > 1 ? `${f}: ${term}` : undefined,
         theme: opts.theme,
