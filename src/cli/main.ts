@@ -110,8 +110,9 @@ async function main(argv: string[]): Promise<number> {
   });
   program
     .command("demo")
-    .description("fit the bundled example models and print their summaries")
-    .action(() => run(() => runDemo())());
+    .description("fit the bundled example models, print their summaries and write the seed figures")
+    .option("--figures <dir>", "folder for the figures", "mixed-demo-figures")
+    .action((opts: { figures?: string }) => run(() => runDemo(opts))());
 
   try {
     await program.parseAsync(argv, { from: "user" });

@@ -151,3 +151,36 @@ test("warnings go to stderr: groups left out, a population line that is not a li
   assert.equal(t.status, 0, t.stderr);
   assert.match(t.stderr, /warning\[line_omitted\]/);
 });
+
+test("mixed demo writes the seed figures (SVG and PNG) to --figures and says where; its commands make them", () => {
+  const figs = join(dir, "demo");
+  const r = runCli(["demo", "--figures", figs]);
+  assert.equal(r.status, 0, r.stderr);
+  assert.ok(r.stdout.includes(`Seed figures (SVG and PNG), written to ${figs}`));
+  for (const name of [
+    "gasoline-panel",
+    "gasoline-trajectories",
+    "coffee-facets",
+    "coffee-pooled",
+    "coffee-between-within",
+  ]) {
+    const svg = readFileSync(join(figs, `${name}.svg`), "utf8");
+    assert.deepEqual(pngSize(readFileSync(join(figs, `${name}.png`))), svgSize(svg), name);
+  }
+  const again = join(dir, "panel-again.svg");
+  const p = runCli([
+    "plot",
+    "panel",
+    "LCarPCap ~ Year + (1 | Country)",
+    "--data",
+    "Gasoline",
+    "--covariate",
+    "LIncomeP",
+    "--highlight",
+    "JAPAN,U.S.A.,TURKEY",
+    "-o",
+    again,
+  ]);
+  assert.equal(p.status, 0, p.stderr);
+  assert.equal(readFileSync(again, "utf8"), readFileSync(join(figs, "gasoline-panel.svg"), "utf8"));
+});
