@@ -96,7 +96,9 @@ export function facetsSpec(data: DataSource, opts: FacetsOptions): FigureSpec {
         ? `${shown.length} of ${all.length} groups shown`
         : `groups ${(page - 1) * maxPanels + 1}–${(page - 1) * maxPanels + shown.length} of ${all.length} shown (page ${page} of ${Math.ceil(all.length / maxPanels)})`;
     notes.push(msg);
-    opts.onWarning?.({ code: "groups_omitted", message: `${msg}; choose groups with 'groups' or 'page'` });
+    // a subset the caller chose is noted on the figure, not warned about
+    if (opts.groups === undefined)
+      opts.onWarning?.({ code: "groups_omitted", message: `${msg}; choose groups with 'groups' or 'page'` });
   }
   const maxWidth = opts.width ?? 900;
   const ncol =

@@ -43,6 +43,8 @@ export type { Theme } from "./theme.ts";
 export { OKABE_ITO, THEME } from "./theme.ts";
 export type { FigureSpec, FrameOptions, LegendItem, PlotDocument } from "./render-svg.ts";
 export { renderSvg } from "./render-svg.ts";
+/** Observable Plot, the library the figures are drawn with (its marks, for `renderSvg` specs). */
+export * as Plot from "@observablehq/plot";
 export type { CompositeSpec, PanelCell } from "./compose-panels.ts";
 export { composePanels } from "./compose-panels.ts";
 export type { FigureOptions, XYGroupOptions } from "./figure-options.ts";

@@ -163,3 +163,26 @@ test("normalizeSvg: one element per line, numbers to 1 decimal, ids renamed", ()
     '<svg>\n<clipPath id="id1"/>\n<path d="M1.3,2" clip-path="url(#id1)"/>\n</svg>\n',
   );
 });
+
+test("the core never imports the plotting layer (plot imports the core, not the other way)", async () => {
+  const { build } = await import("esbuild");
+  for (const entry of ["src/index.ts", "src/engine.ts"]) {
+    const r = await build({
+      entryPoints: [entry],
+      bundle: true,
+      platform: "browser",
+      format: "esm",
+      write: false,
+      logLevel: "silent",
+      metafile: true,
+    });
+    const inputs = Object.keys(r.metafile.inputs);
+    assert.deepEqual(
+      inputs.filter(
+        (p) => p.startsWith("src/plot/") || /node_modules\/(@observablehq|linkedom|@resvg)/.test(p),
+      ),
+      [],
+      entry,
+    );
+  }
+});
