@@ -12,7 +12,7 @@ export function registerFitModel(fit: object, model: LmmModel): void {
   models.set(fit, model);
 }
 
-/** The model a fit came from, if it was made by `fitLmm` in this process. */
+/** The model a fit came from, if it was made by `fitLmm` (in this JavaScript realm). */
 export function fitModelOf(fit: object): LmmModel | undefined {
   return models.get(fit);
 }
