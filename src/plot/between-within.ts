@@ -57,7 +57,7 @@ export function betweenWithinData(data: DataSource, opts: BetweenWithinOptions):
 }
 
 function slopeText(l: Line | null): string {
-  return l === null ? "no slope (x constant)" : `slope ${l.slope.toPrecision(3)}`;
+  return l === null ? "no slope (x constant)" : `slope ${l.slope.toPrecision(3).replace("-", "\u2212")}`;
 }
 
 function scatterSpec(
