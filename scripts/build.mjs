@@ -3,7 +3,7 @@
 //   dist/index.js, dist/engine.js, dist/node.js  the package entries "." "./engine" "./node", bundled
 //       together with code splitting, so the three share one copy of every class (an error thrown
 //       by readData is `instanceof DataError` of the main entry) in dist/chunks/
-//   dist/cli.js   the `mixed` command, one self-contained file
+//   dist/cli.js   the `mixed` command (with dist/chunks/cli-*: code loaded lazily, e.g. by `mixed plot`)
 //   dist/types/   declaration files of the three entries (tsc -p tsconfig.build.json)
 // `--outdir DIR` builds into DIR instead of dist/ (the packed-package test builds a staging copy).
 import { spawnSync } from "node:child_process";
@@ -25,12 +25,18 @@ const common = {
   minify: true,
   sourcemap: "linked",
   legalComments: "none",
+  // a native binary (loaded lazily by src/node/svg-to-png.ts): resolved from node_modules at run time
+  external: ["@resvg/resvg-js"],
 };
 await build({
   ...common,
   platform: "node",
-  entryPoints: ["src/cli/main.ts"],
-  outfile: join(out, "cli.js"),
+  // split so that what only `mixed plot` needs (Observable Plot, linkedom) sits in its own chunk,
+  // loaded by the command's dynamic import, not at every start-up
+  entryPoints: { cli: "src/cli/main.ts" },
+  outdir: out,
+  splitting: true,
+  chunkNames: "chunks/cli-[name]-[hash]",
   // commander is CommonJS; give the ESM bundle a require()
   banner: {
     js: "import { createRequire as __cr } from 'node:module'; const require = __cr(import.meta.url);",
@@ -42,7 +48,7 @@ await build({
   // browser builds of the dependencies also run in Node. Only the node entry imports node:*
   // modules, which stay imports.
   platform: "browser",
-  external: ["node:*"],
+  external: ["node:*", "@resvg/resvg-js"],
   entryPoints: {
     index: "src/index.ts",
     engine: "src/engine.ts",

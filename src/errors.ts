@@ -88,7 +88,16 @@ export type ErrorCode =
   | "E_PRIOR_UNKNOWN_DISTRIBUTION"
   | "E_PRIOR_BAD_ARGUMENT"
   | "E_PRIOR_IMPROPER"
-  | "E_BAYES_UNSUPPORTED";
+  | "E_BAYES_UNSUPPORTED"
+  // plots (appended): a figure's column is missing or not numeric, no complete rows, a bad size,
+  // an unknown `mixed plot` kind, a model the figure cannot use, a bad figure option
+  | "E_PLOT_UNKNOWN_COLUMN"
+  | "E_PLOT_NON_NUMERIC"
+  | "E_PLOT_NO_COMPLETE_ROWS"
+  | "E_PLOT_BAD_SIZE"
+  | "E_PLOT_UNKNOWN_KIND"
+  | "E_PLOT_BAD_MODEL"
+  | "E_PLOT_BAD_OPTION";
 
 export class MixedError extends Error {
   readonly code: ErrorCode;
@@ -191,7 +200,10 @@ export type WarningCode =
   // definite, so Satterthwaite / Kenward-Roger df are unreliable
   | "hessian_not_positive"
   // Bayesian sampler (appended): warm-up too short for Stan's adaptation windows
-  | "warmup_short";
+  | "warmup_short"
+  // plots (appended): groups a figure leaves out (paging, a chosen subset); a line it cannot draw
+  | "groups_omitted"
+  | "line_omitted";
 
 export interface Warning {
   readonly code: WarningCode;

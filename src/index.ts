@@ -34,7 +34,11 @@ export type { CoefFactor, OptInfo, RanefFactor, VarCorrGroup } from "./lmm/lmm-r
 // data accessors
 export type { CoefRow } from "./accessors/coef-table.ts";
 export { coefTable } from "./accessors/coef-table.ts";
+export type { CondVarBlock, CondVarFactor } from "./accessors/cond-var.ts";
+export { condVar } from "./accessors/cond-var.ts";
 export { fixef } from "./accessors/fixef.ts";
+export type { GroupOlsFactor } from "./accessors/group-ols.ts";
+export { groupOls } from "./accessors/group-ols.ts";
 export { ranef } from "./accessors/ranef.ts";
 export { varCorr } from "./accessors/var-corr.ts";
 

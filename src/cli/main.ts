@@ -13,6 +13,7 @@ import { type FitOptions, runFit } from "./commands/fit.ts";
 import { type PredictCliOptions, runPredict } from "./commands/predict.ts";
 import { type ConfintCliOptions, runConfint } from "./commands/confint.ts";
 import { type BootstrapCliOptions, runBootstrap } from "./commands/bootstrap.ts";
+import { addPlotOptions, type PlotCliOptions } from "./commands/plot-options.ts";
 import { formatError } from "./format-error.ts";
 import { guardOutput } from "./output.ts";
 import { VERSION } from "./version.ts";
@@ -161,10 +162,24 @@ async function main(argv: string[]): Promise<number> {
     .description("list the bundled datasets")
     .option("--json", "JSON output")
     .action((opts: { json?: boolean }) => run(() => runData(opts))());
+  addPlotOptions(
+    program
+      .command("plot")
+      .description(
+        "draw a figure as SVG or PNG (kinds: trajectories, between-within, facets, pooled, panel, ...)",
+      )
+      .argument("<kind>", "figure kind")
+      .argument("[formula]", 'model formula; x, y and group default from it ("y ~ x + (x | g)")'),
+  ).action(async (kind: string, formula: string | undefined, opts: PlotCliOptions) => {
+    // the plotting library is loaded only when a figure is drawn
+    const { runPlot } = await import("./commands/plot.ts");
+    status = await runPlot(kind, formula, { ...opts, debug });
+  });
   program
     .command("demo")
-    .description("fit the bundled example models and print their summaries")
-    .action(() => run(() => runDemo())());
+    .description("fit the bundled example models, print their summaries and write the seed figures")
+    .option("--figures <dir>", "folder for the figures", "mixed-demo-figures")
+    .action((opts: { figures?: string }) => run(() => runDemo(opts))());
 
   try {
     await program.parseAsync(argv, { from: "user" });

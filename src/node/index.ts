@@ -1,8 +1,10 @@
 /**
- * mixedmodels/node: data from files and the bundled datasets (Node only; the one entry that uses
- * `node:*` modules).
+ * mixedmodels/node: data from files and the bundled datasets, and SVG → PNG (Node only; the one
+ * entry that uses `node:*` modules).
  */
 export type { DatasetInfo } from "./bundled-data.ts";
 export { listDatasets } from "./bundled-data.ts";
 export type { ReadDataOptions } from "./read-data.ts";
 export { readData } from "./read-data.ts";
+export type { SvgToPngOptions } from "./svg-to-png.ts";
+export { svgToPng } from "./svg-to-png.ts";

@@ -1,6 +1,6 @@
 /**
- * The core must bundle for a browser: the package's main entry (src/index.ts) and its engine entry
- * (src/engine.ts), with everything they import. esbuild with platform "browser" fails on any
+ * The core must bundle for a browser: the package's main entry (src/index.ts), its engine entry
+ * (src/engine.ts) and the plot entry (src/plot/index.ts), with everything they import. esbuild with platform "browser" fails on any
  * `node:*` import or Node built-in. Only the node entry (src/node/index.ts) may use them.
  */
 import assert from "node:assert/strict";
@@ -8,7 +8,7 @@ import { readFileSync } from "node:fs";
 import { test } from "node:test";
 import { build } from "esbuild";
 
-for (const entry of ["src/index.ts", "src/engine.ts"]) {
+for (const entry of ["src/index.ts", "src/engine.ts", "src/plot/index.ts"]) {
   test(`the package entry ${entry} bundles for the browser without Node built-ins`, async () => {
     await assertBrowserPure(entry);
   });

@@ -4,9 +4,13 @@
  *    reached by BOBYQA and by a plain Nelder–Mead over θ on the same profiled objective.
  * 2. Coffee: `y ~ x` by lm vs `y ~ x + (x | group)` by REML, and what the random slope does to the
  *    slope's standard error.
+ * Then the seed figures are written to a folder (`--figures DIR`, default ./mixed-demo-figures),
+ * with the `mixed plot` command that makes each; the plotting code is loaded only at that point.
  */
 import { nelderMead } from "../../engine.ts";
 import { fitLm, fitLmm, type LmmFit, parseFormula, printSummary } from "../../index.ts";
+import { mkdirSync, writeFileSync } from "node:fs";
+import { join, resolve } from "node:path";
 import { readData } from "../../node/read-data.ts";
 
 const RULE = "=".repeat(100);
@@ -105,9 +109,74 @@ async function coffee(out: (s: string) => void): Promise<void> {
   out(`${lines.join("\n")}\n`);
 }
 
-export async function runDemo(): Promise<number> {
+/** Default folder of the demo's figures (relative to the working directory). */
+export const DEMO_FIGURES_DIR = "mixed-demo-figures";
+
+/** A shell command wrapped with backslashes to fit 100 columns (indented by 2, continued by 4). */
+function wrapCommand(cmd: string): string {
+  const lines: string[] = [];
+  let line = "  ";
+  for (const w of cmd.match(/"[^"]*"|-o \S+|\S+/g) ?? []) {
+    if (line.trim().length > 0 && line.length + 1 + w.length > 96) {
+      lines.push(`${line} \\`);
+      line = "    ";
+    }
+    line += line.trim().length > 0 ? ` ${w}` : w;
+  }
+  lines.push(line);
+  return lines.join("\n");
+}
+
+async function figures(out: (s: string) => void, dir: string): Promise<void> {
+  const plot = await import("../../plot/index.ts");
+  const { svgToPng } = await import("../../node/svg-to-png.ts");
+  const gas = await readData("Gasoline");
+  const cof = await readData("coffee");
+  const gasYear = fitLmm("LCarPCap ~ Year + (1 | Country)", gas, { REML: true });
+  const mm = fitLmm("y ~ x + (x | group)", cof, { REML: true });
+  const g = { x: "Year", y: "LCarPCap", group: "Country" };
+  const c = { x: "x", y: "y", group: "group" };
+  const made: [string, string, string][] = [
+    [
+      "gasoline-panel",
+      plot.panel(gas, {
+        ...g,
+        covariate: "LIncomeP",
+        highlight: ["JAPAN", "U.S.A.", "TURKEY"],
+        population: gasYear,
+      }),
+      `mixed plot panel "LCarPCap ~ Year + (1 | Country)" --data Gasoline --covariate LIncomeP --highlight JAPAN,U.S.A.,TURKEY`,
+    ],
+    [
+      "gasoline-trajectories",
+      plot.trajectories(gas, { ...g, population: gasYear }),
+      `mixed plot trajectories "LCarPCap ~ Year + (1 | Country)" --data Gasoline`,
+    ],
+    [
+      "coffee-facets",
+      plot.facets(cof, { ...c, fit: mm }),
+      `mixed plot facets "y ~ x + (x | group)" --data coffee`,
+    ],
+    ["coffee-pooled", plot.pooled(cof, c), `mixed plot pooled "y ~ x" --data coffee`],
+    [
+      "coffee-between-within",
+      plot.betweenWithin(cof, c),
+      `mixed plot between-within "y ~ x + (x | group)" --data coffee`,
+    ],
+  ];
+  mkdirSync(dir, { recursive: true });
+  out(banner(`3. Seed figures (SVG and PNG), written to ${resolve(dir)}`));
+  for (const [name, svg, cmd] of made) {
+    writeFileSync(join(dir, `${name}.svg`), `${svg}\n`);
+    writeFileSync(join(dir, `${name}.png`), await svgToPng(svg));
+    out(`${name}.svg, ${name}.png; the SVG is also made by\n${wrapCommand(`${cmd} -o ${name}.svg`)}\n`);
+  }
+}
+
+export async function runDemo(opts: { figures?: string } = {}): Promise<number> {
   const out = (s: string) => process.stdout.write(s);
   await gasoline(out);
   await coffee(out);
+  await figures(out, opts.figures ?? DEMO_FIGURES_DIR);
   return 0;
 }

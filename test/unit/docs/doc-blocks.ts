@@ -14,6 +14,7 @@ export const ENTRIES: Readonly<Record<string, string>> = {
   mixedmodels: join(REPO, "src", "index.ts"),
   "mixedmodels/engine": join(REPO, "src", "engine.ts"),
   "mixedmodels/node": join(REPO, "src", "node", "index.ts"),
+  "mixedmodels/plot": join(REPO, "src", "plot", "index.ts"),
 };
 
 export interface DocBlock {

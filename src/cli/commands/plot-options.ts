@@ -1,0 +1,47 @@
+/**
+ * The options of `mixed plot` (registered by main.ts). Kept apart from plot.ts so that registering
+ * the command loads nothing heavy: the plotting library is imported only when `mixed plot` runs.
+ */
+import type { Command } from "commander";
+
+/** Raw option values of `mixed plot` as commander parses them. */
+export interface PlotCliOptions {
+  data: string;
+  output: string;
+  schema?: string;
+  x?: string;
+  y?: string;
+  group?: string;
+  width?: string;
+  height?: string;
+  title?: string;
+  highlight?: string;
+  groups?: string;
+  page?: string;
+  covariate?: string;
+  reml?: boolean;
+  ml?: boolean;
+  debug?: boolean;
+}
+
+export function addPlotOptions(cmd: Command): Command {
+  return cmd
+    .requiredOption("-d, --data <data>", "CSV file, '-' for standard input, or a bundled dataset name")
+    .requiredOption(
+      "-o, --output <file>",
+      "FILE.svg or FILE.png (by the extension); '-' writes SVG to standard output",
+    )
+    .option("--schema <file>", "column types and factor levels (.meta.json)")
+    .option("--x <column>", "x column (default: the formula's first covariate)")
+    .option("--y <column>", "y column (default: the formula's response)")
+    .option("--group <column>", "grouping column (default: the formula's first grouping factor)")
+    .option("--width <px>", "figure width in pixels")
+    .option("--height <px>", "figure height in pixels")
+    .option("--title <text>", "figure title ('' for none)")
+    .option("--highlight <groups>", "comma-separated groups drawn in colour (trajectories, panel)")
+    .option("--groups <groups>", "comma-separated groups to show, in order (facets)")
+    .option("--page <n>", "page of groups when there are more than fit one figure (facets)")
+    .option("--covariate <column>", "x of the between/within scatters (panel; default --x)")
+    .option("--reml", "fit the formula's mixed model by REML (default)")
+    .option("--ml", "fit the formula's mixed model by maximum likelihood");
+}

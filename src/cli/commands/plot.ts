@@ -1,0 +1,322 @@
+/**
+ * `mixed plot KIND [FORMULA] --data DATA -o FILE.svg|FILE.png [--x --y --group] [--width --height]`.
+ * Loaded lazily by main.ts (the plotting library stays out of other commands' start-up).
+ *
+ * Dispatch: `PLOT_KINDS` maps each KIND to `{ summary, formula, make(ctx) }`. To add a figure, add
+ * one entry: `make` gets a `PlotContext` (the data, the parsed formula, resolved x/y/group, size,
+ * title, `lmm()` to fit the formula's mixed model once, `onWarning`) and returns an SVG string;
+ * this file writes it as SVG or PNG. Columns default from the formula `y ~ x + (x | g)`:
+ * y = its response, x = its first single-variable fixed term, group = its first grouping factor.
+ */
+import { writeFileSync } from "node:fs";
+import type { ColumnTable } from "../../data/column-table.ts";
+import type { Warning } from "../../errors.ts";
+import type { ModelFormula } from "../../formula/model-formula.ts";
+import {
+  fitLm,
+  fitLmm,
+  type LmFit,
+  type LmmFit,
+  MixedError,
+  OptionError,
+  parseFormula,
+} from "../../index.ts";
+import { readData } from "../../node/read-data.ts";
+import {
+  betweenWithin,
+  caterpillar,
+  facets,
+  type FigureOptions,
+  PlotError,
+  panel,
+  pooled,
+  qqPlot,
+  residualPlot,
+  shrinkage,
+  trajectories,
+} from "../../plot/index.ts";
+import { quote } from "../../util/quote.ts";
+import { writeWarnings } from "./fit.ts";
+import type { PlotCliOptions } from "./plot-options.ts";
+
+export type { PlotCliOptions } from "./plot-options.ts";
+
+export type PlotRole = "x" | "y" | "group";
+
+export interface PlotContext {
+  readonly kind: string;
+  readonly data: ColumnTable;
+  /** The parsed FORMULA argument, if given. */
+  readonly formula: ModelFormula | undefined;
+  /** Raw command-line options (for kind-specific ones). */
+  readonly options: PlotCliOptions;
+  /** Size, title and warning sink to spread into a figure's options. */
+  readonly figure: FigureOptions;
+  /** The column for a role: --x/--y/--group, else from the formula; OptionError when neither. */
+  column(role: PlotRole): string;
+  /** The column for a role if known. */
+  maybeColumn(role: PlotRole): string | undefined;
+  /** The formula's mixed model (fitted once; REML unless --ml); OptionError without random terms. */
+  lmm(): LmmFit;
+  /** The formula's fit when it has random terms, undefined otherwise (or without a formula). */
+  maybeLmm(): LmmFit | undefined;
+  /** The formula's lm (a formula without random terms). */
+  lm(): LmFit;
+}
+
+export interface PlotKind {
+  /** One line for --help and the unknown-kind error. */
+  readonly summary: string;
+  /** Whether FORMULA is needed ("optional": used when given). */
+  readonly formula: "none" | "optional" | "required";
+  readonly make: (ctx: PlotContext) => string;
+}
+
+function list(s: string | undefined): string[] | undefined {
+  return s === undefined
+    ? undefined
+    : s
+        .split(",")
+        .map((t) => t.trim())
+        .filter((t) => t.length > 0);
+}
+
+/**
+ * The formula's mixed model when its fixed effects are a line in `x` (drawn as the population
+ * line); a warning and undefined when they are not; undefined without a mixed-model formula.
+ */
+function populationFit(ctx: PlotContext, x: string): LmmFit | undefined {
+  const fit = ctx.maybeLmm();
+  if (fit === undefined) return undefined;
+  if (fit.xnames.every((n) => n === "(Intercept)" || n === x)) return fit;
+  ctx.figure.onWarning?.({
+    code: "line_omitted",
+    message: `no population line: the model's fixed effects (${fit.xnames.join(", ")}) are not a line in ${x}`,
+  });
+  return undefined;
+}
+
+/** Every `mixed plot` KIND. Add figures here. */
+export const PLOT_KINDS: Readonly<Record<string, PlotKind>> = {
+  trajectories: {
+    summary: "one line of y against x per group; population line from a formula's fit",
+    formula: "optional",
+    make: (ctx) => {
+      const x = ctx.column("x");
+      return trajectories(ctx.data, {
+        ...ctx.figure,
+        x,
+        y: ctx.column("y"),
+        group: ctx.column("group"),
+        highlight: list(ctx.options.highlight),
+        population: populationFit(ctx, x),
+      });
+    },
+  },
+  "between-within": {
+    summary: "scatters of group means and of within-group deviations, each with its least-squares line",
+    formula: "optional",
+    make: (ctx) =>
+      betweenWithin(ctx.data, {
+        ...ctx.figure,
+        x: ctx.column("x"),
+        y: ctx.column("y"),
+        group: ctx.column("group"),
+      }),
+  },
+  facets: {
+    summary: "small multiples per group: points, own OLS line, mixed-model and population lines",
+    formula: "optional",
+    make: (ctx) => {
+      const page =
+        ctx.options.page === undefined ? undefined : positiveInt(ctx.options.page, "--page", 1, 1e6);
+      return facets(ctx.data, {
+        ...ctx.figure,
+        x: ctx.column("x"),
+        y: ctx.column("y"),
+        group: ctx.column("group"),
+        fit: ctx.maybeLmm(),
+        groups: list(ctx.options.groups),
+        page,
+      });
+    },
+  },
+  pooled: {
+    summary: "scatter with the single lm line and its 95% confidence band",
+    formula: "optional",
+    make: (ctx) => pooled(ctx.data, { ...ctx.figure, x: ctx.column("x"), y: ctx.column("y") }),
+  },
+  panel: {
+    summary: "composite: trajectories on top, between and within scatters below",
+    formula: "optional",
+    make: (ctx) => {
+      const x = ctx.column("x");
+      return panel(ctx.data, {
+        ...ctx.figure,
+        x,
+        y: ctx.column("y"),
+        group: ctx.column("group"),
+        covariate: ctx.options.covariate,
+        highlight: list(ctx.options.highlight),
+        population: populationFit(ctx, x),
+      });
+    },
+  },
+  caterpillar: {
+    summary:
+      "conditional modes of the random effects with 95% intervals, per factor and term (--group: one factor)",
+    formula: "required",
+    make: (ctx) =>
+      caterpillar(ctx.lmm(), {
+        ...ctx.figure,
+        factors: ctx.options.group === undefined ? undefined : [ctx.options.group],
+      }),
+  },
+  residuals: {
+    summary: "residuals vs fitted values and scale-location, with a running mean",
+    formula: "required",
+    make: (ctx) => residualPlot(ctx.lmm(), ctx.figure),
+  },
+  qq: {
+    summary: "normal QQ plots of the residuals and of each random-effect term",
+    formula: "required",
+    make: (ctx) => qqPlot(ctx.lmm(), ctx.figure),
+  },
+  shrinkage: {
+    summary: "each group's own OLS estimates vs the mixed model's (partial pooling) (--group: the factor)",
+    formula: "required",
+    make: (ctx) => shrinkage(ctx.lmm(), ctx.data, { ...ctx.figure, factor: ctx.options.group }),
+  },
+};
+
+/** The error for an unknown KIND, listing the kinds. */
+export function unknownKindError(kind: string): PlotError {
+  const names = Object.keys(PLOT_KINDS);
+  return new PlotError(
+    "E_PLOT_UNKNOWN_KIND",
+    `unknown figure kind ${quote(kind)}`,
+    `kinds: ${names.map((k) => `${k} (${PLOT_KINDS[k].summary})`).join("; ")}`,
+  );
+}
+
+function positiveInt(v: string, flag: string, lo: number, hi: number): number {
+  const n = /^\s*\d+\s*$/.test(v) ? Number(v) : Number.NaN;
+  if (!Number.isInteger(n) || n < lo || n > hi)
+    throw new OptionError(`${flag} ${quote(v)} is not a whole number from ${lo} to ${hi}`);
+  return n;
+}
+
+/** y, x and group named by a formula `y ~ x + (x | g)`. */
+export function formulaColumns(f: ModelFormula): Partial<Record<PlotRole, string>> {
+  const out: Partial<Record<PlotRole, string>> = {};
+  if (f.response.kind === "column") out.y = f.response.name;
+  for (const t of f.fixed.terms) {
+    if (t.variables.length !== 1) continue;
+    const v = f.variables.get(t.variables[0]);
+    if (v?.expr.kind === "column") {
+      out.x = v.expr.name;
+      break;
+    }
+  }
+  const r = f.random.find((t) => t.group.length === 1);
+  if (r !== undefined) out.group = r.group[0];
+  return out;
+}
+
+type OutputFormat = "svg" | "png" | "stdout";
+
+function outputFormat(file: string): OutputFormat {
+  if (file === "-") return "stdout";
+  const m = /\.(svg|png)$/i.exec(file);
+  if (!m)
+    throw new OptionError(
+      `cannot tell the format of the output ${quote(file)}`,
+      "name it FILE.svg or FILE.png, or '-' for SVG on standard output",
+    );
+  return m[1].toLowerCase() as OutputFormat;
+}
+
+function writeOutput(file: string, bytes: string | Uint8Array): void {
+  try {
+    writeFileSync(file, bytes);
+  } catch (e) {
+    const err = e as NodeJS.ErrnoException;
+    throw new MixedError(
+      "E_OUTPUT_WRITE",
+      `cannot write the figure to ${quote(file)} (${err.code ?? err.message})`,
+      "check that the directory exists and is writable",
+    );
+  }
+}
+
+export async function runPlot(
+  kind: string,
+  formulaText: string | undefined,
+  opts: PlotCliOptions,
+): Promise<number> {
+  if (!Object.hasOwn(PLOT_KINDS, kind)) throw unknownKindError(kind);
+  const spec = PLOT_KINDS[kind];
+  if (opts.reml && opts.ml) throw new OptionError("--reml and --ml cannot be used together", "choose one");
+  const format = outputFormat(opts.output);
+  const width = opts.width === undefined ? undefined : positiveInt(opts.width, "--width", 50, 20000);
+  const height = opts.height === undefined ? undefined : positiveInt(opts.height, "--height", 50, 20000);
+  if (spec.formula === "required" && formulaText === undefined)
+    throw new OptionError(
+      `mixed plot ${kind} needs a FORMULA`,
+      `e.g. mixed plot ${kind} "y ~ x + (x | g)" --data DATA -o out.svg`,
+    );
+  if (spec.formula === "none" && formulaText !== undefined)
+    throw new OptionError(`mixed plot ${kind} takes no FORMULA`, "give the columns with --x, --y, --group");
+  const formula = formulaText === undefined ? undefined : parseFormula(formulaText);
+  const data = await readData(opts.data, { schemaPath: opts.schema });
+  const fromFormula = formula === undefined ? {} : formulaColumns(formula);
+  const warnings: Warning[] = [];
+  let lmmFit: LmmFit | undefined;
+  const flag: Record<PlotRole, string> = { x: "--x", y: "--y", group: "--group" };
+  const maybeColumn = (role: PlotRole): string | undefined => opts[role] ?? fromFormula[role];
+  const column = (role: PlotRole): string => {
+    const c = maybeColumn(role);
+    if (c === undefined)
+      throw new OptionError(
+        `mixed plot ${kind} needs the ${role} column`,
+        `give ${flag[role]} COLUMN, or a formula such as "y ~ x + (x | g)"`,
+      );
+    return c;
+  };
+  const lmm = (): LmmFit => {
+    if (formula === undefined || formula.random.length === 0)
+      throw new OptionError(
+        `mixed plot ${kind} needs a mixed-model formula with a random term, e.g. "y ~ x + (x | g)"`,
+      );
+    if (lmmFit === undefined) {
+      lmmFit = fitLmm(formula, data, { REML: !opts.ml });
+      warnings.push(...lmmFit.warnings);
+    }
+    return lmmFit;
+  };
+  const ctx: PlotContext = {
+    kind,
+    data,
+    formula,
+    options: opts,
+    figure: { width, height, title: opts.title, onWarning: (w) => warnings.push(w) },
+    maybeColumn,
+    column,
+    lmm,
+    maybeLmm: () => (formula !== undefined && formula.random.length > 0 ? lmm() : undefined),
+    lm: () => {
+      if (formula === undefined || formula.random.length > 0)
+        throw new OptionError(`mixed plot ${kind} needs a formula without random terms, e.g. "y ~ x"`);
+      return fitLm(formula, data);
+    },
+  };
+  const svg = spec.make(ctx);
+  if (format === "stdout") process.stdout.write(svg.endsWith("\n") ? svg : `${svg}\n`);
+  else if (format === "svg") writeOutput(opts.output, `${svg}\n`);
+  else {
+    const { svgToPng } = await import("../../node/svg-to-png.ts");
+    writeOutput(opts.output, await svgToPng(svg));
+  }
+  writeWarnings(warnings);
+  return 0;
+}
