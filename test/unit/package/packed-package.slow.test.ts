@@ -218,3 +218,28 @@ test("the installed `mixed` command fits a bundled dataset", () => {
   const j = JSON.parse(out);
   assert.ok(Math.abs(j.beta.Days - 10.467286) < 1e-5);
 });
+
+test("the installed `mixed plot` writes a PNG without dev dependencies (resvg, system fonts)", () => {
+  const png = join(app, "facets.png");
+  run(
+    process.execPath,
+    [
+      join(installed, "bin", "mixed.mjs"),
+      "plot",
+      "facets",
+      "Reaction ~ Days + (Days | Subject)",
+      "--data",
+      "sleepstudy",
+      "-o",
+      png,
+      "--width",
+      "600",
+      "--height",
+      "450",
+    ],
+    { cwd: app, what: "mixed plot" },
+  );
+  const bytes = readFileSync(png);
+  assert.equal(bytes.toString("latin1", 1, 4), "PNG");
+  assert.deepEqual([bytes.readUInt32BE(16), bytes.readUInt32BE(20)], [600, 450]);
+});

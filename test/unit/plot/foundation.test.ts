@@ -186,3 +186,9 @@ test("the core never imports the plotting layer (plot imports the core, not the 
     );
   }
 });
+
+test("a caller-supplied document (as a browser passes its own) gives the same figure", async () => {
+  const { parseHTML } = await import("linkedom");
+  const { document } = parseHTML("<!DOCTYPE html><html><body></body></html>");
+  assert.equal(renderSvg({ ...spec, document }), renderSvg(spec));
+});
