@@ -434,37 +434,70 @@ export function kenwardRogerAdjustmentAt(
         }
       }
     }
-    // G = R⁻¹F, J = R⁻ᵀG = C⁻¹F; M = ZᵀΣ⁻¹Z = σ⁻²(A − GᵀG) (column-major, symmetric)
-    const G = F;
-    for (let j = 0; j < qc; j++) forwardSolve(R, qc, G, j * qc);
-    const J = Float64Array.from(G);
-    for (let j = 0; j < qc; j++) backSolveTransposed(R, qc, J, j * qc);
-    const M = new Float64Array(qc * qc);
+    // J = C⁻¹F; M = ZᵀΣ⁻¹Z = σ⁻²(A − FᵀC⁻¹F) = σ⁻²(A − A·ΛJ) (column-major, symmetric), with
+    // the product by the sparse A (a grouping factor's levels never share a row)
+    const J = F;
     for (let j = 0; j < qc; j++) {
-      const cj = j * qc;
-      for (let i = 0; i <= j; i++) {
-        const ci = i * qc;
-        let s = 0;
-        for (let t = 0; t < qc; t++) s += G[ci + t] * G[cj + t];
-        const v = (A[ci + j] - s) * is2;
-        M[ci + j] = v;
-        M[cj + i] = v;
-      }
+      forwardSolve(R, qc, J, j * qc);
+      backSolveTransposed(R, qc, J, j * qc);
     }
-    // ‖C⁻¹‖²_F
+    const LJ = Float64Array.from(J);
+    for (let j = 0; j < qc; j++) applyLambda(LJ, j * qc);
+    const M = Float64Array.from(A);
     {
-      const e = new Float64Array(qc);
-      let s = 0;
+      const colStart = new Int32Array(qc + 1);
+      const idx: number[] = [];
+      const val: number[] = [];
+      for (let c2 = 0; c2 < qc; c2++) {
+        for (let i = 0; i < qc; i++) {
+          const v = A[i + c2 * qc];
+          if (v !== 0) {
+            idx.push(i);
+            val.push(v);
+          }
+        }
+        colStart[c2 + 1] = idx.length;
+      }
       for (let j = 0; j < qc; j++) {
-        e.fill(0);
-        e[j] = 1;
-        forwardSolve(R, qc, e);
-        backSolveTransposed(R, qc, e);
-        for (let i = 0; i < qc; i++) s += e[i] * e[i];
+        const cj = j * qc;
+        for (let c2 = 0; c2 < qc; c2++) {
+          const w = LJ[c2 + cj];
+          if (w === 0) continue;
+          for (let e = colStart[c2]; e < colStart[c2 + 1]; e++) M[idx[e] + cj] -= val[e] * w;
+        }
+      }
+      for (let j = 0; j < qc; j++)
+        for (let i = 0; i < j; i++) {
+          const v = 0.5 * (M[i + j * qc] + M[j + i * qc]) * is2;
+          M[i + j * qc] = v;
+          M[j + i * qc] = v;
+        }
+      for (let j = 0; j < qc; j++) M[j + j * qc] *= is2;
+    }
+    // ‖C⁻¹‖²_F, with C⁻¹ = I − C⁻¹ΛᵀAΛ = I − JΛ
+    {
+      let s = 0;
+      const w = new Float64Array(qc);
+      for (const x of nodes) {
+        const t = nodeTerm[x];
+        const S = terms[t].cnames.length;
+        const lam = lambdas[t];
+        const o = localBase[x];
+        for (let c2 = 0; c2 < S; c2++) {
+          w.fill(0);
+          for (let s2 = c2; s2 < S; s2++) {
+            const l = lam[s2 * S + c2];
+            if (l === 0) continue;
+            const js = (o + s2) * qc;
+            for (let i = 0; i < qc; i++) w[i] += J[js + i] * l;
+          }
+          w[o + c2] -= 1;
+          for (let i = 0; i < qc; i++) s += w[i] * w[i];
+        }
       }
       sumCinv2MinusQ += s - qc;
     }
-    // ZᵀΣ⁻²Z at (v, u) within a node block: σ⁻²M − σ⁻⁴ JᵀJ
+    // ZᵀΣ⁻²Z at (v, u) within a node block: σ⁻²M − σ⁻⁴ JᵀJ (FᵀC⁻²F = JᵀJ)
     const nEntry = (v: number, u: number): number => {
       let s = 0;
       for (let t = 0; t < qc; t++) s += J[v * qc + t] * J[u * qc + t];
