@@ -286,19 +286,6 @@ export function kenwardRogerAdjustmentAt(
   for (const t of terms) k += t.cnames.length;
   const rowIdx = new Int32Array(k);
   const rowVal = new Float64Array(k);
-  const gatherRow = (r: number): void => {
-    let e = 0;
-    for (let t = 0; t < nt; t++) {
-      const term = terms[t];
-      const S = term.cnames.length;
-      const lb = localBase[nodeBase[t] + term.refs[r]];
-      for (let a = 0; a < S; a++) {
-        rowIdx[e] = lb + a;
-        rowVal[e] = term.z[r * S + a];
-        e++;
-      }
-    }
-  };
 
   // accumulators
   const XtT = new Float64Array(p * p);
@@ -313,263 +300,36 @@ export function kenwardRogerAdjustmentAt(
   const K = new Float64Array(d * d);
   let sumCinv2MinusQ = 0;
 
-  for (let c = 0; c < nClusters; c++) {
-    const qc = qOf[c];
-    const r0 = rowStart[c];
-    const r1 = rowStart[c + 1];
-    const nr = r1 - r0;
-    if (nr === 0) continue; // C = I: ‖C⁻¹‖² − q_c = 0, no rows
-    const nodes = clusterNodes.subarray(clusterNodeStart[c], clusterNodeStart[c + 1]);
-    // A = ZᵀZ and B = ZᵀX (column-major)
-    const A = new Float64Array(qc * qc);
-    const Bx = new Float64Array(qc * p);
-    for (let ri = r0; ri < r1; ri++) {
-      const r = clusterRows[ri];
-      gatherRow(r);
-      for (let u = 0; u < k; u++) {
-        const iu = rowIdx[u];
-        const vu = rowVal[u];
-        if (vu === 0) continue;
-        for (let v = 0; v < k; v++) A[iu + rowIdx[v] * qc] += vu * rowVal[v];
-        for (let j = 0; j < p; j++) Bx[iu + j * qc] += vu * X[j * n + r];
-      }
-    }
-    // Λᵀ·(columns) and (rows)·Λ, block by node
-    const applyLambdaT = (M: Float64Array, ncol: number): void => {
-      for (const x of nodes) {
-        const t = nodeTerm[x];
-        const S = terms[t].cnames.length;
-        if (S === 1) {
-          const l = lambdas[t][0];
-          const o = localBase[x];
-          for (let j = 0; j < ncol; j++) M[o + j * qc] *= l;
-          continue;
-        }
-        const lam = lambdas[t];
-        const o = localBase[x];
-        for (let j = 0; j < ncol; j++) {
-          const col = j * qc + o;
-          // (Λᵀm)_r = Σ_{s≥r} λ[s][r] m_s, ascending r reads only unchanged m_s (s ≥ r)
-          for (let r = 0; r < S; r++) {
-            let s2 = 0;
-            for (let s = r; s < S; s++) s2 += lam[s * S + r] * M[col + s];
-            M[col + r] = s2;
-          }
-        }
-      }
-    };
-    const applyLambda = (v: Float64Array, off: number): void => {
-      for (const x of nodes) {
-        const t = nodeTerm[x];
-        const S = terms[t].cnames.length;
-        const lam = lambdas[t];
-        const o = off + localBase[x];
-        // (Λm)_r = Σ_{s≤r} λ[r][s] m_s, descending r
-        for (let r = S - 1; r >= 0; r--) {
-          let s2 = 0;
-          for (let s = 0; s <= r; s++) s2 += lam[r * S + s] * v[o + s];
-          v[o + r] = s2;
-        }
-      }
-    };
-    // F = ΛᵀA; C = ΛᵀAΛ + I = ΛᵀFᵀ + I (A is symmetric)
-    const F = Float64Array.from(A);
-    applyLambdaT(F, qc);
-    const R = new Float64Array(qc * qc);
-    for (let i = 0; i < qc; i++) for (let j = 0; j < qc; j++) R[i + j * qc] = F[j + i * qc];
-    applyLambdaT(R, qc);
-    for (let i = 0; i < qc; i++) R[i + i * qc] += 1;
-    if (choleskyInPlace(R, qc) !== -1)
-      throw new NumericalError(
-        "E_NUMERIC_NOT_POSITIVE_DEFINITE",
-        "ΛᵀZᵀZΛ + I is not positive definite (this cannot happen for finite θ)",
-      );
-    // ΛC⁻¹Λᵀ applied to the columns of a qc×ncol matrix, in place
-    const solveLCL = (M: Float64Array, ncol: number): void => {
-      applyLambdaT(M, ncol);
-      for (let j = 0; j < ncol; j++) {
-        forwardSolve(R, qc, M, j * qc);
-        backSolveTransposed(R, qc, M, j * qc);
-        applyLambda(M, j * qc);
-      }
-    };
-    // T = Σ⁻¹X, Y = ZᵀT; U = Σ⁻¹T, V = ZᵀU (rows of this cluster, row-major nr×p)
-    const sigmaInvRows = (src: (r: number, ri: number, j: number) => number, Bsrc: Float64Array) => {
-      const Sx = Float64Array.from(Bsrc);
-      solveLCL(Sx, p);
-      const out = new Float64Array(nr * p);
-      const Zt = new Float64Array(qc * p);
-      for (let ri = 0; ri < nr; ri++) {
-        const r = clusterRows[r0 + ri];
-        gatherRow(r);
-        for (let j = 0; j < p; j++) {
-          let s = src(r, ri, j);
-          for (let u = 0; u < k; u++) s -= rowVal[u] * Sx[rowIdx[u] + j * qc];
-          out[ri * p + j] = s * is2;
-        }
-        for (let u = 0; u < k; u++) {
-          const vu = rowVal[u];
-          if (vu === 0) continue;
-          const iu = rowIdx[u];
-          for (let j = 0; j < p; j++) Zt[iu + j * qc] += vu * out[ri * p + j];
-        }
-      }
-      return { rows: out, Zt };
-    };
-    const Tr = sigmaInvRows((r, _ri, j) => X[j * n + r], Bx);
-    const T = Tr.rows;
-    const Y = Tr.Zt;
-    const Ur = sigmaInvRows((_r, ri, j) => T[ri * p + j], Y);
-    const U = Ur.rows;
-    const V = Ur.Zt;
-    for (let ri = 0; ri < nr; ri++) {
-      const r = clusterRows[r0 + ri];
-      for (let a = 0; a < p; a++) {
-        const xa = X[a * n + r];
-        const ta = T[ri * p + a];
-        for (let b = 0; b < p; b++) {
-          XtT[a * p + b] += xa * T[ri * p + b];
-          TtT[a * p + b] += ta * T[ri * p + b];
-          TtU[a * p + b] += ta * U[ri * p + b];
-        }
-      }
-    }
-    // J = C⁻¹F; M = ZᵀΣ⁻¹Z = σ⁻²(A − FᵀC⁻¹F) = σ⁻²(A − A·ΛJ) (column-major, symmetric), with
-    // the product by the sparse A (a grouping factor's levels never share a row)
-    const J = F;
-    for (let j = 0; j < qc; j++) {
-      forwardSolve(R, qc, J, j * qc);
-      backSolveTransposed(R, qc, J, j * qc);
-    }
-    const LJ = Float64Array.from(J);
-    for (let j = 0; j < qc; j++) applyLambda(LJ, j * qc);
-    const M = Float64Array.from(A);
-    {
-      const colStart = new Int32Array(qc + 1);
-      const idx: number[] = [];
-      const val: number[] = [];
-      for (let c2 = 0; c2 < qc; c2++) {
-        for (let i = 0; i < qc; i++) {
-          const v = A[i + c2 * qc];
-          if (v !== 0) {
-            idx.push(i);
-            val.push(v);
-          }
-        }
-        colStart[c2 + 1] = idx.length;
-      }
-      for (let j = 0; j < qc; j++) {
-        const cj = j * qc;
-        for (let c2 = 0; c2 < qc; c2++) {
-          const w = LJ[c2 + cj];
-          if (w === 0) continue;
-          for (let e = colStart[c2]; e < colStart[c2 + 1]; e++) M[idx[e] + cj] -= val[e] * w;
-        }
-      }
-      for (let j = 0; j < qc; j++)
-        for (let i = 0; i < j; i++) {
-          const v = 0.5 * (M[i + j * qc] + M[j + i * qc]) * is2;
-          M[i + j * qc] = v;
-          M[j + i * qc] = v;
-        }
-      for (let j = 0; j < qc; j++) M[j + j * qc] *= is2;
-    }
-    // ‖C⁻¹‖²_F, with C⁻¹ = I − C⁻¹ΛᵀAΛ = I − JΛ
-    {
-      let s = 0;
-      const w = new Float64Array(qc);
-      for (const x of nodes) {
-        const t = nodeTerm[x];
-        const S = terms[t].cnames.length;
-        const lam = lambdas[t];
-        const o = localBase[x];
-        for (let c2 = 0; c2 < S; c2++) {
-          w.fill(0);
-          for (let s2 = c2; s2 < S; s2++) {
-            const l = lam[s2 * S + c2];
-            if (l === 0) continue;
-            const js = (o + s2) * qc;
-            for (let i = 0; i < qc; i++) w[i] += J[js + i] * l;
-          }
-          w[o + c2] -= 1;
-          for (let i = 0; i < qc; i++) s += w[i] * w[i];
-        }
-      }
-      sumCinv2MinusQ += s - qc;
-    }
-    // ZᵀΣ⁻²Z at (v, u) within a node block: σ⁻²M − σ⁻⁴ JᵀJ (FᵀC⁻²F = JᵀJ)
-    const nEntry = (v: number, u: number): number => {
-      let s = 0;
-      for (let t = 0; t < qc; t++) s += J[v * qc + t] * J[u * qc + t];
-      return is2 * M[v + u * qc] - is2 * is2 * s;
-    };
-    // E_i's nonzero entries (u, v) in this cluster, for each random-effects parameter
-    const entries: Int32Array[] = params.map(({ term, a, b }) => {
-      const list: number[] = [];
-      for (const x of nodes) {
-        if (nodeTerm[x] !== term) continue;
-        const o = localBase[x];
-        list.push(o + a, o + b);
-        if (a !== b) list.push(o + b, o + a);
-      }
-      return Int32Array.from(list);
-    });
-    // P_i, Q_i,res, K_i,res; M·R_j
-    const MR: Float64Array[] = [];
-    for (let i = 0; i < dr; i++) {
-      const E = entries[i];
-      const Pi = P[i];
-      const Qres = Q[i][dr];
-      let kres = 0;
-      const mr = new Float64Array(qc * p);
-      for (let e = 0; e < E.length; e += 2) {
-        const u = E[e];
-        const v = E[e + 1];
-        // P_i −= Y_uᵀ Y_v; Q_i,res += Y_vᵀ V_u (R_i row u is Y row v)
-        for (let a = 0; a < p; a++) {
-          const yua = Y[u + a * qc];
-          const yva = Y[v + a * qc];
-          for (let b = 0; b < p; b++) {
-            Pi[a * p + b] -= yua * Y[v + b * qc];
-            Qres[a * p + b] += yva * V[u + b * qc];
-          }
-        }
-        kres += nEntry(v, u);
-        // (M R_i)[:, b] += M[:, u] Y[v, b]
-        for (let b = 0; b < p; b++) {
-          const y = Y[v + b * qc];
-          if (y === 0) continue;
-          const mo = b * qc;
-          const uo = u * qc;
-          for (let t = 0; t < qc; t++) mr[mo + t] += M[uo + t] * y;
-        }
-      }
-      K[i * d + dr] += kres;
-      MR.push(mr);
-    }
-    // Q_ij = R_iᵀ M R_j and K_ij = tr(E_i M E_j M)
-    for (let i = 0; i < dr; i++) {
-      const Ei = entries[i];
-      for (let j = i; j < dr; j++) {
-        const Ej = entries[j];
-        const Qij = Q[i][j];
-        const mr = MR[j];
-        let kij = 0;
-        for (let e = 0; e < Ei.length; e += 2) {
-          const u = Ei[e];
-          const v = Ei[e + 1];
-          for (let a = 0; a < p; a++) {
-            const yva = Y[v + a * qc];
-            if (yva === 0) continue;
-            for (let b = 0; b < p; b++) Qij[a * p + b] += yva * mr[u + b * qc];
-          }
-          // Σ_{(w,z)∈E_j} M[v,w] M[z,u]
-          for (let f = 0; f < Ej.length; f += 2) kij += M[v + Ej[f] * qc] * M[Ej[f + 1] + u * qc];
-        }
-        K[i * d + j] += kij;
-      }
-    }
-  }
+  const ctx: ClusterContext = {
+    n,
+    p,
+    X,
+    terms,
+    nt,
+    is2,
+    lambdas,
+    nodeTerm,
+    localBase,
+    nodeBase,
+    qOf,
+    rowStart,
+    clusterRows,
+    clusterNodes,
+    clusterNodeStart,
+    k,
+    rowIdx,
+    rowVal,
+    params,
+    dr,
+    d,
+    XtT,
+    TtT,
+    TtU,
+    P,
+    Q,
+    K,
+  };
+  for (let c = 0; c < nClusters; c++) sumCinv2MinusQ += processCluster(ctx, c);
 
   // the residual parameter
   P[dr] = Float64Array.from(TtT, (v) => -v);
@@ -646,4 +406,340 @@ export function kenwardRogerAdjustmentAt(
     largestCluster,
   };
   return out;
+}
+
+/** What every cluster's computation reads and the sums it adds to. */
+interface ClusterContext {
+  readonly n: number;
+  readonly p: number;
+  readonly X: Float64Array;
+  readonly terms: Design["reterms"];
+  readonly nt: number;
+  readonly is2: number;
+  readonly lambdas: readonly Float64Array[];
+  readonly nodeTerm: Int32Array;
+  readonly localBase: Int32Array;
+  readonly nodeBase: Int32Array;
+  readonly qOf: readonly number[];
+  readonly rowStart: Int32Array;
+  readonly clusterRows: Int32Array;
+  readonly clusterNodes: Int32Array;
+  readonly clusterNodeStart: Int32Array;
+  /** Random-effect columns per row, and the scratch for one row's (local column, value) pairs. */
+  readonly k: number;
+  readonly rowIdx: Int32Array;
+  readonly rowVal: Float64Array;
+  readonly params: readonly ReParam[];
+  readonly dr: number;
+  readonly d: number;
+  readonly XtT: Float64Array;
+  readonly TtT: Float64Array;
+  readonly TtU: Float64Array;
+  readonly P: Float64Array[];
+  readonly Q: Float64Array[][];
+  readonly K: Float64Array;
+}
+
+/** The local (column, value) pairs of row r's random-effect columns, into ctx.rowIdx/rowVal. */
+function gatherRow(ctx: ClusterContext, r: number): void {
+  const { terms, nt, localBase, nodeBase, rowIdx, rowVal } = ctx;
+  let e = 0;
+  for (let t = 0; t < nt; t++) {
+    const term = terms[t];
+    const S = term.cnames.length;
+    const lb = localBase[nodeBase[t] + term.refs[r]];
+    for (let a = 0; a < S; a++) {
+      rowIdx[e] = lb + a;
+      rowVal[e] = term.z[r * S + a];
+      e++;
+    }
+  }
+}
+
+/** Adds cluster c's terms to the sums of ctx; returns its ‖C⁻¹‖²_F − q_c. */
+function processCluster(ctx: ClusterContext, c: number): number {
+  const {
+    n,
+    p,
+    X,
+    terms,
+    is2,
+    lambdas,
+    nodeTerm,
+    localBase,
+    qOf,
+    rowStart,
+    clusterRows,
+    clusterNodes,
+    clusterNodeStart,
+    k,
+    rowIdx,
+    rowVal,
+    params,
+    dr,
+    d,
+    XtT,
+    TtT,
+    TtU,
+    P,
+    Q,
+    K,
+  } = ctx;
+  const qc = qOf[c];
+  const r0 = rowStart[c];
+  const r1 = rowStart[c + 1];
+  const nr = r1 - r0;
+  if (nr === 0) return 0; // C = I: ‖C⁻¹‖² − q_c = 0, no rows
+  let cinv2MinusQ = 0;
+  const nodes = clusterNodes.subarray(clusterNodeStart[c], clusterNodeStart[c + 1]);
+  // A = ZᵀZ and B = ZᵀX (column-major)
+  const A = new Float64Array(qc * qc);
+  const Bx = new Float64Array(qc * p);
+  for (let ri = r0; ri < r1; ri++) {
+    const r = clusterRows[ri];
+    gatherRow(ctx, r);
+    for (let u = 0; u < k; u++) {
+      const iu = rowIdx[u];
+      const vu = rowVal[u];
+      if (vu === 0) continue;
+      for (let v = 0; v < k; v++) A[iu + rowIdx[v] * qc] += vu * rowVal[v];
+      for (let j = 0; j < p; j++) Bx[iu + j * qc] += vu * X[j * n + r];
+    }
+  }
+  // Λᵀ·(columns) and (rows)·Λ, block by node
+  const applyLambdaT = (M: Float64Array, ncol: number): void => {
+    for (const x of nodes) {
+      const t = nodeTerm[x];
+      const S = terms[t].cnames.length;
+      if (S === 1) {
+        const l = lambdas[t][0];
+        const o = localBase[x];
+        for (let j = 0; j < ncol; j++) M[o + j * qc] *= l;
+        continue;
+      }
+      const lam = lambdas[t];
+      const o = localBase[x];
+      for (let j = 0; j < ncol; j++) {
+        const col = j * qc + o;
+        // (Λᵀm)_r = Σ_{s≥r} λ[s][r] m_s, ascending r reads only unchanged m_s (s ≥ r)
+        for (let r = 0; r < S; r++) {
+          let s2 = 0;
+          for (let s = r; s < S; s++) s2 += lam[s * S + r] * M[col + s];
+          M[col + r] = s2;
+        }
+      }
+    }
+  };
+  const applyLambda = (v: Float64Array, off: number): void => {
+    for (const x of nodes) {
+      const t = nodeTerm[x];
+      const S = terms[t].cnames.length;
+      const lam = lambdas[t];
+      const o = off + localBase[x];
+      // (Λm)_r = Σ_{s≤r} λ[r][s] m_s, descending r
+      for (let r = S - 1; r >= 0; r--) {
+        let s2 = 0;
+        for (let s = 0; s <= r; s++) s2 += lam[r * S + s] * v[o + s];
+        v[o + r] = s2;
+      }
+    }
+  };
+  // F = ΛᵀA; C = ΛᵀAΛ + I = ΛᵀFᵀ + I (A is symmetric)
+  const F = Float64Array.from(A);
+  applyLambdaT(F, qc);
+  const R = new Float64Array(qc * qc);
+  for (let i = 0; i < qc; i++) for (let j = 0; j < qc; j++) R[i + j * qc] = F[j + i * qc];
+  applyLambdaT(R, qc);
+  for (let i = 0; i < qc; i++) R[i + i * qc] += 1;
+  if (choleskyInPlace(R, qc) !== -1)
+    throw new NumericalError(
+      "E_NUMERIC_NOT_POSITIVE_DEFINITE",
+      "ΛᵀZᵀZΛ + I is not positive definite (this cannot happen for finite θ)",
+    );
+  // ΛC⁻¹Λᵀ applied to the columns of a qc×ncol matrix, in place
+  const solveLCL = (M: Float64Array, ncol: number): void => {
+    applyLambdaT(M, ncol);
+    for (let j = 0; j < ncol; j++) {
+      forwardSolve(R, qc, M, j * qc);
+      backSolveTransposed(R, qc, M, j * qc);
+      applyLambda(M, j * qc);
+    }
+  };
+  // T = Σ⁻¹X, Y = ZᵀT; U = Σ⁻¹T, V = ZᵀU (rows of this cluster, row-major nr×p)
+  const sigmaInvRows = (src: (r: number, ri: number, j: number) => number, Bsrc: Float64Array) => {
+    const Sx = Float64Array.from(Bsrc);
+    solveLCL(Sx, p);
+    const out = new Float64Array(nr * p);
+    const Zt = new Float64Array(qc * p);
+    for (let ri = 0; ri < nr; ri++) {
+      const r = clusterRows[r0 + ri];
+      gatherRow(ctx, r);
+      for (let j = 0; j < p; j++) {
+        let s = src(r, ri, j);
+        for (let u = 0; u < k; u++) s -= rowVal[u] * Sx[rowIdx[u] + j * qc];
+        out[ri * p + j] = s * is2;
+      }
+      for (let u = 0; u < k; u++) {
+        const vu = rowVal[u];
+        if (vu === 0) continue;
+        const iu = rowIdx[u];
+        for (let j = 0; j < p; j++) Zt[iu + j * qc] += vu * out[ri * p + j];
+      }
+    }
+    return { rows: out, Zt };
+  };
+  const Tr = sigmaInvRows((r, _ri, j) => X[j * n + r], Bx);
+  const T = Tr.rows;
+  const Y = Tr.Zt;
+  const Ur = sigmaInvRows((_r, ri, j) => T[ri * p + j], Y);
+  const U = Ur.rows;
+  const V = Ur.Zt;
+  for (let ri = 0; ri < nr; ri++) {
+    const r = clusterRows[r0 + ri];
+    for (let a = 0; a < p; a++) {
+      const xa = X[a * n + r];
+      const ta = T[ri * p + a];
+      for (let b = 0; b < p; b++) {
+        XtT[a * p + b] += xa * T[ri * p + b];
+        TtT[a * p + b] += ta * T[ri * p + b];
+        TtU[a * p + b] += ta * U[ri * p + b];
+      }
+    }
+  }
+  // J = C⁻¹F; M = ZᵀΣ⁻¹Z = σ⁻²(A − FᵀC⁻¹F) = σ⁻²(A − A·ΛJ) (column-major, symmetric), with
+  // the product by the sparse A (a grouping factor's levels never share a row)
+  const J = F;
+  for (let j = 0; j < qc; j++) {
+    forwardSolve(R, qc, J, j * qc);
+    backSolveTransposed(R, qc, J, j * qc);
+  }
+  const LJ = Float64Array.from(J);
+  for (let j = 0; j < qc; j++) applyLambda(LJ, j * qc);
+  const M = Float64Array.from(A);
+  {
+    const colStart = new Int32Array(qc + 1);
+    const idx: number[] = [];
+    const val: number[] = [];
+    for (let c2 = 0; c2 < qc; c2++) {
+      for (let i = 0; i < qc; i++) {
+        const v = A[i + c2 * qc];
+        if (v !== 0) {
+          idx.push(i);
+          val.push(v);
+        }
+      }
+      colStart[c2 + 1] = idx.length;
+    }
+    for (let j = 0; j < qc; j++) {
+      const cj = j * qc;
+      for (let c2 = 0; c2 < qc; c2++) {
+        const w = LJ[c2 + cj];
+        if (w === 0) continue;
+        for (let e = colStart[c2]; e < colStart[c2 + 1]; e++) M[idx[e] + cj] -= val[e] * w;
+      }
+    }
+    for (let j = 0; j < qc; j++)
+      for (let i = 0; i < j; i++) {
+        const v = 0.5 * (M[i + j * qc] + M[j + i * qc]) * is2;
+        M[i + j * qc] = v;
+        M[j + i * qc] = v;
+      }
+    for (let j = 0; j < qc; j++) M[j + j * qc] *= is2;
+  }
+  // ‖C⁻¹‖²_F, with C⁻¹ = I − C⁻¹ΛᵀAΛ = I − JΛ
+  {
+    let s = 0;
+    const w = new Float64Array(qc);
+    for (const x of nodes) {
+      const t = nodeTerm[x];
+      const S = terms[t].cnames.length;
+      const lam = lambdas[t];
+      const o = localBase[x];
+      for (let c2 = 0; c2 < S; c2++) {
+        w.fill(0);
+        for (let s2 = c2; s2 < S; s2++) {
+          const l = lam[s2 * S + c2];
+          if (l === 0) continue;
+          const js = (o + s2) * qc;
+          for (let i = 0; i < qc; i++) w[i] += J[js + i] * l;
+        }
+        w[o + c2] -= 1;
+        for (let i = 0; i < qc; i++) s += w[i] * w[i];
+      }
+    }
+    cinv2MinusQ = s - qc;
+  }
+  // ZᵀΣ⁻²Z at (v, u) within a node block: σ⁻²M − σ⁻⁴ JᵀJ (FᵀC⁻²F = JᵀJ)
+  const nEntry = (v: number, u: number): number => {
+    let s = 0;
+    for (let t = 0; t < qc; t++) s += J[v * qc + t] * J[u * qc + t];
+    return is2 * M[v + u * qc] - is2 * is2 * s;
+  };
+  // E_i's nonzero entries (u, v) in this cluster, for each random-effects parameter
+  const entries: Int32Array[] = params.map(({ term, a, b }) => {
+    const list: number[] = [];
+    for (const x of nodes) {
+      if (nodeTerm[x] !== term) continue;
+      const o = localBase[x];
+      list.push(o + a, o + b);
+      if (a !== b) list.push(o + b, o + a);
+    }
+    return Int32Array.from(list);
+  });
+  // P_i, Q_i,res, K_i,res; M·R_j
+  const MR: Float64Array[] = [];
+  for (let i = 0; i < dr; i++) {
+    const E = entries[i];
+    const Pi = P[i];
+    const Qres = Q[i][dr];
+    let kres = 0;
+    const mr = new Float64Array(qc * p);
+    for (let e = 0; e < E.length; e += 2) {
+      const u = E[e];
+      const v = E[e + 1];
+      // P_i −= Y_uᵀ Y_v; Q_i,res += Y_vᵀ V_u (R_i row u is Y row v)
+      for (let a = 0; a < p; a++) {
+        const yua = Y[u + a * qc];
+        const yva = Y[v + a * qc];
+        for (let b = 0; b < p; b++) {
+          Pi[a * p + b] -= yua * Y[v + b * qc];
+          Qres[a * p + b] += yva * V[u + b * qc];
+        }
+      }
+      kres += nEntry(v, u);
+      // (M R_i)[:, b] += M[:, u] Y[v, b]
+      for (let b = 0; b < p; b++) {
+        const y = Y[v + b * qc];
+        if (y === 0) continue;
+        const mo = b * qc;
+        const uo = u * qc;
+        for (let t = 0; t < qc; t++) mr[mo + t] += M[uo + t] * y;
+      }
+    }
+    K[i * d + dr] += kres;
+    MR.push(mr);
+  }
+  // Q_ij = R_iᵀ M R_j and K_ij = tr(E_i M E_j M)
+  for (let i = 0; i < dr; i++) {
+    const Ei = entries[i];
+    for (let j = i; j < dr; j++) {
+      const Ej = entries[j];
+      const Qij = Q[i][j];
+      const mr = MR[j];
+      let kij = 0;
+      for (let e = 0; e < Ei.length; e += 2) {
+        const u = Ei[e];
+        const v = Ei[e + 1];
+        for (let a = 0; a < p; a++) {
+          const yva = Y[v + a * qc];
+          if (yva === 0) continue;
+          for (let b = 0; b < p; b++) Qij[a * p + b] += yva * mr[u + b * qc];
+        }
+        // Σ_{(w,z)∈E_j} M[v,w] M[z,u]
+        for (let f = 0; f < Ej.length; f += 2) kij += M[v + Ej[f] * qc] * M[Ej[f + 1] + u * qc];
+      }
+      K[i * d + j] += kij;
+    }
+  }
+  return cinv2MinusQ;
 }
