@@ -49,6 +49,8 @@ export interface KenwardRogerAdjustment {
   readonly PhiA: Float64Array;
   /** P_i = −XᵀΣ⁻¹G_iΣ⁻¹X, each p×p row-major. */
   readonly P: readonly Float64Array[];
+  /** ΦP_iΦ, each p×p row-major (what the df of any contrast need). */
+  readonly PhiPPhi: readonly Float64Array[];
   /** W = 2·I⁻¹, the asymptotic covariance of the covariance parameters, d×d row-major. */
   readonly W: Float64Array;
   /** Whether W came from a generalised inverse (pbkrtest: smallest |eigenvalue| ≤ 1e-10). */
@@ -401,6 +403,7 @@ export function kenwardRogerAdjustmentAt(
     Phi,
     PhiA,
     P,
+    PhiPPhi: PhiP.map((M) => mul(M, Phi, p)),
     W,
     generalisedInverse,
     largestCluster,

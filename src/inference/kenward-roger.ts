@@ -108,29 +108,13 @@ export function kenwardRogerDdf(
   adj: KenwardRogerAdjustment,
   rows: readonly ArrayLike<number>[],
 ): KenwardRogerDdf {
-  const { p, d, Phi, P, W } = adj;
+  const { p, d, Phi, PhiPPhi, W } = adj;
   checkRows(rows, p);
   const q = rows.length;
   const Sinv = inverseSpd(sandwich(rows, Phi, p), q);
   if (!Sinv) notFullRank();
   // D_i = (LΦLᵀ)⁻¹ LΦP_iΦLᵀ: tr(D_i) = tr(ΘΦP_iΦ), tr(D_iD_j) = tr(ΘΦP_iΦΘΦP_jΦ)
-  const D = P.map((Pi) => {
-    const PhiPiPhi = new Float64Array(p * p);
-    const tmp = new Float64Array(p * p);
-    for (let a = 0; a < p; a++)
-      for (let c = 0; c < p; c++) {
-        const v = Phi[a * p + c];
-        if (v === 0) continue;
-        for (let b = 0; b < p; b++) tmp[a * p + b] += v * Pi[c * p + b];
-      }
-    for (let a = 0; a < p; a++)
-      for (let c = 0; c < p; c++) {
-        const v = tmp[a * p + c];
-        if (v === 0) continue;
-        for (let b = 0; b < p; b++) PhiPiPhi[a * p + b] += v * Phi[c * p + b];
-      }
-    return mulSmall(Sinv, sandwich(rows, PhiPiPhi, p), q);
-  });
+  const D = PhiPPhi.map((M) => mulSmall(Sinv, sandwich(rows, M, p), q));
   const tr = D.map((Di) => {
     let s = 0;
     for (let i = 0; i < q; i++) s += Di[i * q + i];
