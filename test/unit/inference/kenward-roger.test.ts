@@ -12,6 +12,7 @@
 import assert from "node:assert/strict";
 import { readFileSync } from "node:fs";
 import { test } from "node:test";
+import type { DataSource } from "../../../src/data/column.ts";
 import { buildDesign } from "../../../src/design/design.ts";
 import { parseCsv } from "../../../src/data/parse-csv.ts";
 import { parseSchema } from "../../../src/data/schema.ts";
@@ -144,6 +145,34 @@ test("balanced designs: the adjusted covariance equals the unadjusted one (sleep
   // ...but not in general: gasoline's intercept SE grows
   const g = kenwardRogerAdjustment(fitRef("gasoline_reml"));
   assert.ok(g.PhiA[0] > g.Phi[0] * (1 + 1e-6));
+});
+
+test("a response on a large scale takes pbkrtest's generalised-inverse path, with the same df", () => {
+  // pbkrtest switches to a generalised inverse when the information's smallest |eigenvalue| is
+  // ≤ 1e-10, an absolute threshold: ×1000 on the response divides the information by 10¹², and the
+  // generalised inverse of a well-conditioned matrix is its inverse, so nothing else changes
+  const sleep = loadBundled("sleepstudy");
+  const reaction = sleep.column("Reaction");
+  assert.ok(reaction && reaction.kind === "numeric");
+  const scaled: DataSource = {
+    name: "sleepstudy_scaled",
+    nrow: sleep.nrow,
+    names: sleep.names,
+    column: (name) =>
+      name === "Reaction"
+        ? { ...reaction, values: reaction.values.map((v) => v * 1000) }
+        : sleep.column(name),
+  };
+  const formula = "Reaction ~ 1 + Days + (1 + Days | Subject)";
+  const base = fitRef("sleepstudy_full_reml");
+  const big = fitLmm(formula, scaled);
+  assert.equal(kenwardRogerAdjustment(base).generalisedInverse, false);
+  assert.equal(kenwardRogerAdjustment(big).generalisedInverse, true);
+  const t0 = kenwardRogerTests(base);
+  kenwardRogerTests(big).forEach((r, j) => {
+    assert.ok(relErr(r.df, t0[j].df) < 1e-4, `${r.name} df ${r.df} vs ${t0[j].df}`);
+    assert.ok(relErr(r.stdError, 1000 * t0[j].stdError) < 1e-4, `${r.name} SE`);
+  });
 });
 
 test("the InstEval models are refused with a typed error naming the size limit", () => {
