@@ -116,7 +116,7 @@ export function anovaType3(fit: LmmFit, opts: { ddf?: DdfMethod } = {}): Type3Ta
   const s2 = fit.sigma * fit.sigma;
   const rows = type3Contrasts(fit).map(({ term, rows: L }) => {
     const f = v ? contrastFTest(v, L) : kenwardRogerFTest(fit, L);
-    const meanSq = f.F * s2;
+    const meanSq = (f.unscaledF ?? f.F) * s2;
     return {
       term,
       sumSq: meanSq * f.numDF,

@@ -46,6 +46,11 @@ export interface ContrastFTest {
   readonly denDF: number;
   readonly F: number;
   readonly pValue: number;
+  /**
+   * Kenward–Roger only: the Wald F before the scaling λ (`F` is λ times it); lmerTest's Sum Sq
+   * and Mean Sq are σ² times this one.
+   */
+  readonly unscaledF?: number;
 }
 
 /** lmerTest's combination of the per-direction df ν_m into the F statistic's df. */
