@@ -135,3 +135,14 @@ test("mixed bootstrap prints the replicates' summary, writes CSV and JSON; confi
   assert.equal(c.lower.length, 3);
   assert.equal(runCli(["bootstrap", f, "--data", "Dyestuff", "--nsim", "0"]).status, 2);
 });
+
+test("mixed fit --ddf kenward-roger prints lmerTest's Kenward-Roger table; an ML fit is refused", () => {
+  const f = "Reaction ~ Days + (Days | Subject)";
+  const r = runCli(["fit", f, "--data", "sleepstudy", "--ddf", "kenward-roger"]);
+  assert.equal(r.status, 0, r.stderr);
+  assert.match(r.stdout, /t-tests use Kenward-Roger's method/);
+  assert.match(r.stdout, /Type III Analysis of Variance Table with Kenward-Roger's method/);
+  const ml = runCli(["fit", f, "--data", "sleepstudy", "--ddf", "kenward-roger", "--ml"]);
+  assert.equal(ml.status, 1);
+  assert.match(ml.stderr, /REML/);
+});

@@ -170,3 +170,20 @@ test("tests need a fit made by fitLmm; type III needs a full-rank design", () =>
     (e) => e instanceof MixedError && e.code === "E_SPEC_UNSUPPORTED" && /aliased/.test(e.message),
   );
 });
+
+for (const [id, data, formula, reml] of PRINTED.filter((x) => x[3]))
+  test(`printSummary and printAnovaType3 with Kenward-Roger lay out as lmerTest: ${id}`, () => {
+    const m = fitLmm(formula, loadBundled(data), { REML: reml });
+    const r = sections(id);
+    const summary = printSummary(m, { ddf: "kenward-roger" }).replace(
+      /\nCorrelation matrix not shown[\s\S]*$/,
+      "",
+    );
+    assertTextClose(summary, r['summary(m, ddf = "Kenward-Roger")'], 2e-3, `${id} KR summary`);
+    assertTextClose(
+      printAnovaType3(anovaType3(m, { ddf: "kenward-roger" })),
+      r['anova(m, ddf = "Kenward-Roger")'],
+      2e-3,
+      `${id} KR anova`,
+    );
+  });
