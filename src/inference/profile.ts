@@ -36,6 +36,24 @@ export interface ConfintResult {
   readonly upper: readonly number[];
 }
 
+/** lme4's `profile(m)`: the signed square root ζ of the deviance's rise along each parameter. */
+export interface ProfileCurve {
+  readonly parameter: string;
+  readonly estimate: number;
+  /** Parameter values evaluated, increasing, and ζ at each (0 at the estimate). */
+  readonly x: readonly number[];
+  readonly zeta: readonly number[];
+}
+
+export interface ProfileResult extends ConfintResult {
+  readonly method: "profile";
+  /** The ML estimates the profiles start from. */
+  readonly estimates: readonly number[];
+  readonly curves: readonly ProfileCurve[];
+  /** The normal quantile the interval ends cross (±z). */
+  readonly z: number;
+}
+
 interface VarParam {
   readonly name: string;
   readonly kind: "sd" | "cor" | "sigma";
@@ -167,6 +185,18 @@ function findRoot(
 
 /** lme4's `confint(m, method = "profile")` (see the module comment). */
 export function profileConfint(fit: LmmFit, level = 0.95): ConfintResult {
+  const { method, parameters, lower, upper } = profile(fit, { level });
+  return { method, level, parameters, lower, upper };
+}
+
+/**
+ * lme4's `profile(m)` with the interval ends of `confint`: each parameter's ζ curve at the points
+ * the search evaluated (bracketing steps and the root iterations, denser near the ends), plus
+ * `extra` evenly spaced points on each side (default 4), for the zeta plot.
+ */
+export function profile(fit: LmmFit, opts: { level?: number; extra?: number } = {}): ProfileResult {
+  const level = opts.level ?? 0.95;
+  const extra = opts.extra ?? 4;
   if (!(level > 0 && level < 1)) throw new OptionError(`level must be between 0 and 1, got ${level}`);
   const ml = fit.refitML();
   const internals = fitInternals(ml);
@@ -234,6 +264,8 @@ export function profileConfint(fit: LmmFit, level = 0.95): ConfintResult {
 
   const lower: number[] = [];
   const upper: number[] = [];
+  const curves: ProfileCurve[] = [];
+  let seen: [number, number][] = [];
   // one side of one profile: ζ(t) = ±√(D(t) − D̂) crossing ∓z, starting at the estimate
   const side = (
     est: number,
@@ -244,7 +276,9 @@ export function profileConfint(fit: LmmFit, level = 0.95): ConfintResult {
   ): number => {
     const zeta = (t: number): number => {
       const dv = devAt(t) - dev0;
-      return dir * Math.sqrt(Math.max(dv, 0)) - dir * z;
+      const zt = dir * Math.sqrt(Math.max(dv, 0));
+      if (Number.isFinite(zt)) seen.push([t, zt]);
+      return zt - dir * z;
     };
     let a = est;
     let ga = -dir * z;
@@ -276,9 +310,16 @@ export function profileConfint(fit: LmmFit, level = 0.95): ConfintResult {
       if (Number.isFinite(r.dev)) warm = r.phi;
       return r.dev;
     };
-    lower.push(side(phiHat[i], -1, lowerB[i], scales[i], devAt));
+    seen = [[phiHat[i], 0]];
+    const lo = side(phiHat[i], -1, lowerB[i], scales[i], devAt);
     warm = Float64Array.from(phiHat);
-    upper.push(side(phiHat[i], 1, upperB[i], scales[i], devAt));
+    const hi = side(phiHat[i], 1, upperB[i], scales[i], devAt);
+    lower.push(lo);
+    upper.push(hi);
+    fillCurve(vps[i].name, phiHat[i], lo, hi, (t) => {
+      warm = Float64Array.from(phiHat);
+      return devAt(t);
+    });
   });
   for (let j = 0; j < p; j++) {
     const toWork = (b: number) => (b - shift[j]) / (S * xs[j]);
@@ -289,11 +330,51 @@ export function profileConfint(fit: LmmFit, level = 0.95): ConfintResult {
       return r.dev;
     };
     const se = ml.se[j];
-    lower.push(side(ml.beta[j], -1, Number.NEGATIVE_INFINITY, se, devAt));
+    seen = [[ml.beta[j], 0]];
+    const lo = side(ml.beta[j], -1, Number.NEGATIVE_INFINITY, se, devAt);
     warm = Float64Array.from(phiHat);
-    upper.push(side(ml.beta[j], 1, Number.POSITIVE_INFINITY, se, devAt));
+    const hi = side(ml.beta[j], 1, Number.POSITIVE_INFINITY, se, devAt);
+    lower.push(lo);
+    upper.push(hi);
+    fillCurve(ml.xnames[j], ml.beta[j], lo, hi, (b) => {
+      warm = Float64Array.from(phiHat);
+      return devAt(b);
+    });
   }
   // leave the ML model factored at its own θ
   updateL(model, Float64Array.from(ml.theta));
-  return { method: "profile", level, parameters: [...vps.map((v) => v.name), ...ml.xnames], lower, upper };
+  return {
+    method: "profile",
+    level,
+    parameters: [...vps.map((v) => v.name), ...ml.xnames],
+    lower,
+    upper,
+    estimates: [...phiHat, ...ml.beta],
+    curves,
+    z,
+  };
+
+  /** The points seen for one parameter, plus `extra` evenly spaced ones on each side of the estimate. */
+  function fillCurve(name: string, est: number, lo: number, hi: number, devAt: (t: number) => number): void {
+    for (const [end, dir] of [
+      [lo, -1],
+      [hi, 1],
+    ] as const) {
+      if (!Number.isFinite(end)) continue;
+      for (let k = 1; k <= extra; k++) {
+        const t = est + ((end - est) * k) / (extra + 1);
+        const dv = devAt(t) - dev0;
+        if (Number.isFinite(dv)) seen.push([t, dir * Math.sqrt(Math.max(dv, 0))]);
+      }
+    }
+    const pts = seen.filter(([t]) => t >= lo && t <= hi).sort((a, b) => a[0] - b[0]);
+    const xs: number[] = [];
+    const zs: number[] = [];
+    for (const [t, zt] of pts) {
+      if (xs.length > 0 && t === xs[xs.length - 1]) continue;
+      xs.push(t);
+      zs.push(zt);
+    }
+    curves.push({ parameter: name, estimate: est, x: xs, zeta: zs });
+  }
 }

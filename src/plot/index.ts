@@ -72,3 +72,13 @@ export type { QqPlotOptions } from "./qq-plot.ts";
 export { qqPlot } from "./qq-plot.ts";
 export type { ShrinkageData, ShrinkageOptions } from "./shrinkage.ts";
 export { shrinkage, shrinkageData } from "./shrinkage.ts";
+
+// inference figures (profiles, bootstrap replicates)
+export type { ProfileZetaOptions } from "./profile-zeta.ts";
+export { profileZeta } from "./profile-zeta.ts";
+export type { BootstrapDensitiesOptions } from "./bootstrap-densities.ts";
+export { bootstrapDensities } from "./bootstrap-densities.ts";
+
+// posterior draws (trace, rank and density plots)
+export type { PosteriorDraws, PosteriorPlotOptions } from "./posterior-plots.ts";
+export { posteriorDensity, rankPlot, tracePlot } from "./posterior-plots.ts";

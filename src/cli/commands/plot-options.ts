@@ -19,6 +19,8 @@ export interface PlotCliOptions {
   groups?: string;
   page?: string;
   covariate?: string;
+  nsim?: string;
+  seed?: string;
   reml?: boolean;
   ml?: boolean;
   debug?: boolean;
@@ -42,6 +44,8 @@ export function addPlotOptions(cmd: Command): Command {
     .option("--groups <groups>", "comma-separated groups to show, in order (facets)")
     .option("--page <n>", "page of groups when there are more than fit one figure (facets)")
     .option("--covariate <column>", "x of the between/within scatters (panel; default --x)")
+    .option("--nsim <n>", "bootstrap replicates (bootstrap; default 500)")
+    .option("--seed <s>", "random seed (bootstrap; default 1)")
     .option("--reml", "fit the formula's mixed model by REML (default)")
     .option("--ml", "fit the formula's mixed model by maximum likelihood");
 }

@@ -13,6 +13,7 @@ import type { ColumnTable } from "../../data/column-table.ts";
 import type { Warning } from "../../errors.ts";
 import type { ModelFormula } from "../../formula/model-formula.ts";
 import {
+  bootstrap,
   fitLm,
   fitLmm,
   type LmFit,
@@ -20,11 +21,14 @@ import {
   MixedError,
   OptionError,
   parseFormula,
+  profile,
 } from "../../index.ts";
 import { readData } from "../../node/read-data.ts";
 import {
   betweenWithin,
+  bootstrapDensities,
   caterpillar,
+  profileZeta,
   facets,
   type FigureOptions,
   PlotError,
@@ -171,6 +175,37 @@ export const PLOT_KINDS: Readonly<Record<string, PlotKind>> = {
         ...ctx.figure,
         factors: ctx.options.group === undefined ? undefined : [ctx.options.group],
       }),
+  },
+  profile: {
+    summary: "profile zeta plots of every parameter (lme4's xyplot(profile(m))), with the 95% limits",
+    formula: "required",
+    make: (ctx) => profileZeta(profile(ctx.lmm()), ctx.figure),
+  },
+  bootstrap: {
+    summary: "densities of parametric-bootstrap replicates per parameter (--nsim, --seed)",
+    formula: "required",
+    make: (ctx) => {
+      const m = ctx.lmm();
+      const nsim = ctx.options.nsim === undefined ? 500 : positiveInt(ctx.options.nsim, "--nsim", 2, 1e6);
+      const seed = ctx.options.seed === undefined ? 1 : Number(ctx.options.seed);
+      if (!Number.isSafeInteger(seed))
+        throw new OptionError(`--seed must be an integer, got ${ctx.options.seed}`);
+      const table = bootstrap(m, nsim, { seed });
+      // the fitted values, marked on each panel (confint's parameter names)
+      const estimates: Record<string, number> = Object.create(null);
+      m.xnames.forEach((nm, j) => {
+        estimates[nm] = m.beta[j];
+      });
+      estimates.sigma = m.sigma;
+      for (const g of m.varcorr.groups)
+        g.terms.forEach((t, r) => {
+          estimates[`sd_${t}|${g.factor}`] = g.stddev[r];
+          g.terms.forEach((u, c) => {
+            if (c < r) estimates[`cor_${t}.${u}|${g.factor}`] = g.correlation[r][c];
+          });
+        });
+      return bootstrapDensities(table, { ...ctx.figure, estimates });
+    },
   },
   residuals: {
     summary: "residuals vs fitted values and scale-location, with a running mean",

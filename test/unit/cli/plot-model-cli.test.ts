@@ -86,3 +86,30 @@ test("model figures need a mixed-model formula; bad factor names are typed error
   assert.notEqual(one.status, 0);
   assert.match(one.stderr, /error\[E_/);
 });
+
+test("mixed plot profile and bootstrap write the inference figures", () => {
+  const dir = mkdtempSync(join(tmpdir(), "mixed-plot-inf-"));
+  const f = "Yield ~ 1 + (1 | Batch)";
+  const a = runCli(["plot", "profile", f, "--data", "Dyestuff", "-o", join(dir, "p.svg")]);
+  assert.equal(a.status, 0, a.stderr);
+  assert.match(readFileSync(join(dir, "p.svg"), "utf8"), /Profile zeta plots/);
+  const b = runCli([
+    "plot",
+    "bootstrap",
+    f,
+    "--data",
+    "Dyestuff",
+    "--nsim",
+    "30",
+    "--seed",
+    "3",
+    "-o",
+    join(dir, "b.svg"),
+  ]);
+  assert.equal(b.status, 0, b.stderr);
+  assert.match(readFileSync(join(dir, "b.svg"), "utf8"), /Parametric bootstrap: 30 replicates \(seed 3\)/);
+  assert.equal(
+    runCli(["plot", "bootstrap", f, "--data", "Dyestuff", "--nsim", "x", "-o", join(dir, "c.svg")]).status,
+    2,
+  );
+});
