@@ -172,7 +172,14 @@ export type WarningCode =
   | "perfect_fit"
   | "non_finite_result"
   // a factor column whose values are numbers but for a few (a typo made it a factor)
-  | "numeric_looking_factor";
+  | "numeric_looking_factor"
+  // Bayesian fits (appended): convergence and sampler health, as cmdstanr's checks
+  | "rhat_high"
+  | "ess_low"
+  | "divergent_transitions"
+  | "max_treedepth"
+  | "ebfmi_low"
+  | "warmup_short";
 
 export interface Warning {
   readonly code: WarningCode;

@@ -1,0 +1,244 @@
+/**
+ * The result of a Bayesian fit (`fitBayes`, or the Node entry's parallel run): the kept draws of
+ * every chain, cmdstanr-style summary rows, per-chain sampler diagnostics and the convergence
+ * warnings, assembled from the chains' `ChainResult`s. `toJSON()` writes the shape of the CLI
+ * contract (`mixed sample --json`).
+ */
+import type { Warning } from "../errors.ts";
+import type { ChainDiagnostics, ChainResult } from "./chain-result.ts";
+import { type BayesSummaryRow, summaryRow } from "./summary-row.ts";
+
+export type BayesMethod = "collapsed" | "nuts-full";
+
+/** A prior in use, as brms's `prior_summary()` lists it. */
+export interface PriorUsed {
+  /** Parameter class: `b`, `sd`, `cor`, `sigma`, or a brms-style variable name for a single coefficient. */
+  readonly class: string;
+  /** The parameters of the class it applies to (empty = all of the class). */
+  readonly coef: string;
+  /** The prior, in the syntax of `--prior` (`student_t(3, 3.8, 8.7)`, `flat`). */
+  readonly prior: string;
+  /** `default` (derived from the data, brms-like) or `user`. */
+  readonly source: "default" | "user";
+}
+
+/** The settings a fit ran with (every option resolved to its value). */
+export interface BayesRunSettings {
+  readonly formula: string;
+  readonly method: BayesMethod;
+  /** Parameterisation of the random effects (`noncentred`/`centred`) for nuts-full; null for collapsed. */
+  readonly parameterisation: string | null;
+  readonly chains: number;
+  readonly warmup: number;
+  readonly draws: number;
+  readonly seed: number;
+  readonly adaptDelta: number;
+  readonly maxTreedepth: number;
+}
+
+export interface BayesTiming {
+  /** Chain-seconds of warm-up, summed over chains (as Stan reports them). */
+  readonly warmup_s: number;
+  /** Chain-seconds of sampling, summed over chains. */
+  readonly sampling_s: number;
+  /** warmup_s + sampling_s. */
+  readonly total_s: number;
+  /** Elapsed time of the whole run (model set-up, all chains, summaries). */
+  readonly wall_s: number;
+}
+
+/** `mixed sample --json`: the contract's fields, then extras. */
+export interface BayesJSON {
+  readonly method: BayesMethod;
+  readonly chains: number;
+  readonly warmup: number;
+  readonly draws: number;
+  readonly seed: number;
+  readonly priors: readonly PriorUsed[];
+  readonly summary: readonly BayesSummaryRow[];
+  readonly divergences: number;
+  readonly timing: BayesTiming;
+  readonly formula: string;
+  readonly parameterisation: string | null;
+  readonly adapt_delta: number;
+  readonly max_treedepth: number;
+  readonly per_chain: readonly Record<string, number | readonly number[]>[];
+  readonly warnings: readonly Warning[];
+}
+
+export interface BayesFit extends BayesRunSettings {
+  readonly kind: "bayes";
+  readonly priors: readonly PriorUsed[];
+  /** Reported quantities (brms names), in output order. */
+  readonly variables: readonly string[];
+  readonly summary: readonly BayesSummaryRow[];
+  readonly chainResults: readonly ChainResult[];
+  readonly diagnostics: readonly ChainDiagnostics[];
+  /** Divergent transitions after warm-up, all chains. */
+  readonly divergences: number;
+  readonly warnings: readonly Warning[];
+  readonly timing: BayesTiming;
+  /** The kept draws of one variable, one array per chain. Throws on an unknown name. */
+  drawsOf(variable: string): Float64Array[];
+  toJSON(): BayesJSON;
+}
+
+/** ESS below this per chain draws a warning (400 for 4 chains, as Vehtari et al. 2021). */
+const ESS_PER_CHAIN = 100;
+const RHAT_MAX = 1.01;
+const EBFMI_MIN = 0.3;
+/** Stan's windowed adaptation needs 75 + 25 + 50 warm-up iterations to run as designed. */
+export const MIN_ADAPT_WARMUP = 150;
+
+const fmt = (x: number, d = 3): string => (Number.isFinite(x) ? x.toFixed(d) : String(x));
+
+function listNames(names: readonly string[], max = 5): string {
+  const shown = names.slice(0, max).join(", ");
+  return names.length > max ? `${shown} and ${names.length - max} more` : shown;
+}
+
+function healthWarnings(s: BayesRunSettings, rows: readonly BayesSummaryRow[], diag: readonly ChainDiagnostics[]) {
+  const w: Warning[] = [];
+  if (s.warmup < MIN_ADAPT_WARMUP) {
+    w.push({
+      code: "warmup_short",
+      message: `a warm-up of ${s.warmup} iterations is too short for the windowed adaptation (${MIN_ADAPT_WARMUP} or more); the step size and metric may be poorly adapted: increase --warmup`,
+    });
+  }
+  const badRhat = rows.filter((r) => !(r.rhat < RHAT_MAX) && !Number.isNaN(r.rhat));
+  if (badRhat.length > 0) {
+    const worst = badRhat.reduce((a, b) => (b.rhat > a.rhat ? b : a));
+    w.push({
+      code: "rhat_high",
+      message: `R-hat above ${RHAT_MAX} for ${badRhat.length} variable(s) (${listNames(badRhat.map((r) => r.variable))}; largest ${fmt(worst.rhat)} for ${worst.variable}): the chains have not mixed; run longer chains or reparameterise`,
+    });
+  }
+  const minEss = ESS_PER_CHAIN * s.chains;
+  const lowEss = rows.filter((r) => r.ess_bulk < minEss || r.ess_tail < minEss);
+  if (lowEss.length > 0) {
+    const worst = lowEss.reduce((a, b) =>
+      Math.min(b.ess_bulk, b.ess_tail) < Math.min(a.ess_bulk, a.ess_tail) ? b : a,
+    );
+    w.push({
+      code: "ess_low",
+      message: `bulk or tail ESS below ${minEss} (${ESS_PER_CHAIN} per chain) for ${lowEss.length} variable(s) (${listNames(lowEss.map((r) => r.variable))}; lowest ${fmt(Math.min(worst.ess_bulk, worst.ess_tail), 0)} for ${worst.variable}): posterior means and quantiles may be unreliable; run more draws`,
+    });
+  }
+  const div = diag.reduce((a, d) => a + d.divergences, 0);
+  if (div > 0) {
+    w.push({
+      code: "divergent_transitions",
+      message: `${div} divergent transition(s) after warm-up (${diag.map((d) => d.divergences).join(", ")} per chain): the posterior may be biased; increase adaptDelta (--adapt-delta) or reparameterise`,
+    });
+  }
+  const depth = diag.reduce((a, d) => a + d.treedepthHits, 0);
+  if (depth > 0) {
+    w.push({
+      code: "max_treedepth",
+      message: `${depth} transition(s) hit the maximum tree depth of ${s.maxTreedepth}: efficiency suffers; increase maxTreedepth or reparameterise`,
+    });
+  }
+  const lowE = diag.filter((d) => d.ebfmi < EBFMI_MIN);
+  if (lowE.length > 0) {
+    w.push({
+      code: "ebfmi_low",
+      message: `E-BFMI below ${EBFMI_MIN} in chain(s) ${lowE.map((d) => `${d.chain} (${fmt(d.ebfmi)})`).join(", ")}: the momentum resampling explores the energy poorly; reparameterise`,
+    });
+  }
+  return w;
+}
+
+/** Draws of output `k` of one chain. */
+function column(c: ChainResult, k: number, nOut: number): Float64Array {
+  const out = new Float64Array(c.nDraws);
+  for (let i = 0; i < c.nDraws; i++) out[i] = c.values[i * nOut + k];
+  return out;
+}
+
+/**
+ * Assemble a fit from its chains (in chain order). `extraWarnings` (from the model: priors,
+ * data) come first.
+ */
+export function assembleBayesFit(
+  settings: BayesRunSettings,
+  priors: readonly PriorUsed[],
+  variables: readonly string[],
+  chainResults: readonly ChainResult[],
+  wallSeconds: number,
+  extraWarnings: readonly Warning[] = [],
+): BayesFit {
+  const nOut = variables.length;
+  const index = new Map(variables.map((v, k) => [v, k] as const));
+  const drawsOf = (variable: string): Float64Array[] => {
+    const k = index.get(variable);
+    if (k === undefined) throw new Error(`no variable named '${variable}' in this fit`);
+    return chainResults.map((c) => column(c, k, nOut));
+  };
+  const summary = variables.map((v, k) =>
+    summaryRow(
+      v,
+      chainResults.map((c) => column(c, k, nOut)),
+    ),
+  );
+  const diagnostics = chainResults.map((c) => c.diagnostics);
+  const divergences = diagnostics.reduce((a, d) => a + d.divergences, 0);
+  const warmupS = diagnostics.reduce((a, d) => a + d.warmupSeconds, 0);
+  const samplingS = diagnostics.reduce((a, d) => a + d.samplingSeconds, 0);
+  const timing: BayesTiming = {
+    warmup_s: warmupS,
+    sampling_s: samplingS,
+    total_s: warmupS + samplingS,
+    wall_s: wallSeconds,
+  };
+  const warnings = [...extraWarnings, ...healthWarnings(settings, summary, diagnostics)];
+  const fit: BayesFit = {
+    kind: "bayes",
+    ...settings,
+    priors,
+    variables,
+    summary,
+    chainResults,
+    diagnostics,
+    divergences,
+    warnings,
+    timing,
+    drawsOf,
+    toJSON: () => bayesToJSON(fit),
+  };
+  return fit;
+}
+
+/** The JSON object of `mixed sample --json` (the contract's fields first). */
+export function bayesToJSON(fit: BayesFit): BayesJSON {
+  return {
+    method: fit.method,
+    chains: fit.chains,
+    warmup: fit.warmup,
+    draws: fit.draws,
+    seed: fit.seed,
+    priors: fit.priors,
+    summary: fit.summary,
+    divergences: fit.divergences,
+    timing: fit.timing,
+    formula: fit.formula,
+    parameterisation: fit.parameterisation,
+    adapt_delta: fit.adaptDelta,
+    max_treedepth: fit.maxTreedepth,
+    per_chain: fit.diagnostics.map((d) => ({
+      chain: d.chain,
+      divergences: d.divergences,
+      divergences_warmup: d.divergencesWarmup,
+      max_treedepth_hits: d.treedepthHits,
+      e_bfmi: d.ebfmi,
+      stepsize: d.stepsize,
+      mean_treedepth: d.meanTreedepth,
+      mean_accept_stat: d.meanAcceptStat,
+      n_leapfrog_warmup: d.nLeapfrogWarmup,
+      n_leapfrog_sampling: d.nLeapfrogSampling,
+      warmup_s: d.warmupSeconds,
+      sampling_s: d.samplingSeconds,
+      inverse_metric: d.inverseMetric,
+    })),
+    warnings: fit.warnings,
+  };
+}

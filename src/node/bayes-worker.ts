@@ -1,0 +1,22 @@
+/**
+ * The worker thread of `fitBayesParallel` (built to dist/bayes-worker.js): rebuilds the model from
+ * a `BayesRunSpec` and runs one chain, reporting progress to the pool as `{chain, iteration}`
+ * events every few iterations. The chain's typed arrays are transferred, not copied.
+ */
+import workerpool from "workerpool";
+import { type BayesRunSpec, runChainOfSpec } from "../bayes/fit-bayes.ts";
+
+const PROGRESS_EVERY = 50;
+
+function runChain(spec: BayesRunSpec, chain: number): unknown {
+  const result = runChainOfSpec(spec, chain, (iteration, total) => {
+    if (iteration % PROGRESS_EVERY === 0 || iteration === total) workerpool.workerEmit({ chain, iteration });
+  });
+  const s = result.sampler;
+  const buffers = [result.values, s.lp, s.acceptStat, s.stepsize, s.treedepth, s.nLeapfrog, s.divergent, s.energy].map(
+    (a) => a.buffer,
+  );
+  return new workerpool.Transfer(result, buffers);
+}
+
+workerpool.worker({ runChain });
