@@ -5,21 +5,62 @@
  * contract (`mixed sample --json`).
  */
 import type { Warning } from "../errors.ts";
-import type { ChainDiagnostics, ChainResult } from "./chain-result.ts";
-import { type BayesSummaryRow, summaryRow } from "./summary-row.ts";
+import type { BayesMethod } from "./build-bayes-model.ts";
+import type { ChainResult } from "./run-chain.ts";
+import { type DrawSummary, summariseVariable } from "./summarise-draws.ts";
 
-export type BayesMethod = "collapsed" | "nuts-full";
-
-/** A prior in use, as brms's `prior_summary()` lists it. */
+/** A prior in use, one per parameter (a correlation block: `cor_<group>`). */
 export interface PriorUsed {
-  /** Parameter class: `b`, `sd`, `cor`, `sigma`, or a brms-style variable name for a single coefficient. */
-  readonly class: string;
-  /** The parameters of the class it applies to (empty = all of the class). */
-  readonly coef: string;
-  /** The prior, in the syntax of `--prior` (`student_t(3, 3.8, 8.7)`, `flat`). */
+  /** `b_Intercept`, `sd_group__x`, `sigma`, `cor_group`. */
+  readonly parameter: string;
+  /** The prior, in the syntax of `--prior` (`student_t(3, 3.8, 8.7) T[0, ]`, `flat`, `lkj(2)`). */
   readonly prior: string;
   /** `default` (derived from the data, brms-like) or `user`. */
   readonly source: "default" | "user";
+}
+
+/** One chain's sampler diagnostics (kept draws unless stated). */
+export interface ChainDiagnostics {
+  /** 1-based chain id (as Stan and the draws CSV number them). */
+  readonly chain: number;
+  readonly divergences: number;
+  readonly divergencesWarmup: number;
+  /** Kept iterations whose tree reached the maximum depth. */
+  readonly treedepthHits: number;
+  /** Energy Bayesian fraction of missing information; NaN with < 2 draws. */
+  readonly ebfmi: number;
+  /** Step size after adaptation. */
+  readonly stepsize: number;
+  readonly meanTreedepth: number;
+  readonly meanAcceptStat: number;
+  readonly nLeapfrogWarmup: number;
+  readonly nLeapfrogSampling: number;
+  /** Every gradient evaluation of the chain (warm-up, step-size searches and initialisation included). */
+  readonly gradientEvaluations: number;
+  /** Adapted inverse metric on the unconstrained scale (diagonal). */
+  readonly inverseMetric: readonly number[];
+  readonly warmupSeconds: number;
+  readonly samplingSeconds: number;
+}
+
+function chainDiagnostics(r: ChainResult): ChainDiagnostics {
+  const s = r.summary;
+  return {
+    chain: r.chain + 1,
+    divergences: s.divergences,
+    divergencesWarmup: s.divergencesWarmup,
+    treedepthHits: s.maxTreedepthHits,
+    ebfmi: s.ebfmi,
+    stepsize: s.stepSize,
+    meanTreedepth: s.meanTreeDepth,
+    meanAcceptStat: s.meanAcceptStat,
+    nLeapfrogWarmup: s.leapfrogWarmup,
+    nLeapfrogSampling: s.leapfrogSampling,
+    gradientEvaluations: s.gradientEvaluations,
+    inverseMetric: Array.from(s.inverseMetric),
+    warmupSeconds: s.warmupSeconds,
+    samplingSeconds: s.samplingSeconds,
+  };
 }
 
 /** The settings a fit ran with (every option resolved to its value). */
@@ -28,6 +69,8 @@ export interface BayesRunSettings {
   readonly method: BayesMethod;
   /** Parameterisation of the random effects (`noncentred`/`centred`) for nuts-full; null for collapsed. */
   readonly parameterisation: string | null;
+  /** Why this parameterisation (chosen from the data, or given). */
+  readonly parameterisationReason: string;
   readonly chains: number;
   readonly warmup: number;
   readonly draws: number;
@@ -55,11 +98,12 @@ export interface BayesJSON {
   readonly draws: number;
   readonly seed: number;
   readonly priors: readonly PriorUsed[];
-  readonly summary: readonly BayesSummaryRow[];
+  readonly summary: readonly DrawSummary[];
   readonly divergences: number;
   readonly timing: BayesTiming;
   readonly formula: string;
   readonly parameterisation: string | null;
+  readonly parameterisation_reason: string;
   readonly adapt_delta: number;
   readonly max_treedepth: number;
   readonly per_chain: readonly Record<string, number | readonly number[]>[];
@@ -71,7 +115,7 @@ export interface BayesFit extends BayesRunSettings {
   readonly priors: readonly PriorUsed[];
   /** Reported quantities (brms names), in output order. */
   readonly variables: readonly string[];
-  readonly summary: readonly BayesSummaryRow[];
+  readonly summary: readonly DrawSummary[];
   readonly chainResults: readonly ChainResult[];
   readonly diagnostics: readonly ChainDiagnostics[];
   /** Divergent transitions after warm-up, all chains. */
@@ -87,8 +131,6 @@ export interface BayesFit extends BayesRunSettings {
 const ESS_PER_CHAIN = 100;
 const RHAT_MAX = 1.01;
 const EBFMI_MIN = 0.3;
-/** Stan's windowed adaptation needs 75 + 25 + 50 warm-up iterations to run as designed. */
-export const MIN_ADAPT_WARMUP = 150;
 
 const fmt = (x: number, d = 3): string => (Number.isFinite(x) ? x.toFixed(d) : String(x));
 
@@ -97,14 +139,8 @@ function listNames(names: readonly string[], max = 5): string {
   return names.length > max ? `${shown} and ${names.length - max} more` : shown;
 }
 
-function healthWarnings(s: BayesRunSettings, rows: readonly BayesSummaryRow[], diag: readonly ChainDiagnostics[]) {
+function healthWarnings(s: BayesRunSettings, rows: readonly DrawSummary[], diag: readonly ChainDiagnostics[]) {
   const w: Warning[] = [];
-  if (s.warmup < MIN_ADAPT_WARMUP) {
-    w.push({
-      code: "warmup_short",
-      message: `a warm-up of ${s.warmup} iterations is too short for the windowed adaptation (${MIN_ADAPT_WARMUP} or more); the step size and metric may be poorly adapted: increase --warmup`,
-    });
-  }
   const badRhat = rows.filter((r) => !(r.rhat < RHAT_MAX) && !Number.isNaN(r.rhat));
   if (badRhat.length > 0) {
     const worst = badRhat.reduce((a, b) => (b.rhat > a.rhat ? b : a));
@@ -148,10 +184,24 @@ function healthWarnings(s: BayesRunSettings, rows: readonly BayesSummaryRow[], d
   return w;
 }
 
-/** Draws of output `k` of one chain. */
-function column(c: ChainResult, k: number, nOut: number): Float64Array {
-  const out = new Float64Array(c.nDraws);
-  for (let i = 0; i < c.nDraws; i++) out[i] = c.values[i * nOut + k];
+/** Draws of output `k` of one chain (a view, not a copy). */
+function column(c: ChainResult, k: number): Float64Array {
+  return c.outputs.subarray(k * c.draws, (k + 1) * c.draws);
+}
+
+/** The chains' own warnings (warm-up too short, ...), each once. */
+function chainWarnings(chains: readonly ChainResult[]): Warning[] {
+  const seen = new Set<string>();
+  const out: Warning[] = [];
+  for (const c of chains) {
+    for (const w of c.warnings) {
+      const key = `${w.code}\u0000${w.message}`;
+      if (!seen.has(key)) {
+        seen.add(key);
+        out.push(w);
+      }
+    }
+  }
   return out;
 }
 
@@ -167,20 +217,19 @@ export function assembleBayesFit(
   wallSeconds: number,
   extraWarnings: readonly Warning[] = [],
 ): BayesFit {
-  const nOut = variables.length;
   const index = new Map(variables.map((v, k) => [v, k] as const));
   const drawsOf = (variable: string): Float64Array[] => {
     const k = index.get(variable);
     if (k === undefined) throw new Error(`no variable named '${variable}' in this fit`);
-    return chainResults.map((c) => column(c, k, nOut));
+    return chainResults.map((c) => Float64Array.from(column(c, k)));
   };
   const summary = variables.map((v, k) =>
-    summaryRow(
+    summariseVariable(
       v,
-      chainResults.map((c) => column(c, k, nOut)),
+      chainResults.map((c) => column(c, k)),
     ),
   );
-  const diagnostics = chainResults.map((c) => c.diagnostics);
+  const diagnostics = chainResults.map(chainDiagnostics);
   const divergences = diagnostics.reduce((a, d) => a + d.divergences, 0);
   const warmupS = diagnostics.reduce((a, d) => a + d.warmupSeconds, 0);
   const samplingS = diagnostics.reduce((a, d) => a + d.samplingSeconds, 0);
@@ -190,7 +239,7 @@ export function assembleBayesFit(
     total_s: warmupS + samplingS,
     wall_s: wallSeconds,
   };
-  const warnings = [...extraWarnings, ...healthWarnings(settings, summary, diagnostics)];
+  const warnings = [...extraWarnings, ...chainWarnings(chainResults), ...healthWarnings(settings, summary, diagnostics)];
   const fit: BayesFit = {
     kind: "bayes",
     ...settings,
@@ -222,6 +271,7 @@ export function bayesToJSON(fit: BayesFit): BayesJSON {
     timing: fit.timing,
     formula: fit.formula,
     parameterisation: fit.parameterisation,
+    parameterisation_reason: fit.parameterisationReason,
     adapt_delta: fit.adaptDelta,
     max_treedepth: fit.maxTreedepth,
     per_chain: fit.diagnostics.map((d) => ({
@@ -235,6 +285,7 @@ export function bayesToJSON(fit: BayesFit): BayesJSON {
       mean_accept_stat: d.meanAcceptStat,
       n_leapfrog_warmup: d.nLeapfrogWarmup,
       n_leapfrog_sampling: d.nLeapfrogSampling,
+      gradient_evaluations: d.gradientEvaluations,
       warmup_s: d.warmupSeconds,
       sampling_s: d.samplingSeconds,
       inverse_metric: d.inverseMetric,

@@ -3,16 +3,21 @@
  * adapt_delta 0.8, max_treedepth 10) and their validation (OptionError naming the option).
  */
 import { OptionError } from "../errors.ts";
-import type { BayesMethod } from "./bayes-fit.ts";
-
-export type Parameterisation = "noncentred" | "centred";
+import type { BayesMethod } from "./build-bayes-model.ts";
+import type { Parameterisation } from "./full-model.ts";
 
 export interface BayesFitOptions {
   /** Priors as `"CLASS: DIST"` strings (`"b: normal(0, 5)"`, `"sd: uniform(0, 100)"`); unset classes get the defaults. */
   readonly prior?: string | readonly string[];
-  /** `collapsed` (random effects integrated out, then drawn exactly; Gaussian models) or `nuts-full`. Default collapsed. */
+  /**
+   * `collapsed` (random effects integrated out, then drawn exactly; Gaussian models with one
+   * grouping factor) or `nuts-full`. Default: collapsed where it applies, else nuts-full.
+   */
   readonly method?: BayesMethod;
-  /** Random-effects parameterisation of `nuts-full`; default non-centred. */
+  /**
+   * Random-effects parameterisation of `nuts-full`; default chosen from the data (centred when every
+   * group's data outweigh the prior, else non-centred), stated on the fit.
+   */
   readonly parameterisation?: Parameterisation;
   readonly chains?: number;
   readonly warmup?: number;
@@ -26,8 +31,9 @@ export interface BayesFitOptions {
 /** Options with every default filled in. */
 export interface ResolvedBayesOptions {
   readonly priors: readonly string[];
-  readonly method: BayesMethod;
-  readonly parameterisation: Parameterisation;
+  /** undefined: the model builder's default. */
+  readonly method: BayesMethod | undefined;
+  readonly parameterisation: Parameterisation | undefined;
   readonly chains: number;
   readonly warmup: number;
   readonly draws: number;
@@ -51,12 +57,12 @@ function integer(name: string, v: number | undefined, def: number, min: number, 
 }
 
 export function resolveBayesOptions(opts: BayesFitOptions = {}): ResolvedBayesOptions {
-  const method = opts.method ?? "collapsed";
-  if (!METHODS.includes(method)) {
+  const method = opts.method;
+  if (method !== undefined && !METHODS.includes(method)) {
     throw new OptionError(`unknown method '${String(method)}'`, `use one of ${METHODS.join(", ")}`);
   }
-  const parameterisation = opts.parameterisation ?? "noncentred";
-  if (!PARAMETERISATIONS.includes(parameterisation)) {
+  const parameterisation = opts.parameterisation;
+  if (parameterisation !== undefined && !PARAMETERISATIONS.includes(parameterisation)) {
     throw new OptionError(
       `unknown parameterisation '${String(parameterisation)}'`,
       `use one of ${PARAMETERISATIONS.join(", ")}`,

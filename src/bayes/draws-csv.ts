@@ -27,12 +27,13 @@ export function drawsCsv(fit: BayesFit): string {
   const lines: string[] = [["chain__", "iter__", ...SAMPLER_COLUMNS, ...fit.variables].map(csvField).join(",")];
   const nOut = fit.variables.length;
   for (const c of fit.chainResults) {
-    const s = c.sampler;
-    const cols = [s.lp, s.acceptStat, s.stepsize, s.treedepth, s.nLeapfrog, s.divergent, s.energy];
-    for (let i = 0; i < c.nDraws; i++) {
-      const row: string[] = [String(c.diagnostics.chain), String(i + 1)];
+    const s = c.stats;
+    const cols: ArrayLike<number>[] = [s.lp, s.acceptStat, s.stepSize, s.treeDepth, s.nLeapfrog, s.divergent, s.energy];
+    const n = c.draws;
+    for (let i = 0; i < n; i++) {
+      const row: string[] = [String(c.chain + 1), String(i + 1)];
       for (const col of cols) row.push(num(col[i]));
-      for (let k = 0; k < nOut; k++) row.push(num(c.values[i * nOut + k]));
+      for (let k = 0; k < nOut; k++) row.push(num(c.outputs[k * n + i]));
       lines.push(row.join(","));
     }
   }

@@ -7,12 +7,11 @@
  */
 import type { Column, DataSource } from "../data/column.ts";
 import { ColumnTable } from "../data/column-table.ts";
-import type { Warning } from "../errors.ts";
 import { type BayesFit, type BayesRunSettings, type PriorUsed, assembleBayesFit } from "./bayes-fit.ts";
 import { type BayesFitOptions, type ResolvedBayesOptions, resolveBayesOptions } from "./bayes-options.ts";
-import { type BuiltBayesModel, buildModelForRun } from "./build-model-for-run.ts";
-import type { ChainResult } from "./chain-result.ts";
-import { type ChainProgress, runBayesChain } from "./run-bayes-chain.ts";
+import { type BayesModelBuild, buildBayesModel } from "./build-bayes-model.ts";
+import { formatDistribution, type ResolvedPriors } from "./priors.ts";
+import { type ChainResult, runChain } from "./run-chain.ts";
 
 /** Everything needed to rebuild the model and run any of its chains (structured-clonable). */
 export interface BayesRunSpec {
@@ -26,7 +25,7 @@ export interface BayesRunSpec {
 /** The model of a run and what the fit reports about it. */
 export interface PreparedBayesRun {
   readonly spec: BayesRunSpec;
-  readonly built: BuiltBayesModel;
+  readonly build: BayesModelBuild;
   readonly settings: BayesRunSettings;
 }
 
@@ -39,26 +38,46 @@ function dataColumns(data: DataSource): Column[] {
   return out;
 }
 
-/** Rebuild the data of a spec (in a worker). */
-export function specData(spec: BayesRunSpec): DataSource {
+/** The data of a spec, rebuilt (in a worker). */
+function specData(spec: BayesRunSpec): DataSource {
   return new ColumnTable(spec.dataName, spec.columns, spec.nrow);
+}
+
+function buildFor(formula: string, data: DataSource, o: ResolvedBayesOptions): BayesModelBuild {
+  return buildBayesModel(formula, data, { method: o.method, parameterisation: o.parameterisation, priors: o.priors });
+}
+
+/** The priors in force, one per parameter. */
+export function priorsUsed(p: ResolvedPriors): PriorUsed[] {
+  const scalar = [...p.b, ...p.sd, p.sigma].map((s) => {
+    let prior = formatDistribution(s.dist);
+    if (s.support.kind === "positive" && s.dist.family !== "flat") prior += " T[0, ]";
+    if (s.support.kind === "interval" && s.dist.family !== "uniform") {
+      prior += ` T[${s.support.lower}, ${s.support.upper}]`;
+    }
+    return { parameter: s.name, prior, source: s.source };
+  });
+  const cor = p.cor.map((c) => ({ parameter: c.name, prior: `lkj(${c.eta})`, source: c.source }));
+  return [...scalar, ...cor];
 }
 
 /** Resolve the options and build the model once (validating formula, data and priors). */
 export function prepareBayesRun(formula: string, data: DataSource, opts: BayesFitOptions = {}): PreparedBayesRun {
   const options = resolveBayesOptions(opts);
-  const built = buildModelForRun(formula, data, options);
+  const build = buildFor(formula, data, options);
   const spec: BayesRunSpec = {
     formula,
     dataName: data.name,
     nrow: data.nrow,
     columns: dataColumns(data),
-    options,
+    // the builder's choices are fixed here, so a worker rebuilds exactly this model
+    options: { ...options, method: build.method, parameterisation: build.parameterisation ?? undefined },
   };
   const settings: BayesRunSettings = {
-    formula,
-    method: options.method,
-    parameterisation: options.method === "nuts-full" ? built.parameterisation : null,
+    formula: build.formula,
+    method: build.method,
+    parameterisation: build.parameterisation,
+    parameterisationReason: build.parameterisationReason,
     chains: options.chains,
     warmup: options.warmup,
     draws: options.draws,
@@ -66,24 +85,39 @@ export function prepareBayesRun(formula: string, data: DataSource, opts: BayesFi
     adaptDelta: options.adaptDelta,
     maxTreedepth: options.maxTreedepth,
   };
-  return { spec, built, settings };
+  return { spec, build, settings };
+}
+
+/** Called with the iterations done and the total (warm-up + draws) of one chain. */
+export type ChainProgress = (done: number, total: number) => void;
+
+function runOne(build: BayesModelBuild, o: ResolvedBayesOptions, chain: number, progress?: ChainProgress) {
+  return runChain(build.model, {
+    seed: o.seed,
+    chain: chain - 1,
+    warmup: o.warmup,
+    draws: o.draws,
+    adaptDelta: o.adaptDelta,
+    maxTreedepth: o.maxTreedepth,
+    onProgress: progress,
+  });
 }
 
 /** Run chain `chain` (1-based) of a spec, rebuilding its model: what a worker thread does. */
 export function runChainOfSpec(spec: BayesRunSpec, chain: number, progress?: ChainProgress): ChainResult {
-  const built = buildModelForRun(spec.formula, specData(spec), spec.options);
-  return runBayesChain(built.model, spec.options, chain, progress);
+  return runOne(buildFor(spec.formula, specData(spec), spec.options), spec.options, chain, progress);
 }
 
 /** Assemble the fit of a prepared run from its chains (in chain order). */
-export function finishBayesRun(
-  run: PreparedBayesRun,
-  chains: readonly ChainResult[],
-  wallSeconds: number,
-): BayesFit {
-  const priors: readonly PriorUsed[] = run.built.priors;
-  const warnings: readonly Warning[] = run.built.warnings;
-  return assembleBayesFit(run.settings, priors, run.built.model.outputNames, chains, wallSeconds, warnings);
+export function finishBayesRun(run: PreparedBayesRun, chains: readonly ChainResult[], wallSeconds: number): BayesFit {
+  return assembleBayesFit(
+    run.settings,
+    priorsUsed(run.build.priors),
+    run.build.model.outputNames,
+    chains,
+    wallSeconds,
+    run.build.warnings,
+  );
 }
 
 /**
@@ -95,8 +129,6 @@ export function fitBayes(formula: string, data: DataSource, opts: BayesFitOption
   const t0 = performance.now();
   const run = prepareBayesRun(formula, data, opts);
   const chains: ChainResult[] = [];
-  for (let c = 1; c <= run.settings.chains; c++) {
-    chains.push(runBayesChain(run.built.model, run.spec.options, c));
-  }
+  for (let c = 1; c <= run.settings.chains; c++) chains.push(runOne(run.build, run.spec.options, c));
   return finishBayesRun(run, chains, (performance.now() - t0) / 1000);
 }

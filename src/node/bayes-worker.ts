@@ -9,8 +9,13 @@ import { type BayesRunSpec, runChainOfSpec } from "../bayes/fit-bayes.ts";
 const PROGRESS_EVERY = 50;
 
 function runChain(spec: BayesRunSpec, chain: number): unknown {
-  const result = runChainOfSpec(spec, chain, (iteration, total) => {
-    if (iteration % PROGRESS_EVERY === 0 || iteration === total) workerpool.workerEmit({ chain, iteration });
+  const result = runChainOfSpec(spec, chain, (done, total) => {
+    if (done % PROGRESS_EVERY === 0 || done === total) workerpool.workerEmit({ chain, iteration: done });
+  });
+  return new workerpool.Transfer(result, [result.outputs.buffer, result.unconstrained.buffer]);
+}
+
+workerpool.workerEmit({ chain, iteration });
   });
   const s = result.sampler;
   const buffers = [result.values, s.lp, s.acceptStat, s.stepsize, s.treedepth, s.nLeapfrog, s.divergent, s.energy].map(

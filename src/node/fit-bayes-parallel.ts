@@ -9,7 +9,7 @@ import { join } from "node:path";
 import workerpool from "workerpool";
 import type { BayesFit } from "../bayes/bayes-fit.ts";
 import type { BayesFitOptions } from "../bayes/bayes-options.ts";
-import type { ChainResult } from "../bayes/chain-result.ts";
+import type { ChainResult } from "../bayes/run-chain.ts";
 import { finishBayesRun, prepareBayesRun } from "../bayes/fit-bayes.ts";
 import type { DataSource } from "../data/column.ts";
 import { packageRoot } from "./package-root.ts";

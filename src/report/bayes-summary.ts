@@ -5,7 +5,7 @@
  * conditional modes (`--compare-lmm`).
  */
 import type { BayesFit } from "../bayes/bayes-fit.ts";
-import type { BayesSummaryRow } from "../bayes/summary-row.ts";
+import type { DrawSummary } from "../bayes/summarise-draws.ts";
 import type { LmmFit } from "../lmm/fit-lmm.ts";
 
 /** Right-aligned table with a left-aligned first column; `rows` are already formatted. */
@@ -29,7 +29,7 @@ function sig(x: number, digits = 3): string {
 const ess = (x: number): string => (Number.isFinite(x) ? Math.round(x).toString() : "NA");
 const rhat = (x: number): string => (Number.isFinite(x) ? x.toFixed(2) : "NA");
 
-function summaryTable(rows: readonly BayesSummaryRow[]): string {
+function summaryTable(rows: readonly DrawSummary[]): string {
   return table(
     ["variable", "mean", "median", "sd", "mad", "q5", "q95", "rhat", "ess_bulk", "ess_tail"],
     rows.map((r) => [
@@ -51,7 +51,8 @@ function methodLine(fit: BayesFit): string {
   if (fit.method === "collapsed") {
     return "collapsed (NUTS on the fixed effects and variance parameters with the random effects integrated out; random effects drawn exactly from their conditional)";
   }
-  return `nuts-full (NUTS on all parameters, ${fit.parameterisation ?? "non-centred"} random effects)`;
+  const why = fit.parameterisationReason ? `: ${fit.parameterisationReason}` : "";
+  return `nuts-full (NUTS on all parameters; ${fit.parameterisation ?? "noncentred"} random effects${why})`;
 }
 
 export interface BayesSummaryOptions {
@@ -67,8 +68,8 @@ export function printBayesSummary(fit: BayesFit, opts: BayesSummaryOptions = {})
   out += `  Chains: ${fit.chains} x (${fit.warmup} warm-up + ${fit.draws} draws), seed ${fit.seed}, adapt_delta ${fit.adaptDelta}, max_treedepth ${fit.maxTreedepth}\n`;
   out += `\nPriors:\n`;
   out += table(
-    ["class", "coef", "prior", "source"],
-    fit.priors.map((p) => [p.class, p.coef, p.prior, p.source]),
+    ["parameter", "prior", "source"],
+    fit.priors.map((p) => [p.parameter, p.prior, p.source]),
   );
   const max = opts.maxRows ?? fit.summary.length;
   out += "\n";

@@ -4,8 +4,8 @@
  * iid Gaussian `BayesModel` with a known posterior.
  */
 import type { BayesModel } from "../../src/bayes/log-density.ts";
-import type { ChainResult } from "../../src/bayes/chain-result.ts";
-import { ebfmi } from "../../src/bayes/chain-result.ts";
+import { ebfmi } from "../../src/bayes/diagnostics.ts";
+import type { ChainResult, SamplerStats } from "../../src/bayes/run-chain.ts";
 import { rng } from "./dense-reference.ts";
 
 /** Box-Muller normals from the seeded uniform generator. */
@@ -28,48 +28,61 @@ export interface SyntheticChainOptions {
   readonly stickyEnergy?: boolean;
 }
 
+/** A chain (0-based `chain`) of independent normal draws with the sampler columns filled in. */
 export function syntheticChain(chain: number, seed: number, o: SyntheticChainOptions): ChainResult {
   const z = normals(seed);
+  const n = o.nDraws;
   const nOut = o.means.length;
-  const values = new Float64Array(o.nDraws * nOut);
-  for (let i = 0; i < o.nDraws; i++)
-    for (let k = 0; k < nOut; k++) values[i * nOut + k] = o.means[k] + z() + (o.shift ?? 0);
-  const energy = new Float64Array(o.nDraws);
+  const outputs = new Float64Array(n * nOut);
+  for (let i = 0; i < n; i++) for (let k = 0; k < nOut; k++) outputs[k * n + i] = o.means[k] + z() + (o.shift ?? 0);
+  const energy = new Float64Array(n);
   let e = 0;
-  for (let i = 0; i < o.nDraws; i++) {
+  for (let i = 0; i < n; i++) {
     e = o.stickyEnergy ? e + 0.05 * z() : z();
     energy[i] = e;
   }
-  const divergent = new Float64Array(o.nDraws);
+  const divergent = new Uint8Array(n);
   for (let i = 0; i < (o.divergences ?? 0); i++) divergent[i * 7] = 1;
-  const col = (v: number) => new Float64Array(o.nDraws).fill(v);
+  const stats: SamplerStats = {
+    lp: new Float64Array(n).fill(-1),
+    acceptStat: new Float64Array(n).fill(0.8),
+    stepSize: new Float64Array(n).fill(0.5),
+    treeDepth: new Int32Array(n).fill(3),
+    nLeapfrog: new Int32Array(n).fill(7),
+    divergent,
+    energy,
+  };
   return {
-    nDraws: o.nDraws,
-    values,
-    sampler: {
-      lp: col(-1),
-      acceptStat: col(0.8),
-      stepsize: col(0.5),
-      treedepth: col(3),
-      nLeapfrog: col(7),
-      divergent,
-      energy,
-    },
-    diagnostics: {
+    chain,
+    seed,
+    warmup: 0,
+    draws: n,
+    dim: nOut,
+    outputCount: nOut,
+    unconstrained: Float64Array.from(outputs),
+    outputs,
+    stats,
+    warmupStats: stats,
+    summary: {
       chain,
+      metric: "diag",
+      stepSize: 0.5,
+      inverseMetric: new Float64Array(nOut).fill(1),
       divergences: o.divergences ?? 0,
       divergencesWarmup: 0,
-      treedepthHits: 0,
-      ebfmi: ebfmi(energy),
-      stepsize: 0.5,
-      meanTreedepth: 3,
+      maxTreedepthHits: 0,
+      maxTreedepth: 10,
+      meanTreeDepth: 3,
       meanAcceptStat: 0.8,
-      nLeapfrogWarmup: 7000,
-      nLeapfrogSampling: 7 * o.nDraws,
-      inverseMetric: [1],
+      ebfmi: ebfmi(energy),
+      leapfrogWarmup: 7000,
+      leapfrogSampling: 7 * n,
+      gradientEvaluations: 7000 + 7 * n,
       warmupSeconds: 0.01,
       samplingSeconds: 0.02,
     },
+    warnings: [],
+    initialPoint: new Float64Array(nOut),
   };
 }
 

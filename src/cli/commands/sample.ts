@@ -6,8 +6,8 @@
  */
 import { writeFileSync } from "node:fs";
 import cliProgress from "cli-progress";
-import type { BayesMethod } from "../../bayes/bayes-fit.ts";
-import type { Parameterisation } from "../../bayes/bayes-options.ts";
+import type { BayesMethod } from "../../bayes/build-bayes-model.ts";
+import type { Parameterisation } from "../../bayes/full-model.ts";
 import { drawsCsv } from "../../bayes/draws-csv.ts";
 import { fitLmm, OptionError, parseFormula, SpecError } from "../../index.ts";
 import { fitBayesParallel } from "../../node/fit-bayes-parallel.ts";
