@@ -74,7 +74,16 @@ export type ErrorCode =
   // data (appended): bytes that are not valid text in the declared encoding (UTF-8 by default)
   | "E_DATA_BAD_ENCODING"
   // output (appended): the CLI could not write its result (disk full, I/O error)
-  | "E_OUTPUT_WRITE";
+  | "E_OUTPUT_WRITE"
+  // Bayesian models (appended): a prior string that does not parse, names an unknown parameter
+  // class or distribution, has bad arguments, or would leave the posterior improper; an
+  // unsupported family or method
+  | "E_PRIOR_SYNTAX"
+  | "E_PRIOR_UNKNOWN_CLASS"
+  | "E_PRIOR_UNKNOWN_DISTRIBUTION"
+  | "E_PRIOR_BAD_ARGUMENT"
+  | "E_PRIOR_IMPROPER"
+  | "E_BAYES_UNSUPPORTED";
 
 export class MixedError extends Error {
   readonly code: ErrorCode;
