@@ -206,15 +206,16 @@ function chainWarnings(chains: readonly ChainResult[]): Warning[] {
 }
 
 /**
- * Assemble a fit from its chains (in chain order). `extraWarnings` (from the model: priors,
- * data) come first.
+ * Assemble a fit from its chains (in chain order). `startedAt` is the `performance.now()` at the
+ * start of the run (the fit's `wall_s` runs to the end of the summaries). `extraWarnings` (from the
+ * model: priors, data) come first.
  */
 export function assembleBayesFit(
   settings: BayesRunSettings,
   priors: readonly PriorUsed[],
   variables: readonly string[],
   chainResults: readonly ChainResult[],
-  wallSeconds: number,
+  startedAt: number,
   extraWarnings: readonly Warning[] = [],
 ): BayesFit {
   const index = new Map(variables.map((v, k) => [v, k] as const));
@@ -237,7 +238,7 @@ export function assembleBayesFit(
     warmup_s: warmupS,
     sampling_s: samplingS,
     total_s: warmupS + samplingS,
-    wall_s: wallSeconds,
+    wall_s: (performance.now() - startedAt) / 1000,
   };
   const warnings = [...extraWarnings, ...chainWarnings(chainResults), ...healthWarnings(settings, summary, diagnostics)];
   const fit: BayesFit = {

@@ -109,13 +109,13 @@ export function runChainOfSpec(spec: BayesRunSpec, chain: number, progress?: Cha
 }
 
 /** Assemble the fit of a prepared run from its chains (in chain order). */
-export function finishBayesRun(run: PreparedBayesRun, chains: readonly ChainResult[], wallSeconds: number): BayesFit {
+export function finishBayesRun(run: PreparedBayesRun, chains: readonly ChainResult[], startedAt: number): BayesFit {
   return assembleBayesFit(
     run.settings,
     priorsUsed(run.build.priors),
     run.build.model.outputNames,
     chains,
-    wallSeconds,
+    startedAt,
     run.build.warnings,
   );
 }
@@ -130,5 +130,5 @@ export function fitBayes(formula: string, data: DataSource, opts: BayesFitOption
   const run = prepareBayesRun(formula, data, opts);
   const chains: ChainResult[] = [];
   for (let c = 1; c <= run.settings.chains; c++) chains.push(runOne(run.build, run.spec.options, c));
-  return finishBayesRun(run, chains, (performance.now() - t0) / 1000);
+  return finishBayesRun(run, chains, t0);
 }

@@ -15,13 +15,4 @@ function runChain(spec: BayesRunSpec, chain: number): unknown {
   return new workerpool.Transfer(result, [result.outputs.buffer, result.unconstrained.buffer]);
 }
 
-workerpool.workerEmit({ chain, iteration });
-  });
-  const s = result.sampler;
-  const buffers = [result.values, s.lp, s.acceptStat, s.stepsize, s.treedepth, s.nLeapfrog, s.divergent, s.energy].map(
-    (a) => a.buffer,
-  );
-  return new workerpool.Transfer(result, buffers);
-}
-
 workerpool.worker({ runChain });

@@ -56,7 +56,7 @@ export async function fitBayesParallel(
         }) as Promise<ChainResult>,
       ),
     );
-    return finishBayesRun(run, results, (performance.now() - t0) / 1000);
+    return finishBayesRun(run, results, t0);
   } finally {
     await pool.terminate();
   }

@@ -6,3 +6,5 @@ export type { DatasetInfo } from "./bundled-data.ts";
 export { listDatasets } from "./bundled-data.ts";
 export type { ReadDataOptions } from "./read-data.ts";
 export { readData } from "./read-data.ts";
+export type { ParallelBayesOptions } from "./fit-bayes-parallel.ts";
+export { fitBayesParallel } from "./fit-bayes-parallel.ts";

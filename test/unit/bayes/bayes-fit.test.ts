@@ -30,7 +30,7 @@ function fit(opts: { shift?: number; divergences?: number; sticky?: boolean; war
       stickyEnergy: opts.sticky,
     }),
   );
-  return assembleBayesFit({ ...SETTINGS, warmup: opts.warmup ?? 1000, draws: n }, PRIORS, VARS, chains, 0.5);
+  return assembleBayesFit({ ...SETTINGS, warmup: opts.warmup ?? 1000, draws: n }, PRIORS, VARS, chains, performance.now());
 }
 
 describe("assembleBayesFit", () => {
