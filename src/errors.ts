@@ -182,13 +182,14 @@ export type WarningCode =
   | "non_finite_result"
   // a factor column whose values are numbers but for a few (a typo made it a factor)
   | "numeric_looking_factor"
+  // Bayesian sampler (appended): warm-up too short for Stan's adaptation windows
+  | "warmup_short"
   // Bayesian fits (appended): convergence and sampler health, as cmdstanr's checks
   | "rhat_high"
   | "ess_low"
   | "divergent_transitions"
   | "max_treedepth"
-  | "ebfmi_low"
-  | "warmup_short";
+  | "ebfmi_low";
 
 export interface Warning {
   readonly code: WarningCode;
