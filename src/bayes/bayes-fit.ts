@@ -208,7 +208,8 @@ function chainWarnings(chains: readonly ChainResult[]): Warning[] {
 /**
  * Assemble a fit from its chains (in chain order). `startedAt` is the `performance.now()` at the
  * start of the run (the fit's `wall_s` runs to the end of the summaries). `extraWarnings` (from the
- * model: priors, data) come first.
+ * model: priors, data) come first. `precomputedSummary` (one row per variable, in order, e.g.
+ * computed in worker threads by `summariseVariables`) replaces the summaries computed here.
  */
 export function assembleBayesFit(
   settings: BayesRunSettings,
@@ -217,6 +218,7 @@ export function assembleBayesFit(
   chainResults: readonly ChainResult[],
   startedAt: number,
   extraWarnings: readonly Warning[] = [],
+  precomputedSummary?: readonly DrawSummary[],
 ): BayesFit {
   const index = new Map(variables.map((v, k) => [v, k] as const));
   const drawsOf = (variable: string): Float64Array[] => {
@@ -224,12 +226,14 @@ export function assembleBayesFit(
     if (k === undefined) throw new Error(`no variable named '${variable}' in this fit`);
     return chainResults.map((c) => Float64Array.from(column(c, k)));
   };
-  const summary = variables.map((v, k) =>
-    summariseVariable(
-      v,
-      chainResults.map((c) => column(c, k)),
-    ),
-  );
+  const summary =
+    precomputedSummary ??
+    variables.map((v, k) =>
+      summariseVariable(
+        v,
+        chainResults.map((c) => column(c, k)),
+      ),
+    );
   const diagnostics = chainResults.map(chainDiagnostics);
   const divergences = diagnostics.reduce((a, d) => a + d.divergences, 0);
   const warmupS = diagnostics.reduce((a, d) => a + d.warmupSeconds, 0);
@@ -256,6 +260,23 @@ export function assembleBayesFit(
     toJSON: () => bayesToJSON(fit),
   };
   return fit;
+}
+
+/**
+ * Summary rows of variables `from` to `to - 1` from per-chain variable-major outputs (each chain's
+ * slice holds exactly those variables, `draws` each): the unit of work of a worker thread.
+ */
+export function summariseVariables(
+  names: readonly string[],
+  chainSlices: readonly Float64Array[],
+  draws: number,
+): DrawSummary[] {
+  return names.map((v, k) =>
+    summariseVariable(
+      v,
+      chainSlices.map((c) => c.subarray(k * draws, (k + 1) * draws)),
+    ),
+  );
 }
 
 /** The JSON object of `mixed sample --json` (the contract's fields first). */

@@ -12,6 +12,7 @@ import { type BayesFitOptions, type ResolvedBayesOptions, resolveBayesOptions } 
 import { type BayesModelBuild, buildBayesModel } from "./build-bayes-model.ts";
 import { formatDistribution, type ResolvedPriors } from "./priors.ts";
 import { type ChainResult, runChain } from "./run-chain.ts";
+import type { DrawSummary } from "./summarise-draws.ts";
 
 /** Everything needed to rebuild the model and run any of its chains (structured-clonable). */
 export interface BayesRunSpec {
@@ -109,7 +110,12 @@ export function runChainOfSpec(spec: BayesRunSpec, chain: number, progress?: Cha
 }
 
 /** Assemble the fit of a prepared run from its chains (in chain order). */
-export function finishBayesRun(run: PreparedBayesRun, chains: readonly ChainResult[], startedAt: number): BayesFit {
+export function finishBayesRun(
+  run: PreparedBayesRun,
+  chains: readonly ChainResult[],
+  startedAt: number,
+  summary?: readonly DrawSummary[],
+): BayesFit {
   return assembleBayesFit(
     run.settings,
     priorsUsed(run.build.priors),
@@ -117,6 +123,7 @@ export function finishBayesRun(run: PreparedBayesRun, chains: readonly ChainResu
     chains,
     startedAt,
     run.build.warnings,
+    summary,
   );
 }
 

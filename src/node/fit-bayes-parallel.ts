@@ -10,6 +10,7 @@ import workerpool from "workerpool";
 import type { BayesFit } from "../bayes/bayes-fit.ts";
 import type { BayesFitOptions } from "../bayes/bayes-options.ts";
 import type { ChainResult } from "../bayes/run-chain.ts";
+import type { DrawSummary } from "../bayes/summarise-draws.ts";
 import { finishBayesRun, prepareBayesRun } from "../bayes/fit-bayes.ts";
 import type { DataSource } from "../data/column.ts";
 import { packageRoot } from "./package-root.ts";
@@ -56,7 +57,20 @@ export async function fitBayesParallel(
         }) as Promise<ChainResult>,
       ),
     );
-    return finishBayesRun(run, results, t0);
+    // the summaries (R-hat, ESS, MCSE of every variable) in slices, one per worker
+    const names = run.build.model.outputNames;
+    const draws = run.settings.draws;
+    const slices = Math.min(workers, names.length);
+    const per = Math.ceil(names.length / slices);
+    const parts = await Promise.all(
+      Array.from({ length: slices }, (_, w) => {
+        const from = w * per;
+        const to = Math.min(names.length, from + per);
+        const chainSlices = results.map((r) => r.outputs.slice(from * draws, to * draws));
+        return pool.exec("summarise", [names.slice(from, to), chainSlices, draws]) as Promise<DrawSummary[]>;
+      }),
+    );
+    return finishBayesRun(run, results, t0, parts.flat());
   } finally {
     await pool.terminate();
   }

@@ -21,10 +21,8 @@ describe("fitBayesParallel", () => {
           assert.deepEqual(other.chainResults[c].outputs, seq.chainResults[c].outputs, `chain ${c + 1} outputs`);
           assert.deepEqual(other.chainResults[c].stats, seq.chainResults[c].stats, `chain ${c + 1} sampler columns`);
         }
-        assert.deepEqual(
-          other.summary.map((r) => r.mean),
-          seq.summary.map((r) => r.mean),
-        );
+        // summaries computed in the workers, slice by slice, equal the sequential ones
+        assert.deepEqual(other.summary, seq.summary);
       }
       // the chains differ from each other (each has its own random streams)
       assert.notDeepEqual(seq.chainResults[0].outputs, seq.chainResults[1].outputs);
