@@ -129,10 +129,14 @@ function runOne(w: Workload, opts: Options, lme4: Lme4Baseline): BenchRow {
 /** bench/bayes.ts in a child process (its table on stdout, a MISS sets the exit status). */
 function runBayesBench(opts: Options): void {
   log("Bayesian fits (bench/bayes.ts) …");
-  const r = spawnSync(process.execPath, ["--import", "tsx", "bench/bayes.ts", ...(opts.quick ? ["--quick"] : [])], {
-    cwd: ROOT,
-    stdio: "inherit",
-  });
+  const r = spawnSync(
+    process.execPath,
+    ["--import", "tsx", "bench/bayes.ts", ...(opts.quick ? ["--quick"] : [])],
+    {
+      cwd: ROOT,
+      stdio: "inherit",
+    },
+  );
   if (r.status !== 0) process.exitCode = 1;
 }
 

@@ -32,7 +32,14 @@ export { fitLmm, lmmToJSON } from "./lmm/fit-lmm.ts";
 export type { CoefFactor, OptInfo, RanefFactor, VarCorrGroup } from "./lmm/lmm-result.ts";
 
 // Bayesian fits (NUTS; chains in sequence here, in worker threads with mixedmodels/node)
-export type { BayesFit, BayesJSON, BayesRunSettings, BayesTiming, ChainDiagnostics, PriorUsed } from "./bayes/bayes-fit.ts";
+export type {
+  BayesFit,
+  BayesJSON,
+  BayesRunSettings,
+  BayesTiming,
+  ChainDiagnostics,
+  PriorUsed,
+} from "./bayes/bayes-fit.ts";
 export type { BayesFitOptions } from "./bayes/bayes-options.ts";
 export type { BayesMethod } from "./bayes/build-bayes-model.ts";
 export { drawsCsv } from "./bayes/draws-csv.ts";

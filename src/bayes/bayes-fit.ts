@@ -139,7 +139,11 @@ function listNames(names: readonly string[], max = 5): string {
   return names.length > max ? `${shown} and ${names.length - max} more` : shown;
 }
 
-function healthWarnings(s: BayesRunSettings, rows: readonly DrawSummary[], diag: readonly ChainDiagnostics[]) {
+function healthWarnings(
+  s: BayesRunSettings,
+  rows: readonly DrawSummary[],
+  diag: readonly ChainDiagnostics[],
+) {
   const w: Warning[] = [];
   const badRhat = rows.filter((r) => !(r.rhat < RHAT_MAX) && !Number.isNaN(r.rhat));
   if (badRhat.length > 0) {
@@ -244,7 +248,11 @@ export function assembleBayesFit(
     total_s: warmupS + samplingS,
     wall_s: (performance.now() - startedAt) / 1000,
   };
-  const warnings = [...extraWarnings, ...chainWarnings(chainResults), ...healthWarnings(settings, summary, diagnostics)];
+  const warnings = [
+    ...extraWarnings,
+    ...chainWarnings(chainResults),
+    ...healthWarnings(settings, summary, diagnostics),
+  ];
   const fit: BayesFit = {
     kind: "bayes",
     ...settings,

@@ -24,11 +24,21 @@ const num = (x: number): string => (Number.isNaN(x) ? "NA" : String(x));
 
 /** The draws CSV text (header line, then chains × draws rows). */
 export function drawsCsv(fit: BayesFit): string {
-  const lines: string[] = [["chain__", "iter__", ...SAMPLER_COLUMNS, ...fit.variables].map(csvField).join(",")];
+  const lines: string[] = [
+    ["chain__", "iter__", ...SAMPLER_COLUMNS, ...fit.variables].map(csvField).join(","),
+  ];
   const nOut = fit.variables.length;
   for (const c of fit.chainResults) {
     const s = c.stats;
-    const cols: ArrayLike<number>[] = [s.lp, s.acceptStat, s.stepSize, s.treeDepth, s.nLeapfrog, s.divergent, s.energy];
+    const cols: ArrayLike<number>[] = [
+      s.lp,
+      s.acceptStat,
+      s.stepSize,
+      s.treeDepth,
+      s.nLeapfrog,
+      s.divergent,
+      s.energy,
+    ];
     const n = c.draws;
     for (let i = 0; i < n; i++) {
       const row: string[] = [String(c.chain + 1), String(i + 1)];

@@ -45,7 +45,11 @@ function specData(spec: BayesRunSpec): DataSource {
 }
 
 function buildFor(formula: string, data: DataSource, o: ResolvedBayesOptions): BayesModelBuild {
-  return buildBayesModel(formula, data, { method: o.method, parameterisation: o.parameterisation, priors: o.priors });
+  return buildBayesModel(formula, data, {
+    method: o.method,
+    parameterisation: o.parameterisation,
+    priors: o.priors,
+  });
 }
 
 /** The priors in force, one per parameter. */
@@ -63,7 +67,11 @@ export function priorsUsed(p: ResolvedPriors): PriorUsed[] {
 }
 
 /** Resolve the options and build the model once (validating formula, data and priors). */
-export function prepareBayesRun(formula: string, data: DataSource, opts: BayesFitOptions = {}): PreparedBayesRun {
+export function prepareBayesRun(
+  formula: string,
+  data: DataSource,
+  opts: BayesFitOptions = {},
+): PreparedBayesRun {
   const options = resolveBayesOptions(opts);
   const build = buildFor(formula, data, options);
   const spec: BayesRunSpec = {
@@ -92,7 +100,12 @@ export function prepareBayesRun(formula: string, data: DataSource, opts: BayesFi
 /** Called with the iterations done and the total (warm-up + draws) of one chain. */
 export type ChainProgress = (done: number, total: number) => void;
 
-function runOne(build: BayesModelBuild, o: ResolvedBayesOptions, chain: number, progress?: ChainProgress) {
+function runOne(
+  build: BayesModelBuild,
+  o: ResolvedBayesOptions,
+  chain: number,
+  progress?: ChainProgress,
+): ChainResult {
   return runChain(build.model, {
     seed: o.seed,
     chain: chain - 1,
@@ -102,6 +115,11 @@ function runOne(build: BayesModelBuild, o: ResolvedBayesOptions, chain: number, 
     maxTreedepth: o.maxTreedepth,
     onProgress: progress,
   });
+}
+
+/** Run chain `chain` (1-based) of a prepared run, on its model (what `fitBayes` does per chain). */
+export function runChainOfRun(run: PreparedBayesRun, chain: number, progress?: ChainProgress): ChainResult {
+  return runOne(run.build, run.spec.options, chain, progress);
 }
 
 /** Run chain `chain` (1-based) of a spec, rebuilding its model: what a worker thread does. */
@@ -136,6 +154,6 @@ export function fitBayes(formula: string, data: DataSource, opts: BayesFitOption
   const t0 = performance.now();
   const run = prepareBayesRun(formula, data, opts);
   const chains: ChainResult[] = [];
-  for (let c = 1; c <= run.settings.chains; c++) chains.push(runOne(run.build, run.spec.options, c));
+  for (let c = 1; c <= run.settings.chains; c++) chains.push(runChainOfRun(run, c));
   return finishBayesRun(run, chains, t0);
 }

@@ -102,7 +102,12 @@ async function main(argv: string[]): Promise<number> {
     .option("--warmup <n>", "warm-up iterations per chain (default 1000)")
     .option("--draws <n>", "kept draws per chain (default 1000)")
     .option("--seed <n>", "random seed (default: random, printed)")
-    .option("--prior <prior>", 'a prior "CLASS: DIST", repeatable (b, Intercept, sd, cor, sigma)', (v: string, acc: string[]) => [...acc, v], [] as string[])
+    .option(
+      "--prior <prior>",
+      'a prior "CLASS: DIST", repeatable (b, Intercept, sd, cor, sigma)',
+      (v: string, acc: string[]) => [...acc, v],
+      [] as string[],
+    )
     .option("--adapt-delta <x>", "target acceptance rate of the step-size adaptation (default 0.8)")
     .option("--max-treedepth <n>", "maximum NUTS tree depth (default 10)")
     .option("--draws-out <file>", "write the draws as CSV (cmdstan's columns)")

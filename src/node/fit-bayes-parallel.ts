@@ -51,10 +51,12 @@ export async function fitBayesParallel(
   try {
     const onProgress = opts.onProgress;
     const results = await Promise.all(
-      Array.from({ length: nChains }, (_, i) =>
-        pool.exec("runChain", [run.spec, i + 1], {
-          on: (e: { chain: number; iteration: number }) => onProgress?.(e.chain - 1, e.iteration),
-        }) as Promise<ChainResult>,
+      Array.from(
+        { length: nChains },
+        (_, i) =>
+          pool.exec("runChain", [run.spec, i + 1], {
+            on: (e: { chain: number; iteration: number }) => onProgress?.(e.chain - 1, e.iteration),
+          }) as Promise<ChainResult>,
       ),
     );
     // the summaries (R-hat, ESS, MCSE of every variable) in slices, one per worker

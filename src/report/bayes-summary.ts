@@ -79,7 +79,17 @@ export function printBayesSummary(fit: BayesFit, opts: BayesSummaryOptions = {})
   }
   out += "\nSampler diagnostics per chain (after warm-up):\n";
   out += table(
-    ["chain", "divergent", "max_treedepth", "e_bfmi", "stepsize", "mean_treedepth", "n_leapfrog", "warmup_s", "sampling_s"],
+    [
+      "chain",
+      "divergent",
+      "max_treedepth",
+      "e_bfmi",
+      "stepsize",
+      "mean_treedepth",
+      "n_leapfrog",
+      "warmup_s",
+      "sampling_s",
+    ],
     fit.diagnostics.map((d) => [
       String(d.chain),
       String(d.divergences),
@@ -123,7 +133,8 @@ export function lmmComparison(fit: BayesFit, lmm: LmmFit): LmmComparisonRow[] {
   const out: LmmComparisonRow[] = [];
   const add = (variable: string, kind: LmmComparisonRow["kind"], est: number, se: number | null) => {
     const r = rows.get(variable);
-    if (r !== undefined) out.push({ variable, kind, post_mean: r.mean, post_sd: r.sd, lme4: est, lme4_se: se });
+    if (r !== undefined)
+      out.push({ variable, kind, post_mean: r.mean, post_sd: r.sd, lme4: est, lme4_se: se });
   };
   lmm.xnames.forEach((x, i) => {
     add(`b_${brmsTerm(x)}`, "fixed", lmm.beta[i], lmm.se[i]);
@@ -134,7 +145,12 @@ export function lmmComparison(fit: BayesFit, lmm: LmmFit): LmmComparisonRow[] {
     });
     for (let i = 0; i < g.terms.length; i++) {
       for (let j = 0; j < i; j++) {
-        add(`cor_${g.factor}__${brmsTerm(g.terms[j])}__${brmsTerm(g.terms[i])}`, "cor", g.correlation[i][j], null);
+        add(
+          `cor_${g.factor}__${brmsTerm(g.terms[j])}__${brmsTerm(g.terms[i])}`,
+          "cor",
+          g.correlation[i][j],
+          null,
+        );
       }
     }
   }

@@ -34,7 +34,8 @@ export function syntheticChain(chain: number, seed: number, o: SyntheticChainOpt
   const n = o.nDraws;
   const nOut = o.means.length;
   const outputs = new Float64Array(n * nOut);
-  for (let i = 0; i < n; i++) for (let k = 0; k < nOut; k++) outputs[k * n + i] = o.means[k] + z() + (o.shift ?? 0);
+  for (let i = 0; i < n; i++)
+    for (let k = 0; k < nOut; k++) outputs[k * n + i] = o.means[k] + z() + (o.shift ?? 0);
   const energy = new Float64Array(n);
   let e = 0;
   for (let i = 0; i < n; i++) {

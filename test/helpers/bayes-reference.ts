@@ -64,7 +64,10 @@ export function compareWithLongRun(fit: BayesFit, id: string): Comparison[] {
 }
 
 /** Failures of the §6 checks (|z| < 4 hyper-parameters, < 4.5 random effects; SD; R-hat < 1.01). */
-export function failures(cmp: readonly Comparison[], opts: { rhatExempt?: readonly string[] } = {}): string[] {
+export function failures(
+  cmp: readonly Comparison[],
+  opts: { rhatExempt?: readonly string[] } = {},
+): string[] {
   const bad: string[] = [];
   for (const c of cmp) {
     const lim = c.hyper ? 4 : 4.5;
@@ -75,8 +78,12 @@ export function failures(cmp: readonly Comparison[], opts: { rhatExempt?: readon
     ] as const) {
       if (!(Math.abs(z) < lim)) bad.push(`${c.variable}: z(${what}) = ${z.toFixed(2)}`);
     }
-    if (!(c.sdRelErr < c.sdTol)) bad.push(`${c.variable}: sd off by ${(100 * c.sdRelErr).toFixed(1)} % (tol ${(100 * c.sdTol).toFixed(1)} %)`);
-    if (!(c.rhat < 1.01) && !(opts.rhatExempt ?? []).includes(c.variable)) bad.push(`${c.variable}: rhat ${c.rhat.toFixed(4)}`);
+    if (!(c.sdRelErr < c.sdTol))
+      bad.push(
+        `${c.variable}: sd off by ${(100 * c.sdRelErr).toFixed(1)} % (tol ${(100 * c.sdTol).toFixed(1)} %)`,
+      );
+    if (!(c.rhat < 1.01) && !(opts.rhatExempt ?? []).includes(c.variable))
+      bad.push(`${c.variable}: rhat ${c.rhat.toFixed(4)}`);
   }
   return bad;
 }

@@ -44,7 +44,8 @@ function realNumber(flag: string, v: string | undefined): number | undefined {
 }
 
 function checkSampleOptions(opts: SampleOptions): void {
-  if (opts.reml || opts.ml) throw new OptionError("--reml/--ml do not apply to mixed sample (a Bayesian fit)");
+  if (opts.reml || opts.ml)
+    throw new OptionError("--reml/--ml do not apply to mixed sample (a Bayesian fit)");
   if (opts.weights) throw new OptionError("--weights is not supported by mixed sample yet");
   if (opts.nagq !== undefined) throw new OptionError("--nagq applies to generalized models only");
   if (opts.family && opts.family !== "gaussian") {
@@ -56,7 +57,10 @@ function checkSampleOptions(opts: SampleOptions): void {
 }
 
 /** A progress bar on stderr (only for a terminal): one bar over all chains' iterations. */
-function progressBar(total: number): { update: (chain: number, iteration: number) => void; stop: () => void } {
+function progressBar(total: number): {
+  update: (chain: number, iteration: number) => void;
+  stop: () => void;
+} {
   const bar = new cliProgress.SingleBar(
     {
       stream: process.stderr,

@@ -19,7 +19,9 @@ const SETTINGS: BayesRunSettings = {
 const VARS = ["b_Intercept", "r_g[1,Intercept]"];
 const PRIORS = [{ parameter: "b_Intercept", prior: "flat", source: "user" as const }];
 
-function fit(opts: { shift?: number; divergences?: number; sticky?: boolean; warmup?: number; nDraws?: number } = {}) {
+function fit(
+  opts: { shift?: number; divergences?: number; sticky?: boolean; warmup?: number; nDraws?: number } = {},
+) {
   const n = opts.nDraws ?? 1000;
   const chains = [0, 1, 2, 3].map((c) =>
     syntheticChain(c, 100 + c, {
@@ -30,7 +32,13 @@ function fit(opts: { shift?: number; divergences?: number; sticky?: boolean; war
       stickyEnergy: opts.sticky,
     }),
   );
-  return assembleBayesFit({ ...SETTINGS, warmup: opts.warmup ?? 1000, draws: n }, PRIORS, VARS, chains, performance.now());
+  return assembleBayesFit(
+    { ...SETTINGS, warmup: opts.warmup ?? 1000, draws: n },
+    PRIORS,
+    VARS,
+    chains,
+    performance.now(),
+  );
 }
 
 describe("assembleBayesFit", () => {

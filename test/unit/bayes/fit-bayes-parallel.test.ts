@@ -18,8 +18,16 @@ describe("fitBayesParallel", () => {
       for (const other of [par, one]) {
         assert.deepEqual(other.variables, seq.variables);
         for (let c = 0; c < 3; c++) {
-          assert.deepEqual(other.chainResults[c].outputs, seq.chainResults[c].outputs, `chain ${c + 1} outputs`);
-          assert.deepEqual(other.chainResults[c].stats, seq.chainResults[c].stats, `chain ${c + 1} sampler columns`);
+          assert.deepEqual(
+            other.chainResults[c].outputs,
+            seq.chainResults[c].outputs,
+            `chain ${c + 1} outputs`,
+          );
+          assert.deepEqual(
+            other.chainResults[c].stats,
+            seq.chainResults[c].stats,
+            `chain ${c + 1} sampler columns`,
+          );
         }
         // summaries computed in the workers, slice by slice, equal the sequential ones
         assert.deepEqual(other.summary, seq.summary);
@@ -32,7 +40,12 @@ describe("fitBayesParallel", () => {
   }
 
   it("refuses bad options in the main thread with a typed error", async () => {
-    await assert.rejects(fitBayesParallel(SLEEP, loadBundled("sleepstudy"), { chains: 0 }), { code: "E_OPTION_INVALID" });
-    await assert.rejects(fitBayesParallel(SLEEP, loadBundled("sleepstudy"), { prior: ["nonsense: normal(0, 1)"] }), (e: Error & { code?: string }) => e.code?.startsWith("E_PRIOR") === true);
+    await assert.rejects(fitBayesParallel(SLEEP, loadBundled("sleepstudy"), { chains: 0 }), {
+      code: "E_OPTION_INVALID",
+    });
+    await assert.rejects(
+      fitBayesParallel(SLEEP, loadBundled("sleepstudy"), { prior: ["nonsense: normal(0, 1)"] }),
+      (e: Error & { code?: string }) => e.code?.startsWith("E_PRIOR") === true,
+    );
   });
 });

@@ -12,7 +12,11 @@ import { rng } from "../../helpers/dense-reference.ts";
 import { loadBundled } from "../../helpers/load-bundled.ts";
 
 /** Max over coordinates of |analytic − FD| / max(1, |FD|), at `points` random points near the start. */
-export function fdCheck(m: LogDensity & { initialPoint: (q: Float64Array, u: () => number) => void }, seed: number, points = 3): number {
+export function fdCheck(
+  m: LogDensity & { initialPoint: (q: Float64Array, u: () => number) => void },
+  seed: number,
+  points = 3,
+): number {
   const u = rng(seed);
   let worst = 0;
   const g = new Float64Array(m.dim);
@@ -40,22 +44,41 @@ export function fdCheck(m: LogDensity & { initialPoint: (q: Float64Array, u: () 
 const cases: [string, string, string, BuildBayesModelOptions][] = [
   ["crossed", "Penicillin", "diameter ~ 1 + (1 | plate) + (1 | sample)", {}],
   ["nested", "Pastes", "strength ~ 1 + (1 | batch/cask)", {}],
-  ["3x3 correlated", "sleepstudy", "Reaction ~ Days + (Days + I(Days^2) | Subject)", { priors: ["cor: lkj(1.5)"] }],
+  [
+    "3x3 correlated",
+    "sleepstudy",
+    "Reaction ~ Days + (Days + I(Days^2) | Subject)",
+    { priors: ["cor: lkj(1.5)"] },
+  ],
   [
     "seed model (independent, uniform sd, flat b and sigma)",
     "coffee",
     "y ~ x + (x || group)",
     { priors: ["sd: uniform(0, 100)", "b: flat", "sigma: flat"] },
   ],
-  ["mixed priors", "sleepstudy", "Reaction ~ Days + (Days | Subject)", {
-    priors: ["b_Days: cauchy(0, 10)", "sd_Subject__Days: exponential(0.2)", "sigma: uniform(0, 200)", "cor: lkj(3)"],
-  }],
+  [
+    "mixed priors",
+    "sleepstudy",
+    "Reaction ~ Days + (Days | Subject)",
+    {
+      priors: [
+        "b_Days: cauchy(0, 10)",
+        "sd_Subject__Days: exponential(0.2)",
+        "sigma: uniform(0, 200)",
+        "cor: lkj(3)",
+      ],
+    },
+  ],
 ];
 
 for (const [label, data, formula, opts] of cases) {
   for (const parameterisation of ["noncentred", "centred"] as const) {
     test(`nuts-full ${parameterisation}, ${label}: gradient = finite differences`, () => {
-      const b = buildBayesModel(formula, loadBundled(data), { ...opts, method: "nuts-full", parameterisation });
+      const b = buildBayesModel(formula, loadBundled(data), {
+        ...opts,
+        method: "nuts-full",
+        parameterisation,
+      });
       assert.ok(fdCheck(b.model, 7) < 1e-5);
     });
   }
@@ -69,7 +92,9 @@ for (const [label, data, formula, opts] of cases.filter((c) => c[0] !== "crossed
 }
 
 test("a wrong gradient is caught by the check (the check can fail)", () => {
-  const b = buildBayesModel("Reaction ~ Days + (1 | Subject)", loadBundled("sleepstudy"), { method: "nuts-full" });
+  const b = buildBayesModel("Reaction ~ Days + (1 | Subject)", loadBundled("sleepstudy"), {
+    method: "nuts-full",
+  });
   const broken = {
     ...b.model,
     logDensityGradient(q: Float64Array, g: Float64Array) {

@@ -23,26 +23,52 @@ import { loadBundled } from "../../helpers/load-bundled.ts";
 const STAN_ESS = { coffee_centred: { ess: 103.5, draws: 1000 }, coffee_seed: { ess: 134.1, draws: 2000 } };
 
 const CASES = [
-  { name: "coffee y ~ x + (x | group), nuts-full", formula: "y ~ x + (x | group)", truth: "coffee_hcentred", stan: STAN_ESS.coffee_centred, prior: [] as string[], seed: 16 },
-  { name: "coffee seed model, nuts-full", formula: "y ~ x + (x || group)", truth: "coffee_seed", stan: STAN_ESS.coffee_seed, prior: ["sd: uniform(0, 100)", "b: flat", "sigma: flat"], seed: 18 },
+  {
+    name: "coffee y ~ x + (x | group), nuts-full",
+    formula: "y ~ x + (x | group)",
+    truth: "coffee_hcentred",
+    stan: STAN_ESS.coffee_centred,
+    prior: [] as string[],
+    seed: 16,
+  },
+  {
+    name: "coffee seed model, nuts-full",
+    formula: "y ~ x + (x || group)",
+    truth: "coffee_seed",
+    stan: STAN_ESS.coffee_seed,
+    prior: ["sd: uniform(0, 100)", "b: flat", "sigma: flat"],
+    seed: 18,
+  },
 ];
 
 describe("fitBayes nuts-full on coffee matches Stan's long-run posteriors", () => {
   for (const c of CASES) {
     it(c.name, () => {
       const draws = 1000;
-      const fit = fitBayes(c.formula, loadBundled("coffee"), { method: "nuts-full", chains: 4, warmup: 1000, draws, prior: c.prior, seed: c.seed });
+      const fit = fitBayes(c.formula, loadBundled("coffee"), {
+        method: "nuts-full",
+        chains: 4,
+        warmup: 1000,
+        draws,
+        prior: c.prior,
+        seed: c.seed,
+      });
       const cmp = compareWithLongRun(fit, c.truth);
       assert.equal(cmp.length, fit.summary.length);
       const all = fit.summary.map((r) => r.variable);
       if (process.env.MIXED_BAYES_REPORT) {
         const z = maxAbsZ(cmp);
-        process.stderr.write(`${c.name} (${fit.parameterisation}): max |z| hyper ${z.hyper.toFixed(2)}, ranef ${z.ranef.toFixed(2)}; b_Intercept ess_bulk ${fit.summary[0].ess_bulk.toFixed(0)}\n`);
+        process.stderr.write(
+          `${c.name} (${fit.parameterisation}): max |z| hyper ${z.hyper.toFixed(2)}, ranef ${z.ranef.toFixed(2)}; b_Intercept ess_bulk ${fit.summary[0].ess_bulk.toFixed(0)}\n`,
+        );
       }
       assert.deepEqual(failures(cmp, { rhatExempt: all }), []);
       const ess = fit.summary.find((r) => r.variable === "b_Intercept")?.ess_bulk ?? 0;
       const stanAtOurDraws = (c.stan.ess * draws) / c.stan.draws;
-      assert.ok(ess >= 0.5 * stanAtOurDraws, `b_Intercept ess_bulk ${ess} < half of Stan's ${stanAtOurDraws}`);
+      assert.ok(
+        ess >= 0.5 * stanAtOurDraws,
+        `b_Intercept ess_bulk ${ess} < half of Stan's ${stanAtOurDraws}`,
+      );
       assert.equal(fit.divergences, 0);
     });
   }

@@ -35,12 +35,48 @@ const SEED_PRIORS = ["sd: uniform(0, 100)", "b: flat", "sigma: flat"];
 const RUN = { chains: 4, warmup: 1000, draws: 1000 };
 
 const CASES: readonly Case[] = [
-  { name: "sleepstudy, collapsed", dataset: "sleepstudy", formula: SLEEP, truth: "sleepstudy_noncentred", opts: { ...RUN, method: "collapsed", seed: 11 } },
-  { name: "sleepstudy, nuts-full non-centred", dataset: "sleepstudy", formula: SLEEP, truth: "sleepstudy_noncentred", opts: { ...RUN, method: "nuts-full", parameterisation: "noncentred", seed: 12 } },
-  { name: "sleepstudy (1 | Subject), collapsed", dataset: "sleepstudy", formula: "Reaction ~ Days + (1 | Subject)", truth: "sleepstudy_intercept", opts: { ...RUN, method: "collapsed", seed: 13 } },
-  { name: "sleepstudy (1 | Subject), nuts-full", dataset: "sleepstudy", formula: "Reaction ~ Days + (1 | Subject)", truth: "sleepstudy_intercept", opts: { ...RUN, method: "nuts-full", seed: 14 } },
-  { name: "coffee, collapsed", dataset: "coffee", formula: COFFEE, truth: "coffee_hcentred", opts: { ...RUN, method: "collapsed", seed: 15 } },
-  { name: "coffee seed model, collapsed", dataset: "coffee", formula: "y ~ x + (x || group)", truth: "coffee_seed", opts: { ...RUN, method: "collapsed", prior: SEED_PRIORS, seed: 17 } },
+  {
+    name: "sleepstudy, collapsed",
+    dataset: "sleepstudy",
+    formula: SLEEP,
+    truth: "sleepstudy_noncentred",
+    opts: { ...RUN, method: "collapsed", seed: 11 },
+  },
+  {
+    name: "sleepstudy, nuts-full non-centred",
+    dataset: "sleepstudy",
+    formula: SLEEP,
+    truth: "sleepstudy_noncentred",
+    opts: { ...RUN, method: "nuts-full", parameterisation: "noncentred", seed: 12 },
+  },
+  {
+    name: "sleepstudy (1 | Subject), collapsed",
+    dataset: "sleepstudy",
+    formula: "Reaction ~ Days + (1 | Subject)",
+    truth: "sleepstudy_intercept",
+    opts: { ...RUN, method: "collapsed", seed: 13 },
+  },
+  {
+    name: "sleepstudy (1 | Subject), nuts-full",
+    dataset: "sleepstudy",
+    formula: "Reaction ~ Days + (1 | Subject)",
+    truth: "sleepstudy_intercept",
+    opts: { ...RUN, method: "nuts-full", seed: 14 },
+  },
+  {
+    name: "coffee, collapsed",
+    dataset: "coffee",
+    formula: COFFEE,
+    truth: "coffee_hcentred",
+    opts: { ...RUN, method: "collapsed", seed: 15 },
+  },
+  {
+    name: "coffee seed model, collapsed",
+    dataset: "coffee",
+    formula: "y ~ x + (x || group)",
+    truth: "coffee_seed",
+    opts: { ...RUN, method: "collapsed", prior: SEED_PRIORS, seed: 17 },
+  },
 ];
 
 describe("fitBayes matches Stan's long-run posteriors", () => {

@@ -38,20 +38,56 @@ describe("mixed sample", () => {
     const lines = r.stdout.trimEnd().split("\n");
     assert.equal(lines.length, 1, "exactly one JSON object");
     const j = JSON.parse(lines[0]);
-    assert.deepEqual(Object.keys(j).slice(0, 9), ["method", "chains", "warmup", "draws", "seed", "priors", "summary", "divergences", "timing"]);
+    assert.deepEqual(Object.keys(j).slice(0, 9), [
+      "method",
+      "chains",
+      "warmup",
+      "draws",
+      "seed",
+      "priors",
+      "summary",
+      "divergences",
+      "timing",
+    ]);
     assert.deepEqual([j.method, j.chains, j.warmup, j.draws, j.seed], ["collapsed", 2, 150, 100, 9]);
-    assert.deepEqual(Object.keys(j.summary[0]).slice(0, 10), ["variable", "mean", "median", "sd", "mad", "q5", "q95", "rhat", "ess_bulk", "ess_tail"]);
+    assert.deepEqual(Object.keys(j.summary[0]).slice(0, 10), [
+      "variable",
+      "mean",
+      "median",
+      "sd",
+      "mad",
+      "q5",
+      "q95",
+      "rhat",
+      "ess_bulk",
+      "ess_tail",
+    ]);
     assert.deepEqual(
       j.summary.slice(0, 6).map((s: Row) => s.variable),
-      ["b_Intercept", "b_Days", "sd_Subject__Intercept", "sd_Subject__Days", "sigma", "cor_Subject__Intercept__Days"],
+      [
+        "b_Intercept",
+        "b_Days",
+        "sd_Subject__Intercept",
+        "sd_Subject__Days",
+        "sigma",
+        "cor_Subject__Intercept__Days",
+      ],
     );
     assert.equal(j.summary[6].variable, "r_Subject[308,Intercept]");
     assert.deepEqual(Object.keys(j.timing).slice(0, 3), ["warmup_s", "sampling_s", "total_s"]);
     assert.equal(typeof j.divergences, "number");
-    assert.ok(j.priors.some((p: { parameter: string; prior: string }) => p.parameter === "b_Intercept" && p.prior === "student_t(3, 288.7, 59.3)"));
+    assert.ok(
+      j.priors.some(
+        (p: { parameter: string; prior: string }) =>
+          p.parameter === "b_Intercept" && p.prior === "student_t(3, 288.7, 59.3)",
+      ),
+    );
     const rows = readFileSync(csv, "utf8").trimEnd().split("\n");
     assert.equal(rows.length, 1 + 2 * 100);
-    assert.match(rows[0], /^chain__,iter__,lp__,accept_stat__,stepsize__,treedepth__,n_leapfrog__,divergent__,energy__,b_Intercept,b_Days,/);
+    assert.match(
+      rows[0],
+      /^chain__,iter__,lp__,accept_stat__,stepsize__,treedepth__,n_leapfrog__,divergent__,energy__,b_Intercept,b_Days,/,
+    );
     assert.match(rows[0], /,"r_Subject\[308,Intercept\]",/);
     // the CSV holds the draws the summary was computed from
     const first = rows.slice(1).map((l) => Number(l.split(",")[9]));
@@ -60,7 +96,16 @@ describe("mixed sample", () => {
   });
 
   it("prints cmdstanr's summary table, the priors, the method and per-chain diagnostics; --compare-lmm adds lme4", () => {
-    const r = runCli(["sample", SLEEP, "--data", "sleepstudy", ...SHORT, "--method", "nuts-full", "--compare-lmm"]);
+    const r = runCli([
+      "sample",
+      SLEEP,
+      "--data",
+      "sleepstudy",
+      ...SHORT,
+      "--method",
+      "nuts-full",
+      "--compare-lmm",
+    ]);
     assert.equal(r.status, 0, r.stderr);
     assert.match(r.stdout, /Method: nuts-full/);
     assert.match(r.stdout, /^ variable +mean +median +sd +mad +q5 +q95 +rhat +ess_bulk +ess_tail$/m);
@@ -78,7 +123,20 @@ describe("mixed sample", () => {
   });
 
   it("warns when the warm-up is too short to adapt", () => {
-    const r = runCli(["sample", SLEEP, "--data", "sleepstudy", "--chains", "1", "--warmup", "40", "--draws", "50", "--seed", "1"]);
+    const r = runCli([
+      "sample",
+      SLEEP,
+      "--data",
+      "sleepstudy",
+      "--chains",
+      "1",
+      "--warmup",
+      "40",
+      "--draws",
+      "50",
+      "--seed",
+      "1",
+    ]);
     assert.equal(r.status, 0, r.stderr);
     assert.match(r.stderr, /warning\[warmup_short\]/);
   });

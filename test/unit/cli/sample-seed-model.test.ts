@@ -33,7 +33,8 @@ interface Row {
   mcse_q95: number;
 }
 
-const published = JSON.parse(readFileSync("test/reference/bayes/coffee-seed-published.json", "utf8")).seed_published as {
+const published = JSON.parse(readFileSync("test/reference/bayes/coffee-seed-published.json", "utf8"))
+  .seed_published as {
   summary: Record<string, Record<string, number>>;
   posterior_means: Record<string, number>;
 };
@@ -65,13 +66,20 @@ test("the seed's coffee model: the seed's published posterior summary and random
   assert.equal(j.method, "collapsed");
   assert.deepEqual(
     j.priors.map((p: { parameter: string; prior: string }) => `${p.parameter} ~ ${p.prior}`),
-    ["b_Intercept ~ flat", "b_x ~ flat", "sd_group__Intercept ~ uniform(0, 100)", "sd_group__x ~ uniform(0, 100)", "sigma ~ flat"],
+    [
+      "b_Intercept ~ flat",
+      "b_x ~ flat",
+      "sd_group__Intercept ~ uniform(0, 100)",
+      "sd_group__x ~ uniform(0, 100)",
+      "sigma ~ flat",
+    ],
   );
   const rows = new Map<string, Row>(j.summary.map((s: Row) => [s.variable, s]));
   const bad: string[] = [];
   const check = (what: string, ours: number, mcse: number, theirs: number) => {
     const tol = 4 * mcse + rounding(theirs);
-    if (!(Math.abs(ours - theirs) <= tol)) bad.push(`${what}: ours ${ours}, published ${theirs}, tolerance ${tol}`);
+    if (!(Math.abs(ours - theirs) <= tol))
+      bad.push(`${what}: ours ${ours}, published ${theirs}, tolerance ${tol}`);
   };
   const map: Record<string, string> = { b0_ran_sigma: "sd_group__Intercept", b1_ran_sigma: "sd_group__x" };
   for (const [stanName, stats] of Object.entries(published.summary)) {
@@ -83,7 +91,10 @@ test("the seed's coffee model: the seed's published posterior summary and random
     check(`${stanName} mad`, o.mad, o.mcse_sd, stats.mad);
     check(`${stanName} q5`, o.q5, o.mcse_q5, stats.q5);
     check(`${stanName} q95`, o.q95, o.mcse_q95, stats.q95);
-    assert.ok(o.rhat < 1.01 && o.ess_bulk >= 400 && o.ess_tail >= 400, `${stanName}: rhat ${o.rhat}, ess ${o.ess_bulk}/${o.ess_tail}`);
+    assert.ok(
+      o.rhat < 1.01 && o.ess_bulk >= 400 && o.ess_tail >= 400,
+      `${stanName}: rhat ${o.rhat}, ess ${o.ess_bulk}/${o.ess_tail}`,
+    );
   }
   for (const [stanName, value] of Object.entries(published.posterior_means)) {
     const m = /^b([01])_ran\[(\d+)\]$/.exec(stanName);
