@@ -7,6 +7,7 @@
  */
 import type { Column, DataSource } from "../data/column.ts";
 import { ColumnTable } from "../data/column-table.ts";
+import type { ModelFormula } from "../formula/model-formula.ts";
 import { type BayesFit, type BayesRunSettings, type PriorUsed, assembleBayesFit } from "./bayes-fit.ts";
 import { type BayesFitOptions, type ResolvedBayesOptions, resolveBayesOptions } from "./bayes-options.ts";
 import { type BayesModelBuild, buildBayesModel } from "./build-bayes-model.ts";
@@ -68,10 +69,12 @@ export function priorsUsed(p: ResolvedPriors): PriorUsed[] {
 
 /** Resolve the options and build the model once (validating formula, data and priors). */
 export function prepareBayesRun(
-  formula: string,
+  formulaOrText: string | ModelFormula,
   data: DataSource,
   opts: BayesFitOptions = {},
 ): PreparedBayesRun {
+  // the text travels to the worker threads, which parse it again
+  const formula = typeof formulaOrText === "string" ? formulaOrText : formulaOrText.text;
   const options = resolveBayesOptions(opts);
   const build = buildFor(formula, data, options);
   const spec: BayesRunSpec = {
@@ -150,7 +153,11 @@ export function finishBayesRun(
  * the other. The same seed gives the same draws here, in the Node entry's parallel run, and in
  * `mixed sample`.
  */
-export function fitBayes(formula: string, data: DataSource, opts: BayesFitOptions = {}): BayesFit {
+export function fitBayes(
+  formula: string | ModelFormula,
+  data: DataSource,
+  opts: BayesFitOptions = {},
+): BayesFit {
   const t0 = performance.now();
   const run = prepareBayesRun(formula, data, opts);
   const chains: ChainResult[] = [];

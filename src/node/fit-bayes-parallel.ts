@@ -13,6 +13,7 @@ import type { ChainResult } from "../bayes/run-chain.ts";
 import type { DrawSummary } from "../bayes/summarise-draws.ts";
 import { finishBayesRun, prepareBayesRun } from "../bayes/fit-bayes.ts";
 import type { DataSource } from "../data/column.ts";
+import type { ModelFormula } from "../formula/model-formula.ts";
 import { packageRoot } from "./package-root.ts";
 
 export interface ParallelBayesOptions extends BayesFitOptions {
@@ -34,7 +35,7 @@ function workerScript(): { path: string; execArgv: string[] } {
 
 /** Fit by NUTS with the chains in parallel worker threads; same options and result as `fitBayes`. */
 export async function fitBayesParallel(
-  formula: string,
+  formula: string | ModelFormula,
   data: DataSource,
   opts: ParallelBayesOptions = {},
 ): Promise<BayesFit> {

@@ -1,6 +1,7 @@
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
 import { fitBayes } from "../../../src/bayes/fit-bayes.ts";
+import { parseFormula } from "../../../src/formula/parse-formula.ts";
 import { fitBayesParallel } from "../../../src/node/fit-bayes-parallel.ts";
 import { loadBundled } from "../../helpers/load-bundled.ts";
 
@@ -38,6 +39,15 @@ describe("fitBayesParallel", () => {
       assert.deepEqual([...new Set(progress)].sort(), [0, 1, 2]);
     });
   }
+
+  it("takes a parsed formula as well as its text", () => {
+    const data = loadBundled("sleepstudy");
+    const opts = { chains: 1, warmup: 30, draws: 10, seed: 5 };
+    const a = fitBayes(parseFormula("Reaction ~ Days + (1 | Subject)"), data, opts);
+    const b = fitBayes("Reaction ~ Days + (1 | Subject)", data, opts);
+    assert.equal(a.formula, "Reaction ~ Days + (1 | Subject)");
+    assert.deepEqual(a.chainResults[0].outputs, b.chainResults[0].outputs);
+  });
 
   it("refuses bad options in the main thread with a typed error", async () => {
     await assert.rejects(fitBayesParallel(SLEEP, loadBundled("sleepstudy"), { chains: 0 }), {
