@@ -15,6 +15,10 @@
  *   each slow window M⁻¹ = n/(n+5) · var + 1e-3 · 5/(n+5) (times the identity for dense), then the
  *   step-size heuristic and a restart of dual averaging with mu = log(10 eps)), and `finish()` to
  *   fix the step size at exp(xbar).
+ * - `metricAdaptation: "gradient"` (diagonal metric only) replaces the variance of the positions by
+ *   nutpie's estimate from positions and gradients, M⁻¹_i = √(var(q_i) / var(∂_i log p)), exact for
+ *   any Gaussian with a diagonal covariance whatever the window length; windows, regularisation
+ *   weight (n/(n+5), with the same 1e-3 shrinkage) and step-size handling stay Stan's.
  */
 
 import { NumericalError, type Warning } from "../errors.ts";
@@ -160,6 +164,8 @@ export interface WarmupOptions {
   readonly adaptDelta?: number;
   /** Estimate a diagonal (default) or dense inverse metric. */
   readonly metric?: "diag" | "dense";
+  /** "stan" (default): variance of the positions; "gradient": nutpie's √(var q / var grad) (diag only). */
+  readonly metricAdaptation?: "stan" | "gradient";
   readonly initBuffer?: number;
   readonly termBuffer?: number;
   readonly baseWindow?: number;
@@ -177,10 +183,16 @@ export class WarmupAdapter {
   private readonly dense: boolean;
   private readonly variance: WelfordVariance | null;
   private readonly covariance: WelfordCovariance | null;
+  private readonly gradVariance: WelfordVariance | null;
+  private readonly scratch: Float64Array;
 
   constructor(nuts: NutsSampler, options: WarmupOptions) {
     this.nuts = nuts;
     this.dense = (options.metric ?? "diag") === "dense";
+    const fromGradient = (options.metricAdaptation ?? "stan") === "gradient";
+    if (fromGradient && this.dense) {
+      throw new RangeError('metricAdaptation "gradient" needs the diagonal metric');
+    }
     if (this.dense !== (nuts.metric.kind === "dense")) {
       throw new RangeError(`the sampler's metric is ${nuts.metric.kind}, the adaptation's ${options.metric}`);
     }
@@ -198,6 +210,8 @@ export class WarmupAdapter {
     });
     this.variance = this.dense ? null : new WelfordVariance(nuts.dim);
     this.covariance = this.dense ? new WelfordCovariance(nuts.dim) : null;
+    this.gradVariance = fromGradient ? new WelfordVariance(nuts.dim) : null;
+    this.scratch = new Float64Array(fromGradient ? nuts.dim : 0);
   }
 
   /** Warning about a warm-up too short for the windows, or null. */
@@ -220,6 +234,7 @@ export class WarmupAdapter {
     if (add) {
       if (this.variance) this.variance.add(nuts.q);
       else this.covariance?.add(nuts.q);
+      this.gradVariance?.add(nuts.gradient);
     }
     if (!update) return;
     const inv = nuts.metric.inverse;
@@ -228,6 +243,16 @@ export class WarmupAdapter {
     const n = est.count;
     if (this.variance) this.variance.variance(inv);
     else this.covariance!.covariance(inv);
+    if (this.gradVariance) {
+      const gv = this.scratch;
+      this.gradVariance.variance(gv);
+      for (let i = 0; i < d; i++) {
+        const r = Math.sqrt(inv[i] / gv[i]);
+        // a coordinate without gradient variation keeps its position variance
+        inv[i] = Number.isFinite(r) && r > 0 ? Math.min(Math.max(r, 1e-10), 1e10) : inv[i];
+      }
+      this.gradVariance.restart();
+    }
     const a = n / (n + 5);
     const b = 1e-3 * (5 / (n + 5));
     if (this.dense) {

@@ -8,19 +8,20 @@
  *   |x − median|) R-hat; `rhatBulk`, `rhatTail`, `rhatBasic(x, split = true)`.
  * - `essBulk(x)`, `essTail(x)` = min(essQuantile(x, 0.05), essQuantile(x, 0.95)),
  *   `essQuantile(x, p)` (ESS of the split indicator x ≤ q_p), `essMean(x)` = `essBasic(x)`,
- *   `essBasic(x, split = true)`, `essSd(x)` (of |x − mean|).
+ *   `essBasic(x, split = true)`, `essSd(x)` (of |x − mean|), `essBelow(x, q)`.
  * - `mcseMean(x)` = sd / √essMean, `mcseSd(x)` (delta method), `mcseQuantile(x, p)` (posterior's
  *   interval of order statistics from a Beta(ess·p + 1, ess·(1 − p) + 1)), `mcseQuantileFromEss`.
- * - `splitChains`, `rankNormalise` (z = Φ⁻¹((rank − 3/8)/(S + 1/4)), average ranks for ties),
+ * - `splitChains`, `normalScores`, `unpool`, `rankNormalise` (z = Φ⁻¹((rank − 3/8)/(S + 1/4)), average ranks for ties),
  *   `essOfChains` (the ESS of an n × C matrix, Geyer's initial monotone sequence), `rhatOfChains`.
- * - `mad(x)`: R's mad (1.4826 · median |x − median x|); `ebfmi(energy)`:
+ * - `quantileSorted(sorted, p)`: R's type-7 quantile; `mad(x)`: R's mad (1.4826 · median |x − median x|); `ebfmi(energy)`:
  *   Σ(E_i − E_{i−1})² / Σ(E_i − Ē)².
  */
 
 import fQuantile from "@stdlib/stats-base-dists-f-quantile";
 import { qnorm } from "../special/quantiles.ts";
-import { mean, median, quantile, sd } from "../util/stats.ts";
-import { autocovariance } from "./autocovariance.ts";
+import { mean, sd } from "../util/stats.ts";
+import { LazyMeanAutocovariance } from "./autocovariance.ts";
+import { sortFloat64, sortFloat64WithIndex } from "./sort-float64.ts";
 
 /** The draws of one scalar: one array per chain, all of the same length. */
 export type DrawsByChain = readonly ArrayLike<number>[];
@@ -36,6 +37,10 @@ function checkShape(x: DrawsByChain): number {
 }
 
 /** posterior's should_return_NA: a non-finite value, or all values within machine epsilon. */
+export function isDegenerate(x: DrawsByChain): boolean {
+  return degenerate(x);
+}
+
 function degenerate(x: DrawsByChain): boolean {
   let lo = Number.POSITIVE_INFINITY;
   let hi = Number.NEGATIVE_INFINITY;
@@ -50,7 +55,7 @@ function degenerate(x: DrawsByChain): boolean {
   return !(Math.abs(hi - lo) >= EPS);
 }
 
-function pooled(x: DrawsByChain): Float64Array {
+export function pooled(x: DrawsByChain): Float64Array {
   const n = x[0].length;
   const out = new Float64Array(n * x.length);
   x.forEach((c, k) => {
@@ -59,38 +64,108 @@ function pooled(x: DrawsByChain): Float64Array {
   return out;
 }
 
+function mapChains(x: DrawsByChain, f: (v: number) => number): Float64Array[] {
+  return x.map((c) => {
+    const n = c.length;
+    const o = new Float64Array(n);
+    for (let i = 0; i < n; i++) o[i] = f(c[i]);
+    return o;
+  });
+}
+
+function copyRange(c: ArrayLike<number>, start: number, end: number): Float64Array {
+  const o = new Float64Array(end - start);
+  for (let i = start; i < end; i++) o[i - start] = c[i];
+  return o;
+}
+
+/** R's type-7 quantile of sorted values (no NaN) at probability p. */
+export function quantileSorted(sorted: ArrayLike<number>, p: number): number {
+  const n = sorted.length;
+  if (n === 0) return Number.NaN;
+  const index = (n - 1) * p;
+  const lo = Math.floor(index);
+  const hi = Math.ceil(index);
+  const q = sorted[lo];
+  if (index > lo && sorted[hi] !== q) {
+    const h = index - lo;
+    return (1 - h) * q + h * sorted[hi];
+  }
+  return q;
+}
+
+/** R's median of sorted values (no NaN): the middle one, or the mean of the two middle ones. */
+export function medianSorted(sorted: ArrayLike<number>): number {
+  const n = sorted.length;
+  if (n === 0) return Number.NaN;
+  const half = Math.floor(n / 2);
+  return n % 2 === 1 ? sorted[half] : mean([sorted[half - 1], sorted[half]]);
+}
+
 /** Each chain cut into halves of floor(S/2) draws (the middle draw of an odd S is dropped). */
 export function splitChains(x: DrawsByChain): Float64Array[] {
   const S = checkShape(x);
-  if (S === 1) return x.map((c) => Float64Array.from(c));
+  if (S === 1) return x.map((c) => copyRange(c, 0, 1));
   const half = Math.floor(S / 2);
   const second = Math.ceil(S / 2 + 1) - 1; // 0-based start of the second half
   const out: Float64Array[] = [];
-  for (const c of x) out.push(Float64Array.from({ length: half }, (_, i) => c[i]));
-  for (const c of x) out.push(Float64Array.from({ length: S - second }, (_, i) => c[second + i]));
+  for (const c of x) out.push(copyRange(c, 0, half));
+  for (const c of x) out.push(copyRange(c, second, S));
   // posterior keeps the order first halves then second halves (cbind of the two blocks)
   return out;
 }
 
-/** Rank normalisation of all draws pooled, keeping the chain layout. */
-export function rankNormalise(x: DrawsByChain): Float64Array[] {
-  const n = checkShape(x);
-  const all = pooled(x);
-  const T = all.length;
-  const order = new Uint32Array(T);
-  for (let i = 0; i < T; i++) order[i] = i;
-  order.sort((a, b) => all[a] - all[b]);
-  const z = new Float64Array(T);
+/** Cached z values qnorm((r − 3/8)/(T + 1/4)) for the integer ranks r = 1 … T of the last few T. */
+const zTables = new Map<number, Float64Array>();
+
+function zTable(T: number): Float64Array {
+  let t = zTables.get(T);
+  if (!t) {
+    t = new Float64Array(T);
+    for (let r = 1; r <= T; r++) t[r - 1] = qnorm((r - 0.375) / (T + 0.25));
+    if (zTables.size >= 8) zTables.clear();
+    zTables.set(T, t);
+  }
+  return t;
+}
+
+/**
+ * Normal scores of pooled values: z = Φ⁻¹((rank − 3/8)/(T + 1/4)) in the order of `values`,
+ * average ranks for ties, NaN kept as NaN (R's rank with na.last = "keep"); also returns the
+ * values sorted (NaN last).
+ */
+export function normalScores(values: ArrayLike<number>): { sorted: Float64Array; z: Float64Array } {
+  const N = values.length;
+  const sorted = new Float64Array(N);
+  for (let i = 0; i < N; i++) sorted[i] = values[i];
+  const idx = new Int32Array(N);
+  for (let i = 0; i < N; i++) idx[i] = i;
+  const T = sortFloat64WithIndex(sorted, idx);
+  const z = new Float64Array(N);
+  for (let k = T; k < N; k++) z[idx[k]] = Number.NaN;
+  const table = T === N ? zTable(T) : null;
   let i = 0;
   while (i < T) {
     let j = i + 1;
-    while (j < T && all[order[j]] === all[order[i]]) j++;
-    const rank = (i + 1 + j) / 2; // average of ranks i+1 … j
-    const v = qnorm((rank - 0.375) / (T + 0.25));
-    for (let k = i; k < j; k++) z[order[k]] = v;
+    while (j < T && sorted[j] === sorted[i]) j++;
+    // ranks i + 1 … j share their average
+    const v = j === i + 1 && table ? table[i] : qnorm(((i + 1 + j) / 2 - 0.375) / (T + 0.25));
+    for (let k = i; k < j; k++) z[idx[k]] = v;
     i = j;
   }
-  return x.map((_, k) => z.subarray(k * n, (k + 1) * n));
+  return { sorted, z };
+}
+
+/** Cuts pooled values (chain after chain, n each) back into per-chain views. */
+export function unpool(values: Float64Array, chains: number): Float64Array[] {
+  const n = values.length / chains;
+  return Array.from({ length: chains }, (_, k) => values.subarray(k * n, (k + 1) * n));
+}
+
+/** Rank normalisation of all draws pooled, keeping the chain layout (see `normalScores`). */
+export function rankNormalise(x: DrawsByChain): Float64Array[] {
+  checkShape(x);
+  return unpool(normalScores(pooled(x)).z, x.length);
 }
 
 function chainMeans(x: DrawsByChain): Float64Array {
@@ -113,26 +188,20 @@ export function essOfChains(x: DrawsByChain): number {
   const n = checkShape(x);
   const C = x.length;
   if (n < 3 || degenerate(x)) return Number.NaN;
-  const a = new Float64Array(n);
-  const buf = new Float64Array(n);
-  for (const c of x) {
-    autocovariance(c, buf);
-    for (let t = 0; t < n; t++) a[t] += buf[t];
-  }
-  for (let t = 0; t < n; t++) a[t] /= C;
-  const meanVar = (a[0] * n) / (n - 1);
+  const acov = new LazyMeanAutocovariance(x);
+  const meanVar = (acov.at(0) * n) / (n - 1);
   let varPlus = (meanVar * (n - 1)) / n;
   if (C > 1) varPlus += sd(chainMeans(x)) ** 2;
   const rho = new Float64Array(n);
   let t = 0;
   let rhoEven = 1;
   rho[0] = rhoEven;
-  let rhoOdd = 1 - (meanVar - a[1]) / varPlus;
+  let rhoOdd = 1 - (meanVar - acov.at(1)) / varPlus;
   rho[1] = rhoOdd;
   while (t < n - 5 && !Number.isNaN(rhoEven + rhoOdd) && rhoEven + rhoOdd > 0) {
     t += 2;
-    rhoEven = 1 - (meanVar - a[t]) / varPlus;
-    rhoOdd = 1 - (meanVar - a[t + 1]) / varPlus;
+    rhoEven = 1 - (meanVar - acov.at(t)) / varPlus;
+    rhoOdd = 1 - (meanVar - acov.at(t + 1)) / varPlus;
     if (rhoEven + rhoOdd >= 0) {
       rho[t] = rhoEven;
       rho[t + 1] = rhoOdd;
@@ -164,10 +233,9 @@ export function rhatBulk(x: DrawsByChain): number {
 }
 
 /** Tail R-hat: basic R-hat of the rank-normalised split folded draws |x − median(x)|. */
-export function rhatTail(x: DrawsByChain): number {
+export function rhatTail(x: DrawsByChain, med: number = medianSorted(sortFloat64(pooled(x)))): number {
   checkShape(x);
-  const med = median(pooled(x));
-  const folded = x.map((c) => Float64Array.from(c, (v) => Math.abs(v - med)));
+  const folded = mapChains(x, (v) => Math.abs(v - med));
   return rhatOfChains(rankNormalise(splitChains(folded)));
 }
 
@@ -203,9 +271,12 @@ export function essBulk(x: DrawsByChain): number {
 export function essQuantile(x: DrawsByChain, p: number): number {
   checkShape(x);
   if (degenerate(x)) return Number.NaN;
-  const q = quantile(pooled(x), [p])[0];
-  const ind = x.map((c) => Float64Array.from(c, (v) => (v <= q ? 1 : 0)));
-  return essOfChains(splitChains(ind));
+  return essBelow(x, quantileSorted(sortFloat64(pooled(x)), p));
+}
+
+/** ESS of the split indicator x ≤ q (posterior's ess_quantile once q is known). */
+export function essBelow(x: DrawsByChain, q: number): number {
+  return essOfChains(splitChains(mapChains(x, (v) => (v <= q ? 1 : 0))));
 }
 
 /** posterior's `ess_tail`: min(essQuantile(x, 0.05), essQuantile(x, 0.95)). */
@@ -219,7 +290,7 @@ export function essTail(x: DrawsByChain): number {
 export function essSd(x: DrawsByChain): number {
   checkShape(x);
   const m = mean(pooled(x));
-  return essMean(x.map((c) => Float64Array.from(c, (v) => Math.abs(v - m))));
+  return essMean(mapChains(x, (v) => Math.abs(v - m)));
 }
 
 /** posterior's `mcse_mean`: sd(all draws) / √essMean. */
@@ -233,7 +304,7 @@ export function mcseSd(x: DrawsByChain): number {
   checkShape(x);
   const all = pooled(x);
   const m = mean(all);
-  const c2 = x.map((c) => Float64Array.from(c, (v) => (v - m) ** 2));
+  const c2 = mapChains(x, (v) => (v - m) ** 2);
   const ess = essMean(c2);
   let e2 = 0;
   let e4 = 0;
@@ -260,7 +331,7 @@ const MCSE_PROBS = [0.1586553, 0.8413447] as const;
 /** posterior's `mcse_quantile` at probability p. */
 export function mcseQuantile(x: DrawsByChain, p: number): number {
   checkShape(x);
-  return mcseQuantileFromEss(pooled(x).sort(), p, essQuantile(x, p));
+  return mcseQuantileFromEss(sortFloat64(pooled(x)), p, essQuantile(x, p));
 }
 
 /**
@@ -279,8 +350,12 @@ export function mcseQuantileFromEss(sorted: Float64Array, p: number, ess: number
 
 /** R's `mad`: 1.4826 · median(|x − median(x)|). */
 export function mad(x: ArrayLike<number>): number {
-  const m = median(x);
-  return 1.4826 * median(Float64Array.from(x, (v) => Math.abs(v - m)));
+  const n = x.length;
+  const s = new Float64Array(n);
+  for (let i = 0; i < n; i++) s[i] = x[i];
+  const m = medianSorted(sortFloat64(s));
+  for (let i = 0; i < n; i++) s[i] = Math.abs(x[i] - m);
+  return 1.4826 * medianSorted(sortFloat64(s));
 }
 
 /** E-BFMI of one chain's energies: Σ(E_i − E_{i−1})² / Σ(E_i − Ē)² (NaN with fewer than 2). */

@@ -39,6 +39,11 @@ export interface ChainOptions {
   readonly maxTreedepth?: number;
   /** Diagonal (default) or dense metric. */
   readonly metric?: "diag" | "dense";
+  /**
+   * How warm-up estimates a diagonal metric: "stan" (default, variance of the positions) or
+   * "gradient" (nutpie's √(var q / var grad)).
+   */
+  readonly metricAdaptation?: "stan" | "gradient";
   /** Initial point on the unconstrained scale (default: the model's `initialPoint`). */
   readonly init?: ArrayLike<number>;
   /** Initial step size before the heuristic (default 1). */
@@ -172,6 +177,15 @@ export function runChain(model: BayesModel, options: ChainOptions): ChainResult 
   if (metricKind !== "diag" && metricKind !== "dense") {
     throw new OptionError(`metric must be "diag" or "dense", got ${JSON.stringify(metricKind)}`);
   }
+  const metricAdaptation = options.metricAdaptation ?? "stan";
+  if (metricAdaptation !== "stan" && metricAdaptation !== "gradient") {
+    throw new OptionError(
+      `metricAdaptation must be "stan" or "gradient", got ${JSON.stringify(metricAdaptation)}`,
+    );
+  }
+  if (metricAdaptation === "gradient" && metricKind === "dense") {
+    throw new OptionError('metricAdaptation "gradient" works with the diagonal metric only');
+  }
   const stepSize0 = options.stepSize ?? 1;
   if (!(stepSize0 > 0 && Number.isFinite(stepSize0))) {
     throw new OptionError(`stepSize must be a positive number, got ${stepSize0}`);
@@ -229,7 +243,7 @@ export function runChain(model: BayesModel, options: ChainOptions): ChainResult 
   }
 
   const warnings: Warning[] = [];
-  const adapter = new WarmupAdapter(nuts, { warmup, adaptDelta, metric: metricKind });
+  const adapter = new WarmupAdapter(nuts, { warmup, adaptDelta, metric: metricKind, metricAdaptation });
   if (adapter.warning) warnings.push(adapter.warning);
   const total = warmup + draws;
   const onProgress = options.onProgress;

@@ -11,16 +11,23 @@
  * type 7 over all chains pooled; diagnostics as in diagnostics.ts. NaN stands for R's NA.
  */
 
-import { mean, quantile, sd } from "../util/stats.ts";
+import { mean, sd } from "../util/stats.ts";
 import {
   type DrawsByChain,
-  essBulk,
-  essQuantile,
-  mad,
+  essBelow,
+  essOfChains,
+  isDegenerate,
   mcseMean,
   mcseQuantileFromEss,
   mcseSd,
-  rhat,
+  medianSorted,
+  normalScores,
+  pooled,
+  quantileSorted,
+  rankNormalise,
+  rhatOfChains,
+  splitChains,
+  unpool,
 } from "./diagnostics.ts";
 
 export interface DrawSummary {
@@ -43,30 +50,45 @@ export interface DrawSummary {
 
 /** Summary of one scalar's draws (one array per chain). */
 export function summariseVariable(variable: string, x: DrawsByChain): DrawSummary {
-  const n = x[0]?.length ?? 0;
-  const all = new Float64Array(n * x.length);
-  x.forEach((c, k) => {
-    for (let i = 0; i < n; i++) all[k * n + i] = c[i];
-  });
-  const [q5, median, q95] = quantile(all, [0.05, 0.5, 0.95]);
-  const sorted = Float64Array.from(all).sort();
-  const essQ5 = essQuantile(x, 0.05);
-  const essQ95 = essQuantile(x, 0.95);
+  const C = x.length;
+  const S = x[0]?.length ?? 0;
+  const all = pooled(x);
+  // one sort of the draws gives the quantiles and the bulk ranks, one of the folded draws the
+  // tail ranks and the mad; with an even S the split draws are the same multiset, so their
+  // normal scores are those of the whole chains, split
+  const scores = normalScores(all);
+  const sorted = scores.sorted;
+  const hasNaN = S > 0 && Number.isNaN(sorted[sorted.length - 1]);
+  const q5 = hasNaN ? Number.NaN : quantileSorted(sorted, 0.05);
+  const q95 = hasNaN ? Number.NaN : quantileSorted(sorted, 0.95);
+  const median = hasNaN ? Number.NaN : medianSorted(sorted);
+  const folded = new Float64Array(all.length);
+  for (let i = 0; i < all.length; i++) folded[i] = Math.abs(all[i] - median);
+  const foldedScores = normalScores(folded);
+  const even = S % 2 === 0;
+  const bulk = even ? splitChains(unpool(scores.z, C)) : rankNormalise(splitChains(x));
+  const tail = even ? splitChains(unpool(foldedScores.z, C)) : rankNormalise(splitChains(unpool(folded, C)));
+  const rhatBulk = rhatOfChains(bulk);
+  const rhatTail = rhatOfChains(tail);
+  const bad = isDegenerate(x);
+  const essQ5 = bad ? Number.NaN : essBelow(x, q5);
+  const essQ95 = bad ? Number.NaN : essBelow(x, q95);
+  const essQ50 = bad ? Number.NaN : essBelow(x, quantileSorted(sorted, 0.5));
   return {
     variable,
     mean: mean(all),
     median,
     sd: sd(all),
-    mad: mad(all),
+    mad: hasNaN ? Number.NaN : 1.4826 * medianSorted(foldedScores.sorted),
     q5,
     q95,
-    rhat: rhat(x),
-    ess_bulk: essBulk(x),
+    rhat: Number.isNaN(rhatBulk) || Number.isNaN(rhatTail) ? Number.NaN : Math.max(rhatBulk, rhatTail),
+    ess_bulk: essOfChains(bulk),
     ess_tail: Number.isNaN(essQ5) || Number.isNaN(essQ95) ? Number.NaN : Math.min(essQ5, essQ95),
     mcse_mean: mcseMean(x),
     mcse_sd: mcseSd(x),
     mcse_q5: mcseQuantileFromEss(sorted, 0.05, essQ5),
-    mcse_median: mcseQuantileFromEss(sorted, 0.5, essQuantile(x, 0.5)),
+    mcse_median: mcseQuantileFromEss(sorted, 0.5, essQ50),
     mcse_q95: mcseQuantileFromEss(sorted, 0.95, essQ95),
   };
 }

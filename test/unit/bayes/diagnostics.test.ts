@@ -21,7 +21,7 @@ import {
   rhatTail,
   splitChains,
 } from "../../../src/bayes/diagnostics.ts";
-import { summariseDraws } from "../../../src/bayes/summarise-draws.ts";
+import { summariseDraws, summariseVariable } from "../../../src/bayes/summarise-draws.ts";
 import { median, quantile, sd } from "../../../src/util/stats.ts";
 
 const dir = new URL("../../reference/bayes/", import.meta.url);
@@ -119,32 +119,36 @@ test("diagnostics match posterior 1.4.0 on all 14 fixture cases (relative 1e-8)"
   console.log(`largest relative difference from posterior: ${worst.toExponential(2)} (${worstAt})`);
 });
 
-test("summariseDraws gives the fixture's mean, median, sd, quantiles, rhat, ess and mcse", () => {
-  const c = fixture.cases.find((k) => k.column === "synthetic_ar1_shifted")!;
-  const x = drawsOf(c);
-  const n = c.iterations;
-  const chains = x.map((ch) => Float64Array.from(ch));
-  const [s] = summariseDraws(["theta"], chains, n);
-  assert.equal(s.variable, "theta");
-  for (const key of [
-    "mean",
-    "median",
-    "sd",
-    "q5",
-    "q95",
-    "rhat",
-    "ess_bulk",
-    "ess_tail",
-    "mcse_mean",
-    "mcse_sd",
-  ]) {
-    const want = c[key] as number;
-    const got = s[key as keyof typeof s] as number;
-    assert.ok(Math.abs(got - want) <= 1e-8 * Math.abs(want), `${key}: ${got} vs ${want}`);
+test("summariseDraws / summariseVariable give the fixture's values (even and odd chain lengths)", () => {
+  for (const c of fixture.cases) {
+    const x = drawsOf(c);
+    const s = summariseVariable(c.column, x);
+    assert.equal(s.variable, c.column);
+    const keys = [
+      "mean",
+      "median",
+      "sd",
+      "q5",
+      "q95",
+      "rhat",
+      "ess_bulk",
+      "ess_tail",
+      "mcse_mean",
+      "mcse_sd",
+    ];
+    for (const key of [...keys, "mcse_q5", "mcse_q95"]) {
+      const want = c[key] as number;
+      const got = s[key as keyof typeof s] as number;
+      assert.ok(Math.abs(got - want) <= 1e-8 * Math.abs(want), `${c.column} ${key}: ${got} vs ${want}`);
+    }
+    assert.equal(s.mad, mad(x.flat()));
+    assert.ok(s.mcse_median > 0);
   }
-  assert.ok(Math.abs(s.mcse_q5 - (c.mcse_q5 as number)) <= 1e-8 * Math.abs(c.mcse_q5 as number));
-  assert.ok(Math.abs(s.mcse_q95 - (c.mcse_q95 as number)) <= 1e-8 * Math.abs(c.mcse_q95 as number));
-  assert.ok(s.mcse_median > 0);
+  const c = fixture.cases.find((k) => k.column === "synthetic_ar1_shifted")!;
+  const chains = drawsOf(c).map((ch) => Float64Array.from(ch));
+  const [one] = summariseDraws(["theta"], chains, c.iterations);
+  assert.deepEqual(one, summariseVariable("theta", chains));
+  assert.throws(() => summariseDraws(["a", "b"], chains, c.iterations), RangeError);
 });
 
 test("split drops the middle draw of an odd chain; ranks average ties", () => {

@@ -33,7 +33,10 @@ function zMean(x: Float64Array[], expected: number, g: (v: number) => number = (
   const y = x.map((c) => Float64Array.from(c, g));
   let s = 0;
   let n = 0;
-  for (const c of y) for (const v of c) (s += v), n++;
+  for (const c of y) {
+    for (const v of c) s += v;
+    n += c.length;
+  }
   return (s / n - expected) / mcseMean(y);
 }
 
@@ -296,4 +299,21 @@ test("init and an initial inverse metric are used as given; warm-up 0 keeps them
   assert.equal(r.warmupStats.lp.length, 0);
   assert.ok(r.summary.stepSize > 0);
   assert.equal(r.warnings.length, 0);
+});
+
+test("gradient-based metric adaptation (nutpie's diagonal) recovers a Gaussian's variances exactly", () => {
+  // for N(0, diag σ²) the gradient is −q/σ², so √(var q / var grad) = σ² for any window; the last
+  // window (450–950) has n = 500 draws, regularised as Stan's: (n/(n+5)) σ² + 1e-3 · 5/(n+5)
+  const sds = Array.from({ length: 6 }, (_, i) => 10 ** (-1 + (3 * i) / 5));
+  const model = gaussianDiag(sds);
+  const [r] = chains(model, 1, { metricAdaptation: "gradient" });
+  r.summary.inverseMetric.forEach((m, i) => {
+    const want = (500 / 505) * sds[i] ** 2 + 1e-3 * (5 / 505);
+    assert.ok(Math.abs(m / want - 1) < 1e-9, `${i}: ${m} vs ${want}`);
+  });
+  for (let k = 0; k < sds.length; k++) assert.ok(Math.abs(zMean(column([r], k), 0)) < Z);
+  assert.throws(
+    () => runChain(model, { seed: 1, chain: 0, metric: "dense", metricAdaptation: "gradient" }),
+    (e) => isMixedError(e) && e.code === "E_OPTION_INVALID",
+  );
 });
