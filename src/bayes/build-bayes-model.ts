@@ -3,24 +3,29 @@
  * in force stated as text, the method and the parameterisation (and why).
  *
  * Methods: `collapsed` (random effects integrated out, drawn exactly afterwards; one grouping
- * factor) and `nuts-full` (every random effect is a coordinate). Default: `collapsed` when the model
- * has one grouping factor, else `nuts-full`.
+ * factor, or several with at most `MAX_DENSE_Q` random effects) and `nuts-full` (every random
+ * effect is a coordinate). Default: `collapsed` when the model has one grouping factor or at most
+ * `DEFAULT_DENSE_Q` random effects in all, else `nuts-full`.
  *
  * Parameterisation of `nuts-full` when not given: from the REML fit (also used for the starting
  * points), each random-effect column c of term t gets the information ratio
  * `info = mean over levels of Σ_{n∈level} z_c[n]² · τ̂_c²/σ̂²` (prior variance of the effect over
- * the variance of its per-level estimate: data precision relative to the prior). The model is
- * centred when every column has info ≥ 1 (the posterior of a level's effect then keeps less than
- * half the prior variance, 1/(1 + info) ≤ ½, where the centred form mixes better: many observations
- * per group and a small σ relative to τ), else non-centred (weakly identified groups, singular
- * fits). The choice and the smallest ratio are reported in `parameterisationReason`.
+ * the variance of its per-level estimate: data precision relative to the prior). When every column
+ * has info ≥ 1 (the posterior of a level's effect keeps less than half the prior variance,
+ * 1/(1 + info) ≤ ½: many observations per group and a small σ relative to τ) the model is centred —
+ * hierarchically centred (`hcentred`, group coefficients β + u as coordinates, which also removes
+ * the ridge between β and all u) when there is one grouping factor and some random-effect column
+ * is an X column, else `centred`; otherwise non-centred (weakly identified groups, singular fits).
+ * The choice and the smallest ratio are reported in `parameterisationReason`.
  *
  * Refusals (typed): a family other than gaussian (E_BAYES_UNSUPPORTED), prior weights
- * (E_BAYES_UNSUPPORTED), `collapsed` with several grouping factors (E_BAYES_UNSUPPORTED), priors
+ * (E_BAYES_UNSUPPORTED), `collapsed` with several grouping factors and more than `MAX_DENSE_Q`
+ * random effects (E_BAYES_UNSUPPORTED), priors
  * that do not parse or match no parameter (`PriorError`), and improper posteriors
  * (E_PRIOR_IMPROPER): flat on an SD whose factor has fewer than 3 levels (the marginal likelihood
  * decays only like τ^−(J−1) — integrable against a flat prior for J ≥ 3), flat on σ with fewer than
- * p + 2 observations. Flat priors on β are proper posteriors (X has full rank after aliased columns
+ * p + 2 observations; and a constant response (E_SPEC_CONSTANT_RESPONSE: the likelihood grows
+ * without bound as σ → 0). Flat priors on β are proper posteriors (X has full rank after aliased columns
  * are dropped) and `uniform(a, b)` is always proper.
  */
 import type { DataSource } from "../data/column.ts";
@@ -33,6 +38,7 @@ import { fitLmmProblem } from "../lmm/fit-lmm-problem.ts";
 import { type BayesDesign, bayesDesign, priorTargetsOf } from "./bayes-design.ts";
 import { createCollapsedModel } from "./collapsed-model.ts";
 import { createFullModel, type Parameterisation } from "./full-model.ts";
+import type { StartEstimates } from "./start-estimates.ts";
 import type { BayesModel } from "./log-density.ts";
 import { parsePrior } from "./parse-prior.ts";
 import { PriorError } from "./prior-error.ts";
@@ -45,6 +51,9 @@ import {
 } from "./priors.ts";
 
 export type BayesMethod = "collapsed" | "nuts-full";
+
+/** Several grouping factors: collapsed by default up to this many random effects (dense O(q³) per evaluation). */
+export const DEFAULT_DENSE_Q = 100;
 
 export interface BuildBayesModelOptions {
   /** Default: collapsed with one grouping factor, else nuts-full. */
@@ -66,6 +75,12 @@ export interface BuildBayesModelOptions {
 
 export interface BayesModelBuild {
   readonly model: BayesModel;
+  /**
+   * A diagonal inverse metric for the first warm-up window from the REML fit (pass it as the
+   * sampler's initial inverse metric; see `start-estimates.ts`), null without a fit or with
+   * `dataDrivenStart: false`.
+   */
+  readonly suggestedInverseMetric: Float64Array | null;
   readonly method: BayesMethod;
   /** nuts-full's parameterisation, null for collapsed. */
   readonly parameterisation: Parameterisation | null;
@@ -78,11 +93,7 @@ export interface BayesModelBuild {
   readonly design: BayesDesign;
   readonly formula: string;
   /** The REML fit used for starting points and the heuristic (null if it failed). */
-  readonly reml: {
-    readonly beta: readonly number[];
-    readonly sd: readonly number[];
-    readonly sigma: number;
-  } | null;
+  readonly reml: StartEstimates | null;
   readonly warnings: readonly Warning[];
 }
 
@@ -154,10 +165,25 @@ export function buildBayesModel(
   }
   const design = buildDesign(f, data, { maxBytes: opts.maxBytes });
   const bd = bayesDesign(design);
+  let lo = Number.POSITIVE_INFINITY;
+  let hi = Number.NEGATIVE_INFINITY;
+  for (const v of bd.y) {
+    if (v < lo) lo = v;
+    if (v > hi) hi = v;
+  }
+  if (!(hi - lo > 8 * Number.EPSILON * Math.max(Math.abs(hi), Math.abs(lo)))) {
+    throw new SpecError(
+      "E_SPEC_CONSTANT_RESPONSE",
+      `the response '${f.responseLabel}' is constant (${lo}) over the ${bd.n} rows used, so the posterior of sigma piles up at 0 and is improper`,
+      "a model needs variation in the response; check the column and any filtering",
+    );
+  }
   const defaults = defaultPriorConstants(bd.y, bd.X, bd.n, bd.xnames);
   const priors = resolvePriors(specs, priorTargetsOf(bd, defaults));
   checkProper(bd, priors);
-  const method: BayesMethod = opts.method ?? (bd.factors.length === 1 ? "collapsed" : "nuts-full");
+  const q = bd.terms.reduce((a, t) => a + t.levels.length * t.S, 0);
+  const method: BayesMethod =
+    opts.method ?? (bd.factors.length === 1 || q <= DEFAULT_DENSE_Q ? "collapsed" : "nuts-full");
   if (method !== "collapsed" && method !== "nuts-full") {
     throw new SpecError(
       "E_BAYES_UNSUPPORTED",
@@ -165,7 +191,7 @@ export function buildBayesModel(
       "use collapsed or nuts-full",
     );
   }
-  let reml: BayesModelBuild["reml"] = null;
+  let reml: StartEstimates | null = null;
   try {
     const r = fitLmmProblem({
       y: bd.y,
@@ -190,7 +216,21 @@ export function buildBayesModel(
         sd.push(Math.sqrt(v) * r.sigma);
       }
     }
-    if (Number.isFinite(r.sigma) && r.sigma > 0) reml = { beta: r.beta, sd, sigma: r.sigma };
+    const ranef = r.ranefTerms.map((t) => Float64Array.from(t.values.flat()));
+    const ranefSD = r.ranefTerms.every((t) => t.condSD !== null)
+      ? r.ranefTerms.map((t) => Float64Array.from((t.condSD ?? []).flat()))
+      : null;
+    const shapesOk = ranef.every((v, i) => v.length === bd.terms[i].levels.length * bd.terms[i].S);
+    if (Number.isFinite(r.sigma) && r.sigma > 0) {
+      reml = {
+        beta: r.beta,
+        betaSE: r.se,
+        sd,
+        sigma: r.sigma,
+        ranef: shapesOk ? ranef : null,
+        ranefSD: shapesOk ? ranefSD : null,
+      };
+    }
   } catch {
     reml = null;
   }
@@ -203,7 +243,8 @@ export function buildBayesModel(
     } else if (reml) {
       const info = informationRatios(bd, reml.sd, reml.sigma);
       const min = Math.min(...info);
-      parameterisation = min >= 1 ? "centred" : "noncentred";
+      const matched = bd.terms.some((t) => t.cnames.some((c) => bd.xnames.includes(c)));
+      parameterisation = min < 1 ? "noncentred" : bd.factors.length === 1 && matched ? "hcentred" : "centred";
       reason = `smallest information ratio n·τ²/σ² of a random-effect column ${min.toPrecision(3)} ${min >= 1 ? "≥" : "<"} 1`;
     } else {
       parameterisation = "noncentred";
@@ -219,6 +260,7 @@ export function buildBayesModel(
       : createFullModel(bd, priors, { parameterisation: parameterisation ?? "noncentred", start });
   return {
     model,
+    suggestedInverseMetric: model.suggestedInverseMetric,
     method,
     parameterisation,
     parameterisationReason: reason,

@@ -5,10 +5,15 @@
  *   y ~ N(Xβ + Σ_t Z_t u_t, σ²),  u_{t,l} ~ N(0, T_t T_tᵀ) for each level l of term t,
  *   T_t = diag(τ_t) L_t
  *
- * Parameterisations: `noncentred` (default; coordinates z_{t,l} ~ N(0, I), u = T z) or `centred`
- * (coordinates u_{t,l}; log N(u; 0, T Tᵀ) = −log|T| − |T⁻¹u|²/2). Random-effect coordinates follow
- * the hyper-parameters, term by term, level by level, the term's S columns within a level (Stan's
- * order for the reference programs). Names: `z_<g>[<level>,<term>]` or `r_<g>[<level>,<term>]`.
+ * Parameterisations: `noncentred` (default; coordinates z_{t,l} ~ N(0, I), u = T z), `centred`
+ * (coordinates u_{t,l}; log N(u; 0, T Tᵀ) = −log|T| − |T⁻¹u|²/2) or `hcentred` (hierarchically
+ * centred: for a random-effect column that is also a column of X — the same name and values, e.g.
+ * `(Intercept)`, `Days` in `Days + (Days | Subject)` — the coordinate is the group's coefficient
+ * a = β_j + u, other columns stay centred; a unit-Jacobian linear change of variables of the
+ * centred model, best when the groups are informative and β would otherwise ride a ridge with
+ * all u). Random-effect coordinates follow the hyper-parameters, term by term, level by level, the
+ * term's S columns within a level (Stan's order for the reference programs). Names:
+ * `z_<g>[<level>,<term>]`, `r_<g>[<level>,<term>]` or `a_<g>[<level>,<term>]`.
  *
  * One evaluation is one pass over the data plus O(Σ_t J_t S_t²): the residual pass accumulates
  * Xᵀe/σ² and per level G_{t,l} = Σ_{n∈l} z_t[n]·e[n]/σ², from which every gradient follows in
@@ -19,26 +24,28 @@ import type { BayesModel } from "./log-density.ts";
 import { type BayesDesign, hyperOutputNames, ranefOutputNames, writeHyperOutputs } from "./bayes-design.ts";
 import { HyperParameters } from "./hyper-parameters.ts";
 import type { ResolvedPriors } from "./priors.ts";
+import { hyperInverseMetric, type StartEstimates } from "./start-estimates.ts";
 
-export type Parameterisation = "noncentred" | "centred";
+export type Parameterisation = "noncentred" | "centred" | "hcentred";
 
 export interface FullModelOptions {
   readonly parameterisation?: Parameterisation;
   /**
-   * Rough posterior location for data-driven starting points: β (p), an SD scale per term column
-   * (in `priors.sd` order) and σ; omitted → Stan's uniform(−2, 2) on every coordinate.
+   * REML estimates for data-driven starting points (uniform jitter around them) and the suggested
+   * inverse metric; omitted → Stan's uniform(−2, 2) on every coordinate and no suggestion.
    */
-  readonly start?: {
-    readonly beta: ArrayLike<number>;
-    readonly sd: ArrayLike<number>;
-    readonly sigma: number;
-  };
+  readonly start?: StartEstimates;
 }
 
 export interface FullModel extends BayesModel {
   readonly parameterisation: Parameterisation;
   /** Number of hyper-parameter coordinates (they come first). */
   readonly hyperDim: number;
+  /**
+   * A diagonal inverse metric for the first warm-up window (see `start-estimates.ts`), for the
+   * sampler's initial metric; null without start estimates.
+   */
+  readonly suggestedInverseMetric: Float64Array | null;
 }
 
 export function createFullModel(
@@ -46,7 +53,8 @@ export function createFullModel(
   priors: ResolvedPriors,
   opts: FullModelOptions = {},
 ): FullModel {
-  const centred = opts.parameterisation === "centred";
+  const hcentred = opts.parameterisation === "hcentred";
+  const centred = opts.parameterisation === "centred" || hcentred;
   const hyper = new HyperParameters(bd.xnames, bd.terms, priors);
   const { n, p, X, y } = bd;
   const terms = bd.terms;
@@ -60,6 +68,16 @@ export function createFullModel(
   }
   const dim = off;
   const U = terms.map((t) => new Float64Array(t.levels.length * t.S));
+  // hcentred: X column matched by each random-effect column (−1: none)
+  const match = terms.map((t) =>
+    Int32Array.from(t.cnames, (c, r) => {
+      if (!hcentred) return -1;
+      const j = bd.xnames.indexOf(c);
+      if (j < 0) return -1;
+      for (let i = 0; i < n; i++) if (t.z[i * t.S + r] !== X[j * n + i]) return -1;
+      return j;
+    }),
+  );
   const G = terms.map((t) => new Float64Array(t.levels.length * t.S));
   const maxS = Math.max(1, ...terms.map((t) => t.S));
   const v = new Float64Array(maxS);
@@ -72,7 +90,7 @@ export function createFullModel(
     for (const level of t.levels)
       for (const c of t.cnames)
         unconstrainedNames.push(
-          `${centred ? "r" : "z"}_${t.factor}[${level},${c === "(Intercept)" ? "Intercept" : c}]`,
+          `${hcentred ? "a" : centred ? "r" : "z"}_${t.factor}[${level},${c === "(Intercept)" ? "Intercept" : c}]`,
         );
   });
   const outputNames = [...hyperOutputNames(bd), ...bd.factors.flatMap((f) => ranefOutputNames(bd, f))];
@@ -93,6 +111,15 @@ export function createFullModel(
       const o = reOff[ti];
       if (centred) {
         for (let k = 0; k < u.length; k++) u[k] = q[o + k];
+        if (hcentred) {
+          const mt = match[ti];
+          for (let c = 0; c < S; c++) {
+            const j = mt[c];
+            if (j < 0) continue;
+            const bj = hyper.beta[j];
+            for (let k = c; k < u.length; k += S) u[k] -= bj;
+          }
+        }
         continue;
       }
       fillT(ti);
@@ -217,6 +244,11 @@ export function createFullModel(
             w[i] = s / T[i * S + i];
           }
           for (let c = 0; c < S; c++) grad[o + b + c] = g[b + c] - w[c];
+          if (hcentred) {
+            // u = a − β_j: ∂/∂β_j = −Σ_l ∂/∂u
+            const mt = match[ti];
+            for (let c = 0; c < S; c++) if (mt[c] >= 0) hyper.gBeta[mt[c]] -= grad[o + b + c];
+          }
           for (let i = 0; i < S; i++) for (let c = 0; c <= i; c++) gT[i * S + c] += w[i] * v[c];
         }
         lp += -J * logDetT - 0.5 * vv;
@@ -236,7 +268,10 @@ export function createFullModel(
       }
     }
     hyper.backward(q, grad);
-    return Number.isFinite(lp) ? lp : Number.NEGATIVE_INFINITY;
+    if (!Number.isFinite(lp)) return Number.NEGATIVE_INFINITY;
+    // a non-finite gradient (overflow far in the tails) counts as zero density for the sampler
+    for (let i = 0; i < dim; i++) if (!Number.isFinite(grad[i])) return Number.NEGATIVE_INFINITY;
+    return lp;
   }
 
   function initialPoint(q: Float64Array, uniform: () => number): void {
@@ -259,13 +294,52 @@ export function createFullModel(
       sdIndex = 0;
       for (let ti = 0; ti < nt; ti++) {
         const S = terms[ti].S;
+        const mode = st.ranef?.[ti];
+        const csd = st.ranefSD?.[ti];
         for (let k = 0; k < U[ti].length; k++) {
-          const scale = Math.max(st.sd[sdIndex + (k % S)], 1e-3 * st.sigma);
-          q[reOff[ti] + k] *= scale / 2;
+          const scale = csd ? csd[k] : Math.max(st.sd[sdIndex + (k % S)], 1e-3 * st.sigma) / 2;
+          q[reOff[ti] + k] = (mode ? mode[k] : 0) + q[reOff[ti] + k] * scale;
+          const j = match[ti][k % S];
+          if (j >= 0) q[reOff[ti] + k] += st.beta[j];
         }
         sdIndex += S;
       }
     }
+  }
+
+  let suggestedInverseMetric: Float64Array | null = null;
+  if (opts.start) {
+    const st = opts.start;
+    const mInv = new Float64Array(dim);
+    hyperInverseMetric(
+      hyper,
+      st,
+      terms.map((t) => t.levels.length),
+      n,
+      mInv,
+    );
+    let sdIndex = 0;
+    terms.forEach((t, ti) => {
+      const S = t.S;
+      const o = reOff[ti];
+      if (centred) {
+        const csd = st.ranefSD?.[ti];
+        for (let k = 0; k < U[ti].length; k++) {
+          const v = csd ? csd[k] : st.sd[sdIndex + (k % S)];
+          mInv[o + k] = v > 0 ? v * v : 1;
+        }
+      } else {
+        // z: 1 / (1 + Σ_{n∈l} z_c² τ_c²/σ²)
+        const zz = new Float64Array(U[ti].length);
+        for (let i = 0; i < n; i++) for (let c = 0; c < S; c++) zz[t.refs[i] * S + c] += t.z[i * S + c] ** 2;
+        for (let k = 0; k < zz.length; k++) {
+          const r = st.sd[sdIndex + (k % S)] / st.sigma;
+          mInv[o + k] = 1 / (1 + zz[k] * r * r);
+        }
+      }
+      sdIndex += S;
+    });
+    suggestedInverseMetric = mInv;
   }
 
   function constrain(q: Float64Array, out: Float64Array): void {
@@ -285,7 +359,8 @@ export function createFullModel(
   return {
     dim,
     hyperDim: hyper.dim,
-    parameterisation: centred ? "centred" : "noncentred",
+    suggestedInverseMetric,
+    parameterisation: hcentred ? "hcentred" : centred ? "centred" : "noncentred",
     unconstrainedNames,
     outputNames,
     logDensityGradient,

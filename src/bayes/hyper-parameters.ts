@@ -234,6 +234,19 @@ export class HyperParameters {
       (this.gSigma + priorLogKernelDerivative(this.sigmaPrior.dist, tx[0])) * tx[1] + tx[3];
   }
 
+  /** Whether β_j has an interval (uniform-prior) transform. */
+  isIntervalBeta(j: number): boolean {
+    return this.bPriors[j].kind === INTERVAL;
+  }
+
+  isIntervalSd(index: number): boolean {
+    return this.sdPriors[index].kind === INTERVAL;
+  }
+
+  isIntervalSigma(): boolean {
+    return this.sigmaPrior.kind === INTERVAL;
+  }
+
   /** Unconstrained value of β_j (for data-driven starting points). */
   unconstrainBeta(j: number, x: number): number {
     return inverseTransform(this.bPriors[j], clampInside(this.bPriors[j], x));

@@ -72,7 +72,7 @@ const cases: [string, string, string, BuildBayesModelOptions][] = [
 ];
 
 for (const [label, data, formula, opts] of cases) {
-  for (const parameterisation of ["noncentred", "centred"] as const) {
+  for (const parameterisation of ["noncentred", "centred", "hcentred"] as const) {
     test(`nuts-full ${parameterisation}, ${label}: gradient = finite differences`, () => {
       const b = buildBayesModel(formula, loadBundled(data), {
         ...opts,
@@ -84,7 +84,7 @@ for (const [label, data, formula, opts] of cases) {
   }
 }
 
-for (const [label, data, formula, opts] of cases.filter((c) => c[0] !== "crossed" && c[0] !== "nested")) {
+for (const [label, data, formula, opts] of cases) {
   test(`collapsed, ${label}: gradient = finite differences`, () => {
     const b = buildBayesModel(formula, loadBundled(data), { ...opts, method: "collapsed" });
     assert.ok(fdCheck(b.model, 11) < 1e-5);
@@ -104,4 +104,50 @@ test("a wrong gradient is caught by the check (the check can fail)", () => {
     },
   };
   assert.ok(fdCheck(broken, 7, 1) > 1e-4);
+});
+
+test("hcentred is the centred posterior after a unit-Jacobian change of variables (equal log densities)", () => {
+  const data = loadBundled("sleepstudy");
+  const f = "Reaction ~ Days + (Days | Subject)";
+  const h = buildBayesModel(f, data, { method: "nuts-full", parameterisation: "hcentred" }).model;
+  const c = buildBayesModel(f, data, { method: "nuts-full", parameterisation: "centred" }).model;
+  assert.equal(h.unconstrainedNames[6], "a_Subject[308,Intercept]");
+  const u = rng(21);
+  const g = new Float64Array(h.dim);
+  for (let k = 0; k < 3; k++) {
+    const qa = new Float64Array(h.dim);
+    h.initialPoint(qa, u);
+    const qu = Float64Array.from(qa);
+    for (let i = 6; i < h.dim; i += 2) {
+      qu[i] -= qa[0];
+      qu[i + 1] -= qa[1];
+    }
+    const la = h.logDensityGradient(qa, g);
+    const lu = c.logDensityGradient(qu, g);
+    assert.ok(Math.abs(la - lu) < 1e-9 * Math.abs(lu), `${la} vs ${lu}`);
+  }
+});
+
+test("far in the tails the log density is -Infinity or finite with a finite gradient, never NaN", () => {
+  const data = loadBundled("sleepstudy");
+  for (const opts of [
+    { method: "nuts-full", parameterisation: "centred" },
+    { method: "nuts-full", parameterisation: "noncentred" },
+    { method: "collapsed" },
+  ] as const) {
+    const m = buildBayesModel("Reaction ~ Days + (Days | Subject)", data, opts).model;
+    const g = new Float64Array(m.dim);
+    for (const v of [-800, -40, 40, 800]) {
+      for (const i of [2, 4, 5]) {
+        const q = new Float64Array(m.dim);
+        m.initialPoint(q, rng(1));
+        q[i] = v;
+        const lp = m.logDensityGradient(q, g);
+        assert.ok(
+          lp === Number.NEGATIVE_INFINITY || (Number.isFinite(lp) && g.every(Number.isFinite)),
+          `${opts.method} q[${i}] = ${v}: ${lp}`,
+        );
+      }
+    }
+  }
 });
