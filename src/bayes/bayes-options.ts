@@ -15,8 +15,9 @@ export interface BayesFitOptions {
    */
   readonly method?: BayesMethod;
   /**
-   * Random-effects parameterisation of `nuts-full`; default chosen from the data (centred when every
-   * group's data outweigh the prior, else non-centred), stated on the fit.
+   * Random-effects parameterisation of `nuts-full`: `noncentred`, `centred` or `hcentred`
+   * (hierarchically centred: group coefficients β + u); default chosen from the data by the model
+   * builder and stated on the fit.
    */
   readonly parameterisation?: Parameterisation;
   readonly chains?: number;
@@ -43,7 +44,7 @@ export interface ResolvedBayesOptions {
 }
 
 const METHODS: readonly BayesMethod[] = ["collapsed", "nuts-full"];
-const PARAMETERISATIONS: readonly Parameterisation[] = ["noncentred", "centred"];
+const PARAMETERISATIONS: readonly Parameterisation[] = ["noncentred", "centred", "hcentred"];
 
 function integer(name: string, v: number | undefined, def: number, min: number, max: number): number {
   if (v === undefined) return def;

@@ -116,6 +116,8 @@ function runOne(
     draws: o.draws,
     adaptDelta: o.adaptDelta,
     maxTreedepth: o.maxTreedepth,
+    // the model's suggestion from the REML fit (the first window starts from it instead of ones)
+    inverseMetric: build.suggestedInverseMetric ?? undefined,
     onProgress: progress,
   });
 }

@@ -97,7 +97,10 @@ async function main(argv: string[]): Promise<number> {
       .argument("<formula>", 'model formula, e.g. "y ~ x + (x | group)"'),
   )
     .option("--method <method>", "collapsed (random effects integrated out, then drawn exactly) or nuts-full")
-    .option("--parameterisation <p>", "random effects of nuts-full: noncentred (default) or centred")
+    .option(
+      "--parameterisation <p>",
+      "random effects of nuts-full: noncentred, centred or hcentred (default: chosen from the data)",
+    )
     .option("--chains <n>", "number of chains (default 4)")
     .option("--warmup <n>", "warm-up iterations per chain (default 1000)")
     .option("--draws <n>", "kept draws per chain (default 1000)")
