@@ -17,6 +17,8 @@ import type { DrawSummary } from "./summarise-draws.ts";
 
 /** Everything needed to rebuild the model and run any of its chains (structured-clonable). */
 export interface BayesRunSpec {
+  /** Identifies the run (a worker reuses the model it built for an earlier chain of the same run). */
+  readonly runId: string;
   readonly formula: string;
   readonly dataName: string;
   readonly nrow: number;
@@ -67,6 +69,8 @@ export function priorsUsed(p: ResolvedPriors): PriorUsed[] {
   return [...scalar, ...cor];
 }
 
+let runCounter = 0;
+
 /** Resolve the options and build the model once (validating formula, data and priors). */
 export function prepareBayesRun(
   formulaOrText: string | ModelFormula,
@@ -78,6 +82,7 @@ export function prepareBayesRun(
   const options = resolveBayesOptions(opts);
   const build = buildFor(formula, data, options);
   const spec: BayesRunSpec = {
+    runId: `${performance.now()}:${++runCounter}:${Math.random()}`,
     formula,
     dataName: data.name,
     nrow: data.nrow,
@@ -127,9 +132,18 @@ export function runChainOfRun(run: PreparedBayesRun, chain: number, progress?: C
   return runOne(run.build, run.spec.options, chain, progress);
 }
 
-/** Run chain `chain` (1-based) of a spec, rebuilding its model: what a worker thread does. */
+/** The last model a worker built, reused by its next chain of the same run. */
+let lastBuild: { readonly runId: string; readonly build: BayesModelBuild } | undefined;
+
+/**
+ * Run chain `chain` (1-based) of a spec, rebuilding its model (once per run and thread: a worker
+ * that runs several chains of one run reuses it): what a worker thread does.
+ */
 export function runChainOfSpec(spec: BayesRunSpec, chain: number, progress?: ChainProgress): ChainResult {
-  return runOne(buildFor(spec.formula, specData(spec), spec.options), spec.options, chain, progress);
+  if (lastBuild?.runId !== spec.runId) {
+    lastBuild = { runId: spec.runId, build: buildFor(spec.formula, specData(spec), spec.options) };
+  }
+  return runOne(lastBuild.build, spec.options, chain, progress);
 }
 
 /** Assemble the fit of a prepared run from its chains (in chain order). */
