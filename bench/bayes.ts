@@ -254,7 +254,9 @@ async function measure(w: Workload, quick: boolean): Promise<Row> {
   } else {
     check(`ESS/s sampling >= Stan's ${same.program} (excl. compile)`, perSampling, same.essPerSSampling);
   }
-  if (w.dataset === "coffee") {
+  // the issue's "whole 4-chain coffee run under 2 s" is the default run (collapsed); nuts-full's
+  // wall time is in the table for information
+  if (w.dataset === "coffee" && w.method === "collapsed") {
     checks.push({ target: "whole 4-chain run < 2 s (wall)", ours: wall, goal: 2, pass: wall < 2 });
   }
   return {
