@@ -1,9 +1,7 @@
 /**
  * Synthetic chains for the Bayes integration tests: `ChainResult`s filled with seeded independent
- * normal draws (optionally shifted per chain, or with divergences / a random-walk energy), and an
- * iid Gaussian `BayesModel` with a known posterior.
+ * normal draws (optionally shifted per chain, or with divergences / a random-walk energy).
  */
-import type { BayesModel } from "../../src/bayes/log-density.ts";
 import { ebfmi } from "../../src/bayes/diagnostics.ts";
 import type { ChainResult, SamplerStats } from "../../src/bayes/run-chain.ts";
 import { rng } from "./dense-reference.ts";
@@ -84,35 +82,5 @@ export function syntheticChain(chain: number, seed: number, o: SyntheticChainOpt
     },
     warnings: [],
     initialPoint: new Float64Array(nOut),
-  };
-}
-
-/**
- * Independent normals N(mu_k, sd_k^2) on R^d: outputs `x[k]` (the coordinates) and `z`, one standard
- * normal from `constrain`'s stream per draw (so the output stream is exercised as the collapsed
- * model exercises it).
- */
-export function gaussianModel(mu: readonly number[], sd: readonly number[]): BayesModel {
-  const d = mu.length;
-  return {
-    dim: d,
-    unconstrainedNames: mu.map((_, k) => `x[${k + 1}]`),
-    outputNames: [...mu.map((_, k) => `x[${k + 1}]`), "z"],
-    logDensityGradient(q, grad) {
-      let lp = 0;
-      for (let k = 0; k < d; k++) {
-        const r = (q[k] - mu[k]) / sd[k];
-        lp -= 0.5 * r * r;
-        grad[k] = -r / sd[k];
-      }
-      return lp;
-    },
-    initialPoint(q, uniform) {
-      for (let k = 0; k < d; k++) q[k] = 4 * uniform() - 2;
-    },
-    constrain(q, out, normal) {
-      for (let k = 0; k < d; k++) out[k] = q[k];
-      out[d] = normal();
-    },
   };
 }

@@ -115,6 +115,25 @@ describe("assembleBayesFit", () => {
     assert.match(f.warnings.find((w) => w.code === "divergent_transitions")?.message ?? "", /^3 divergent/);
   });
 
+  it("passes the chains' own warnings on once each, after the model's", () => {
+    const w = { code: "warmup_short" as const, message: "too short" };
+    const chains = [0, 1].map((c) => ({
+      ...syntheticChain(c, 7 + c, { nDraws: 500, means: [0] }),
+      warnings: [w],
+    }));
+    const modelWarning = { code: "rows_dropped" as const, message: "2 rows dropped" };
+    const f = assembleBayesFit(
+      { ...SETTINGS, chains: 2, draws: 500 },
+      PRIORS,
+      ["b_Intercept"],
+      chains,
+      performance.now(),
+      [modelWarning],
+    );
+    assert.deepEqual(f.warnings.slice(0, 2), [modelWarning, w]);
+    assert.equal(f.warnings.filter((x) => x.code === "warmup_short").length, 1);
+  });
+
   it("warns for ESS below 100 per chain", () => {
     const f = fit({ nDraws: 40 });
     assert.ok(f.warnings.some((w) => w.code === "ess_low"));
