@@ -10,7 +10,8 @@
  * runs `npm run build` first unless --no-build); the CSV row reuses bench/csv-load.ts.
  * Results go to bench/results/latest.json (numbers to 4 significant digits, one row per line);
  * a run with --only, --quick or --skip-large writes bench/results/partial.json.tmp instead (git
- * ignores it), so latest.json always holds a full run.
+ * ignores it), so latest.json always holds a full run. Then the Bayesian bench (bench/bayes.ts: its
+ * own table against Stan's figures, bench/results/bayes.json; `--only bayes` runs it alone).
  */
 import { spawnSync } from "node:child_process";
 import { mkdirSync, writeFileSync } from "node:fs";
@@ -125,6 +126,20 @@ function runOne(w: Workload, opts: Options, lme4: Lme4Baseline): BenchRow {
   }
 }
 
+/** bench/bayes.ts in a child process (its table on stdout, a MISS sets the exit status). */
+function runBayesBench(opts: Options): void {
+  log("Bayesian fits (bench/bayes.ts) …");
+  const r = spawnSync(
+    process.execPath,
+    ["--import", "tsx", "bench/bayes.ts", ...(opts.quick ? ["--quick"] : [])],
+    {
+      cwd: ROOT,
+      stdio: "inherit",
+    },
+  );
+  if (r.status !== 0) process.exitCode = 1;
+}
+
 function build(): void {
   log("building the CLI bundle (npm run build) …");
   const r = spawnSync(process.execPath, ["scripts/build.mjs"], { cwd: ROOT, stdio: "inherit" });
@@ -135,6 +150,12 @@ function main(): void {
   const opts = parseArgs(process.argv.slice(2));
   process.chdir(ROOT);
   const workloads = selected(opts);
+  // the Bayesian bench (bench/bayes.ts, its own table and bench/results/bayes.json) runs last
+  const bayes = opts.only.length === 0 || opts.only.some((s) => s.toLowerCase().includes("bayes"));
+  if (workloads.length === 0 && bayes) {
+    runBayesBench(opts);
+    return;
+  }
   if (workloads.length === 0) throw new Error(`no workload matches --only ${opts.only.join(",")}`);
   const lme4 = loadLme4Baseline(join(ROOT, "bench", "lme4-timings.json"));
   const loadStart = loadAverage1();
@@ -168,6 +189,7 @@ function main(): void {
   writeFileSync(resolve(ROOT, opts.out), text);
   log(`results written to ${opts.out}`);
   if (rows.some((r) => r.status === "ERROR")) process.exitCode = 1;
+  if (bayes) runBayesBench(opts);
 }
 
 try {

@@ -4,6 +4,7 @@
 //       together with code splitting, so the three share one copy of every class (an error thrown
 //       by readData is `instanceof DataError` of the main entry) in dist/chunks/
 //   dist/cli.js   the `mixed` command (with dist/chunks/cli-*: code loaded lazily, e.g. by `mixed plot`)
+//   dist/bayes-worker.js   the worker thread of the parallel Bayesian chains, one self-contained file
 //   dist/types/   declaration files of the three entries (tsc -p tsconfig.build.json)
 // `--outdir DIR` builds into DIR instead of dist/ (the packed-package test builds a staging copy).
 import { spawnSync } from "node:child_process";
@@ -44,11 +45,22 @@ await build({
 });
 await build({
   ...common,
+  platform: "node",
+  // the worker thread of the Node entry's fitBayesParallel (and of `mixed sample`), self-contained
+  entryPoints: ["src/node/bayes-worker.ts"],
+  outfile: join(out, "bayes-worker.js"),
+  banner: {
+    js: "import { createRequire as __cr } from 'node:module'; const require = __cr(import.meta.url);",
+  },
+});
+await build({
+  ...common,
   // The main and engine entries are browser-pure (test/unit/browser-bundle.test.ts), and the
   // browser builds of the dependencies also run in Node. Only the node entry imports node:*
   // modules, which stay imports.
   platform: "browser",
-  external: ["node:*", "@resvg/resvg-js"],
+  // workerpool (Node entry only) stays an import: its browser build cannot start worker threads
+  external: ["node:*", "@resvg/resvg-js", "workerpool"],
   entryPoints: {
     index: "src/index.ts",
     engine: "src/engine.ts",

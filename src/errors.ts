@@ -203,7 +203,13 @@ export type WarningCode =
   | "warmup_short"
   // plots (appended): groups a figure leaves out (paging, a chosen subset); a line it cannot draw
   | "groups_omitted"
-  | "line_omitted";
+  | "line_omitted"
+  // Bayesian fits (appended): convergence and sampler health, as cmdstanr's checks
+  | "rhat_high"
+  | "ess_low"
+  | "divergent_transitions"
+  | "max_treedepth"
+  | "ebfmi_low";
 
 export interface Warning {
   readonly code: WarningCode;

@@ -31,6 +31,22 @@ export type { LmmFit, LmmFitOptions } from "./lmm/fit-lmm.ts";
 export { fitLmm, lmmToJSON } from "./lmm/fit-lmm.ts";
 export type { CoefFactor, OptInfo, RanefFactor, VarCorrGroup } from "./lmm/lmm-result.ts";
 
+// Bayesian fits (NUTS; chains in sequence here, in worker threads with mixedmodels/node)
+export type {
+  BayesFit,
+  BayesJSON,
+  BayesRunSettings,
+  BayesTiming,
+  ChainDiagnostics,
+  PriorUsed,
+} from "./bayes/bayes-fit.ts";
+export type { BayesFitOptions } from "./bayes/bayes-options.ts";
+export type { BayesMethod } from "./bayes/build-bayes-model.ts";
+export { drawsCsv } from "./bayes/draws-csv.ts";
+export { fitBayes } from "./bayes/fit-bayes.ts";
+export type { Parameterisation } from "./bayes/full-model.ts";
+export type { DrawSummary } from "./bayes/summarise-draws.ts";
+
 // data accessors
 export type { CoefRow } from "./accessors/coef-table.ts";
 export { coefTable } from "./accessors/coef-table.ts";
@@ -68,3 +84,5 @@ export { bootConfint, bootstrap, bootstrapCsv } from "./inference/bootstrap.ts";
 export { simulate } from "./inference/simulate.ts";
 export type { ConvergenceDiagnostics } from "./inference/convergence.ts";
 export { convergenceDiagnostics, convergenceToJSON } from "./inference/convergence.ts";
+export type { BayesSummaryOptions, LmmComparisonRow } from "./report/bayes-summary.ts";
+export { lmmComparison, printBayesSummary, printLmmComparison } from "./report/bayes-summary.ts";

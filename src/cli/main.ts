@@ -14,6 +14,7 @@ import { type PredictCliOptions, runPredict } from "./commands/predict.ts";
 import { type ConfintCliOptions, runConfint } from "./commands/confint.ts";
 import { type BootstrapCliOptions, runBootstrap } from "./commands/bootstrap.ts";
 import { addPlotOptions, type PlotCliOptions } from "./commands/plot-options.ts";
+import { runSample, type SampleOptions } from "./commands/sample.ts";
 import { formatError } from "./format-error.ts";
 import { guardOutput } from "./output.ts";
 import { VERSION } from "./version.ts";
@@ -157,6 +158,32 @@ async function main(argv: string[]): Promise<number> {
     .action((formula: string, opts: PredictCliOptions) =>
       run(() => runPredict(formula, { ...opts, debug }))(),
     );
+  addModelOptions(
+    program
+      .command("sample")
+      .description("fit a Bayesian mixed model by NUTS (Stan's sampler) and print the posterior summary")
+      .argument("<formula>", 'model formula, e.g. "y ~ x + (x | group)"'),
+  )
+    .option("--method <method>", "collapsed (random effects integrated out, then drawn exactly) or nuts-full")
+    .option(
+      "--parameterisation <p>",
+      "random effects of nuts-full: noncentred, centred or hcentred (default: chosen from the data)",
+    )
+    .option("--chains <n>", "number of chains (default 4)")
+    .option("--warmup <n>", "warm-up iterations per chain (default 1000)")
+    .option("--draws <n>", "kept draws per chain (default 1000)")
+    .option("--seed <n>", "random seed (default: random, printed)")
+    .option(
+      "--prior <prior>",
+      'a prior "CLASS: DIST", repeatable (b, Intercept, sd, cor, sigma)',
+      (v: string, acc: string[]) => [...acc, v],
+      [] as string[],
+    )
+    .option("--adapt-delta <x>", "target acceptance rate of the step-size adaptation (default 0.8)")
+    .option("--max-treedepth <n>", "maximum NUTS tree depth (default 10)")
+    .option("--draws-out <file>", "write the draws as CSV (cmdstan's columns)")
+    .option("--compare-lmm", "compare posterior means with lme4's REML estimates and conditional modes")
+    .action((formula: string, opts: SampleOptions) => run(() => runSample(formula, { ...opts, debug }))());
   program
     .command("data")
     .description("list the bundled datasets")

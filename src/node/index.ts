@@ -8,3 +8,5 @@ export type { ReadDataOptions } from "./read-data.ts";
 export { readData } from "./read-data.ts";
 export type { SvgToPngOptions } from "./svg-to-png.ts";
 export { svgToPng } from "./svg-to-png.ts";
+export type { ParallelBayesOptions } from "./fit-bayes-parallel.ts";
+export { fitBayesParallel } from "./fit-bayes-parallel.ts";
