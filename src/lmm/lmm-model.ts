@@ -47,8 +47,11 @@ export interface InternalTerm {
   readonly lambda: Float64Array;
   /** Power-of-two multipliers m_s of the columns of z (see `working-scale.ts`; mostly 1). */
   readonly zScale: Float64Array;
-  /** z·diag(m) scaled by √w (aliases the input z when unweighted and unscaled). */
-  readonly wtz: Float64Array;
+  /**
+   * z·diag(m) scaled by √w (aliases the input z when unweighted and unscaled; `reweightLmm` never
+   * writes into an aliased array, it allocates its own).
+   */
+  wtz: Float64Array;
   readonly refs: Int32Array;
 }
 
@@ -61,12 +64,15 @@ export interface LmmModel {
   readonly k: number;
   readonly terms: readonly InternalTerm[];
   readonly ntheta: number;
-  /** Σ log w (0 without weights), of the working weights w/c. */
-  readonly sumLogWeights: number;
-  /** √(w/c) of the working weights (null without weights); c = 4^k, see `working-scale.ts`. */
-  readonly sqrtw: Float64Array | null;
+  /** Σ log w (0 without weights), of the working weights w/c (`reweightLmm` updates it). */
+  sumLogWeights: number;
+  /**
+   * √(w/c) of the working weights (null without weights); c = 4^k, see `working-scale.ts`. Always
+   * the model's own array (never the caller's).
+   */
+  sqrtw: Float64Array | null;
   /** √c: σ = √c·σ_work (1 unless the weights are far from 1). */
-  readonly sigmaFactor: number;
+  sigmaFactor: number;
   /** λ entry = θ entry × thetaFactor (input θ order): √c / m_r, powers of two, mostly 1. */
   readonly thetaFactor: Float64Array;
   /**
@@ -92,8 +98,8 @@ export interface LmmModel {
   readonly theta: Float64Array;
   /** Speed-ups of the objective-only evaluation (see `FastPaths`). */
   readonly fast: FastPaths;
-  /** Warnings found while building the model (collinear random-effects columns). */
-  readonly warnings: readonly Warning[];
+  /** Warnings found while building (or reweighting) the model (collinear random-effects columns). */
+  warnings: readonly Warning[];
 }
 
 /**
@@ -107,7 +113,10 @@ export interface FastPaths {
    * or null to factorise in the natural order.
    */
   readonly plans: ({ readonly plan: LeftLookingPlan; readonly diag: BlkDiagBlock } | null)[];
-  /** grouped[j]: precomputed downdate of a dense L[j][j] by the sparse L[j][0], or null. */
+  /**
+   * grouped[j]: precomputed downdate of a dense L[j][j] by the sparse L[j][0], or null. It is built
+   * from the *values* of A[j][0] and A[0][0]: `reweightLmm` rebuilds it (or drops it) with A.
+   */
   readonly grouped: (GroupedDowndate | null)[];
   /** Scratch: the permuted factor of the largest planned block (q²). */
   readonly work: Float64Array;
@@ -148,31 +157,7 @@ export function createLmm(problem: LmmProblem): LmmModel {
     throw new SpecError("E_SPEC_UNSUPPORTED", `X has ${problem.X.length} entries, expected n×p = ${n * p}`);
   if (problem.reterms.length === 0)
     throw new SpecError("E_SPEC_NO_RANDOM_EFFECTS", "the model has no random-effects terms");
-  const w = problem.weights;
-  let sqrtw: Float64Array | null = null;
-  let sumLogWeights = 0;
-  let wc = 1;
-  if (w) {
-    for (let t = 0; t < n; t++)
-      if (!(w[t] > 0) || !Number.isFinite(w[t]))
-        throw new SpecError(
-          "E_SPEC_UNSUPPORTED",
-          `prior weight ${w[t]} at row ${t + 1} is not positive and finite`,
-        );
-    wc = weightScale(w);
-    sqrtw = new Float64Array(n);
-    for (let t = 0; t < n; t++) {
-      const wt = w[t] / wc;
-      if (!(wt > 0) || !Number.isFinite(wt))
-        throw new NumericalError(
-          "E_NUMERIC_OVERFLOW",
-          `the prior weights span too wide a range (${Math.min(...w)} to ${Math.max(...w)}) for double precision`,
-          "rescale the weights, or drop the rows whose weight is negligible",
-        );
-      sqrtw[t] = Math.sqrt(wt);
-      sumLogWeights += Math.log(wt);
-    }
-  }
+  const { sqrtw, sumLogWeights, wc } = workingWeights(problem.weights, n);
   const sigmaFactor = Math.sqrt(wc);
   // θ offsets in input order
   const offsets: number[] = [];
@@ -196,12 +181,7 @@ export function createLmm(problem: LmmProblem): LmmModel {
     const rt = problem.reterms[i];
     const S = rt.cnames.length;
     const zScale = columnScales(rt.z, S, n);
-    let wtz = rt.z;
-    if (sqrtw || zScale.some((m) => m !== 1)) {
-      wtz = new Float64Array(rt.z.length);
-      for (let t = 0; t < n; t++)
-        for (let s = 0; s < S; s++) wtz[t * S + s] = rt.z[t * S + s] * zScale[s] * (sqrtw ? sqrtw[t] : 1);
-    }
+    const wtz = weightedZ(rt.z, zScale, sqrtw, n, null);
     for (let c = 0, o = offsets[i]; c < S; c++)
       for (let r = c; r < S; r++, o++) thetaFactor[o] = sigmaFactor / zScale[r];
     return {
@@ -229,25 +209,14 @@ export function createLmm(problem: LmmProblem): LmmModel {
   const A: Block[][] = [];
   for (let i = 0; i <= k; i++) A.push([]);
   for (let i = 0; i < k; i++) {
-    A[i][i] = diagBlock(terms[i]);
+    A[i][i] = blkDiagBlock(terms[i].S, terms[i].nl);
+    fillDiagBlock(A[i][i] as BlkDiagBlock, terms[i]);
     for (let j = 0; j < i; j++) A[i][j] = offBlock(terms[i], terms[j]);
   }
   for (let j = 0; j < k; j++) A[k][j] = xyRow(terms[j], Xy, n, p);
   A[k][k] = Akk;
   checkFinite(A, problem);
-  const warnings: Warning[] = [];
-  for (let i = 0; i < k; i++) {
-    const rt = problem.reterms[terms[i].input];
-    const dep = dependentColumn(A[i][i] as BlkDiagBlock);
-    if (dep >= 0)
-      warnings.push({
-        code: "random_effects_collinear",
-        message:
-          `the columns of the random-effects term '${rt.name}' are linearly dependent ('${rt.cnames[dep]}' is a ` +
-          "combination of the columns before it): its covariance matrix is not identifiable, so its variances and " +
-          "correlations are arbitrary (the fixed effects and the likelihood are not affected); drop the redundant column",
-      });
-  }
+  const warnings = collinearWarnings(A, terms, problem);
 
   const nested = (i: number, j: number): boolean => {
     const b = A[i][j] as BlockSparse;
@@ -322,6 +291,122 @@ export function createLmm(problem: LmmProblem): LmmModel {
     fast,
     warnings,
   };
+}
+
+/** √(w/c), Σ log(w/c) and c for prior weights w (validated); the model's own arrays. */
+function workingWeights(
+  w: Float64Array | undefined | null,
+  n: number,
+): { sqrtw: Float64Array | null; sumLogWeights: number; wc: number } {
+  if (!w) return { sqrtw: null, sumLogWeights: 0, wc: 1 };
+  if (w.length !== n)
+    throw new SpecError("E_SPEC_UNSUPPORTED", `the weights have length ${w.length}, expected ${n}`);
+  for (let t = 0; t < n; t++)
+    if (!(w[t] > 0) || !Number.isFinite(w[t]))
+      throw new SpecError(
+        "E_SPEC_UNSUPPORTED",
+        `prior weight ${w[t]} at row ${t + 1} is not positive and finite`,
+      );
+  const wc = weightScale(w);
+  const sqrtw = new Float64Array(n);
+  let sumLogWeights = 0;
+  for (let t = 0; t < n; t++) {
+    const wt = w[t] / wc;
+    if (!(wt > 0) || !Number.isFinite(wt))
+      throw new NumericalError(
+        "E_NUMERIC_OVERFLOW",
+        `the prior weights span too wide a range (${Math.min(...w)} to ${Math.max(...w)}) for double precision`,
+        "rescale the weights, or drop the rows whose weight is negligible",
+      );
+    sqrtw[t] = Math.sqrt(wt);
+    sumLogWeights += Math.log(wt);
+  }
+  return { sqrtw, sumLogWeights, wc };
+}
+
+/**
+ * z·diag(m)·√w (n×S row-major). Returns z itself when unweighted and unscaled; otherwise writes
+ * into `into` when given and not z (never into the caller's z), else into a new array.
+ */
+function weightedZ(
+  z: Float64Array,
+  zScale: Float64Array,
+  sqrtw: Float64Array | null,
+  n: number,
+  into: Float64Array | null,
+): Float64Array {
+  if (!sqrtw && zScale.every((m) => m === 1)) return z;
+  const S = zScale.length;
+  const out = into && into !== z ? into : new Float64Array(z.length);
+  for (let t = 0; t < n; t++)
+    for (let s = 0; s < S; s++) out[t * S + s] = z[t * S + s] * zScale[s] * (sqrtw ? sqrtw[t] : 1);
+  return out;
+}
+
+function collinearWarnings(A: Block[][], terms: readonly InternalTerm[], problem: LmmProblem): Warning[] {
+  const warnings: Warning[] = [];
+  for (let i = 0; i < terms.length; i++) {
+    const rt = problem.reterms[terms[i].input];
+    const dep = dependentColumn(A[i][i] as BlkDiagBlock);
+    if (dep >= 0)
+      warnings.push({
+        code: "random_effects_collinear",
+        message:
+          `the columns of the random-effects term '${rt.name}' are linearly dependent ('${rt.cnames[dep]}' is a ` +
+          "combination of the columns before it): its covariance matrix is not identifiable, so its variances and " +
+          "correlations are arbitrary (the fixed effects and the likelihood are not affected); drop the redundant column",
+      });
+  }
+  return warnings;
+}
+
+/** Per model, the observation → block maps of the sparse off-diagonal blocks of A (built on first reweight). */
+const offPositions = new WeakMap<LmmModel, Int32Array[][]>();
+
+/**
+ * Refill every block of A in place, on its existing sparsity pattern, for new prior weights `w`
+ * (null: unweighted) and optionally a new response `y` (kept by reference; default the current
+ * one): √w, Σ log w, the weight scale c (θ and σ factors), the weighted z and [X y], every A block,
+ * and what the fast paths derived from A's values (the grouped downdate) are recomputed exactly as
+ * `createLmm` computes them, so the model equals one built from scratch with these weights (bit
+ * for bit). The weights are copied: the model never aliases or writes the caller's arrays. L is
+ * left stale (`model.theta` is reset to NaN): call `updateL` before reading anything off L.
+ */
+export function reweightLmm(model: LmmModel, w: Float64Array | null, y?: Float64Array): void {
+  const { n, p, k, terms, A, Xy, problem } = model;
+  const { sqrtw, sumLogWeights, wc } = workingWeights(w, n);
+  model.sqrtw = sqrtw;
+  model.sumLogWeights = sumLogWeights;
+  model.sigmaFactor = Math.sqrt(wc);
+  for (const t of terms) {
+    const rt = problem.reterms[t.input];
+    t.wtz = weightedZ(rt.z, t.zScale, sqrtw, n, t.wtz);
+    for (let c = 0, o = t.thetaOffset; c < t.S; c++)
+      for (let r = c; r < t.S; r++, o++) model.thetaFactor[o] = model.sigmaFactor / t.zScale[r];
+  }
+  scaleFixedEffects(problem.X, problem.xnames, n, sqrtw, Xy);
+  const Akk = A[k][k] as DenseBlock;
+  fillXyDiag(Akk, Xy, n, p, 0);
+  const yNew = y ?? problem.y;
+  model.response = scaleResponse(yNew, problem.offset, problem.X, model.xScale, n, sqrtw, Xy, Akk.data, p + 1);
+  fillXyDiag(Akk, Xy, n, p, p);
+  let pos = offPositions.get(model);
+  if (!pos) {
+    pos = terms.map((ti, i) => terms.slice(0, i).map((tj) => blockPattern(ti.refs, tj.refs, ti.nl, tj.nl, ti.S, tj.S).pos));
+    offPositions.set(model, pos);
+  }
+  for (let i = 0; i < k; i++) {
+    fillDiagBlock(A[i][i] as BlkDiagBlock, terms[i]);
+    for (let j = 0; j < i; j++) fillOffBlock(A[i][j] as BlockSparse, pos[i][j], terms[i], terms[j]);
+  }
+  for (let j = 0; j < k; j++) fillXyRow(A[k][j] as DenseBlock, terms[j], Xy, n, p, 0);
+  model.problem = { ...problem, y: yNew, weights: w ? Float64Array.from(w) : undefined };
+  checkFinite(A, model.problem);
+  model.warnings = collinearWarnings(A, terms, model.problem);
+  const g = model.fast.grouped;
+  for (let j = 0; j < k; j++)
+    if (g[j]) g[j] = buildGroupedDowndate(A[j][0] as BlockSparse, (A[0][0] as BlkDiagBlock).data);
+  model.theta.fill(Number.NaN);
 }
 
 /** Relative pivot below which a random-effects column counts as a combination of the others. */
@@ -445,10 +530,11 @@ function wasmOrNull(doubles: number, bytes: number): WasmDense | null {
   }
 }
 
-function diagBlock(t: InternalTerm): BlkDiagBlock {
+/** A[i][i] = Z_iᵀ W Z_i (S×S per level), recomputed into `b` from the weighted z. */
+function fillDiagBlock(b: BlkDiagBlock, t: InternalTerm): void {
   const { S, refs, wtz } = t;
-  const b = blkDiagBlock(S, t.nl);
   const d = b.data;
+  d.fill(0);
   const SS = S * S;
   for (let r = 0; r < refs.length; r++) {
     const o = refs[r] * SS;
@@ -457,15 +543,21 @@ function diagBlock(t: InternalTerm): BlkDiagBlock {
       for (let s = 0; s < S; s++) d[o + c * S + s] += wtz[r * S + s] * zc;
     }
   }
-  return b;
 }
 
 function offBlock(ti: InternalTerm, tj: InternalTerm): BlockSparse {
   const { matrix, pos } = blockPattern(ti.refs, tj.refs, ti.nl, tj.nl, ti.S, tj.S);
+  fillOffBlock(matrix, pos, ti, tj);
+  return matrix;
+}
+
+/** A[i][j] = Z_iᵀ W Z_j on its pattern (`pos[t]`: the block of observation t). */
+function fillOffBlock(matrix: BlockSparse, pos: Int32Array, ti: InternalTerm, tj: InternalTerm): void {
   const Si = ti.S;
   const Sj = tj.S;
   const bs = Si * Sj;
   const d = matrix.data;
+  d.fill(0);
   for (let r = 0; r < pos.length; r++) {
     const o = pos[r] * bs;
     for (let c = 0; c < Sj; c++) {
@@ -473,7 +565,6 @@ function offBlock(ti: InternalTerm, tj: InternalTerm): BlockSparse {
       for (let s = 0; s < Si; s++) d[o + c * Si + s] += ti.wtz[r * Si + s] * zc;
     }
   }
-  return matrix;
 }
 
 /** A[k][j] = [X y]ᵀ W Z_j, (p+1)×q_j. */
