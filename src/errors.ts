@@ -97,7 +97,11 @@ export type ErrorCode =
   | "E_PLOT_BAD_SIZE"
   | "E_PLOT_UNKNOWN_KIND"
   | "E_PLOT_BAD_MODEL"
-  | "E_PLOT_BAD_OPTION";
+  | "E_PLOT_BAD_OPTION"
+  // GLMM (appended): PIRLS could not lower the penalised deviance (names the step); a quadrature
+  // request the model cannot take (nAGQ > 1 with a vector or several random-effects terms)
+  | "E_NUMERIC_PIRLS_DIVERGED"
+  | "E_SPEC_NAGQ";
 
 export class MixedError extends Error {
   readonly code: ErrorCode;
@@ -209,7 +213,10 @@ export type WarningCode =
   | "ess_low"
   | "divergent_transitions"
   | "max_treedepth"
-  | "ebfmi_low";
+  | "ebfmi_low"
+  // GLMM (appended): Pearson χ²/df well above 1; the Hessian-based standard errors unavailable
+  | "overdispersion"
+  | "glmm_hessian";
 
 export interface Warning {
   readonly code: WarningCode;
