@@ -42,6 +42,11 @@ export interface GlmmWork {
   readonly theta: Float64Array;
   /** Per engine term, λu per level (scratch). */
   readonly b: Float64Array;
+  /**
+   * −2 log-likelihood of the saturated model (μ = y). For binomial and Poisson the deviance
+   * residuals are −2 log p(y|μ) + 2 log p(y|y), so −2 log p(y|μ) = Σ devresid + this constant.
+   */
+  readonly minus2LogLikSaturated: number;
 }
 
 /** The pieces of the Laplace objective at the PIRLS solution. */
@@ -85,6 +90,8 @@ export function createGlmmWork(problem: GlmmProblem): GlmmWork {
     reterms: problem.reterms,
     weights: wts,
   });
+  let sat = 0;
+  for (let t = 0; t < n; t++) sat += fam.minus2LogLik(problem.y[t], problem.y[t], prior[t]);
   const uOff: number[] = [];
   let q = 0;
   for (const t of model.terms) {
@@ -109,6 +116,7 @@ export function createGlmmWork(problem: GlmmProblem): GlmmWork {
     beta: new Float64Array(p),
     theta: new Float64Array(model.ntheta),
     b: new Float64Array(q),
+    minus2LogLikSaturated: sat,
   };
 }
 
@@ -314,10 +322,13 @@ export function pirls(
   if (iter === MAX_ITER)
     throw diverged(`PIRLS did not converge in ${MAX_ITER} iterations (θ = ${fmt(theta)})`);
   const devResid = updateEta(work, theta, u);
-  let m2 = 0;
-  const y = problem.y;
-  for (let t = 0; t < work.n; t++) m2 += fam.minus2LogLik(y[t], work.mu[t], work.prior[t]);
-  return { devResid, sqrL: sumSq(u), ldL2: logDets(work.model).ldL2, minus2LogLik: m2, iterations: iter + 1 };
+  return {
+    devResid,
+    sqrL: sumSq(u),
+    ldL2: logDets(work.model).ldL2,
+    minus2LogLik: devResid + work.minus2LogLikSaturated,
+    iterations: iter + 1,
+  };
 }
 
 /**
@@ -348,6 +359,7 @@ export function pirlsLme4(
   const u0 = new Float64Array(work.q);
   const b0 = new Float64Array(p);
   let ldL2 = 0;
+  let lastDev = 0;
   let iter = 0;
   for (; iter < MAX_ITER; iter++) {
     if (!installWorking(work, theta))
@@ -359,7 +371,8 @@ export function pirlsLme4(
     b0.set(work.beta);
     solveStep(work, varyBeta, u1, b1);
     if (varyBeta) setFixed(work, b1);
-    let pdev = updateEta(work, theta, u1) + sumSq(u1);
+    lastDev = updateEta(work, theta, u1);
+    let pdev = lastDev + sumSq(u1);
     if (Math.abs((pdev0 - pdev) / pdev) < tol) {
       u.set(u1);
       break;
@@ -372,7 +385,8 @@ export function pirlsLme4(
         for (let j = 0; j < p; j++) b1[j] = (b1[j] + b0[j]) / 2;
         setFixed(work, b1);
       }
-      pdev = updateEta(work, theta, u1) + sumSq(u1);
+      lastDev = updateEta(work, theta, u1);
+      pdev = lastDev + sumSq(u1);
     }
     if (!(pdev - pdev0 <= tol))
       throw diverged(
@@ -383,11 +397,14 @@ export function pirlsLme4(
   }
   if (iter === MAX_ITER)
     throw diverged(`PIRLS did not converge in ${MAX_ITER} iterations (θ = ${fmt(theta)})`);
-  const devResid = updateEta(work, theta, u);
-  let m2 = 0;
-  const y = problem.y;
-  for (let t = 0; t < work.n; t++) m2 += fam.minus2LogLik(y[t], work.mu[t], work.prior[t]);
-  return { devResid, sqrL: sumSq(u), ldL2, minus2LogLik: m2, iterations: iter + 1 };
+  // η, μ are those of u (the last update was at u1 = u)
+  return {
+    devResid: lastDev,
+    sqrL: sumSq(u),
+    ldL2,
+    minus2LogLik: lastDev + work.minus2LogLikSaturated,
+    iterations: iter + 1,
+  };
 }
 
 function fmt(theta: ArrayLike<number>): string {

@@ -297,6 +297,7 @@ export function createLmm(problem: LmmProblem): LmmModel {
 function workingWeights(
   w: Float64Array | undefined | null,
   n: number,
+  into: Float64Array | null = null,
 ): { sqrtw: Float64Array | null; sumLogWeights: number; wc: number } {
   if (!w) return { sqrtw: null, sumLogWeights: 0, wc: 1 };
   if (w.length !== n)
@@ -308,7 +309,7 @@ function workingWeights(
         `prior weight ${w[t]} at row ${t + 1} is not positive and finite`,
       );
   const wc = weightScale(w);
-  const sqrtw = new Float64Array(n);
+  const sqrtw = into ?? new Float64Array(n);
   let sumLogWeights = 0;
   for (let t = 0; t < n; t++) {
     const wt = w[t] / wc;
@@ -374,7 +375,8 @@ const offPositions = new WeakMap<LmmModel, Int32Array[][]>();
  */
 export function reweightLmm(model: LmmModel, w: Float64Array | null, y?: Float64Array): void {
   const { n, p, k, terms, A, Xy, problem } = model;
-  const { sqrtw, sumLogWeights, wc } = workingWeights(w, n);
+  // the model's own √w buffer is reused (it is never the caller's array)
+  const { sqrtw, sumLogWeights, wc } = workingWeights(w, n, model.sqrtw);
   model.sqrtw = sqrtw;
   model.sumLogWeights = sumLogWeights;
   model.sigmaFactor = Math.sqrt(wc);
@@ -386,13 +388,25 @@ export function reweightLmm(model: LmmModel, w: Float64Array | null, y?: Float64
   }
   scaleFixedEffects(problem.X, problem.xnames, n, sqrtw, Xy);
   const Akk = A[k][k] as DenseBlock;
-  fillXyDiag(Akk, Xy, n, p, 0);
+  fillXDiag(Akk, Xy, n, p);
   const yNew = y ?? problem.y;
-  model.response = scaleResponse(yNew, problem.offset, problem.X, model.xScale, n, sqrtw, Xy, Akk.data, p + 1);
+  model.response = scaleResponse(
+    yNew,
+    problem.offset,
+    problem.X,
+    model.xScale,
+    n,
+    sqrtw,
+    Xy,
+    Akk.data,
+    p + 1,
+  );
   fillXyDiag(Akk, Xy, n, p, p);
   let pos = offPositions.get(model);
   if (!pos) {
-    pos = terms.map((ti, i) => terms.slice(0, i).map((tj) => blockPattern(ti.refs, tj.refs, ti.nl, tj.nl, ti.S, tj.S).pos));
+    pos = terms.map((ti, i) =>
+      terms.slice(0, i).map((tj) => blockPattern(ti.refs, tj.refs, ti.nl, tj.nl, ti.S, tj.S).pos),
+    );
     offPositions.set(model, pos);
   }
   for (let i = 0; i < k; i++) {
@@ -605,6 +619,18 @@ export function xyDiag(Xy: Float64Array, n: number, p: number): DenseBlock {
   const b = denseBlock(m, m);
   fillXyDiag(b, Xy, n, p, 0);
   return b;
+}
+
+/** The X part (first p rows and columns) of A[k][k], each entry summed as `fillXyDiag` sums it. */
+function fillXDiag(b: DenseBlock, Xy: Float64Array, n: number, p: number): void {
+  const m = p + 1;
+  for (let c = 0; c < p; c++)
+    for (let r = 0; r <= c; r++) {
+      let s = 0;
+      for (let t = 0; t < n; t++) s += Xy[r * n + t] * Xy[c * n + t];
+      b.data[c * m + r] = s;
+      b.data[r * m + c] = s;
+    }
 }
 
 export function fillXyDiag(b: DenseBlock, Xy: Float64Array, n: number, p: number, c0: number): void {

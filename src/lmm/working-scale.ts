@@ -108,9 +108,32 @@ function constantColumn(X: Float64Array, n: number, p: number): number {
   return -1;
 }
 
+/** The lower median (element (n − 1) >> 1 of the sorted values), by quickselect on a copy. */
 function median(v: Float64Array): number {
-  const s = Float64Array.from(v).sort();
-  return s[(s.length - 1) >> 1];
+  const a = Float64Array.from(v);
+  const k = (a.length - 1) >> 1;
+  let lo = 0;
+  let hi = a.length - 1;
+  while (lo < hi) {
+    const pivot = a[(lo + hi) >> 1];
+    let i = lo;
+    let j = hi;
+    while (i <= j) {
+      while (a[i] < pivot) i++;
+      while (a[j] > pivot) j--;
+      if (i <= j) {
+        const t = a[i];
+        a[i] = a[j];
+        a[j] = t;
+        i++;
+        j--;
+      }
+    }
+    if (k <= j) hi = j;
+    else if (k >= i) lo = i;
+    else break;
+  }
+  return a[k];
 }
 
 /**
