@@ -5,7 +5,8 @@
  * without the saturated log-likelihood, see `logLikFull`), `deviance` = −2·logLik as `summary()`
  * prints it, `devianceResidualSum` = lme4's `deviance(m)`.
  */
-import type { Warning } from "../errors.ts";
+import { NumericalError, type Warning } from "../errors.ts";
+import { updateL } from "../lmm/update-l.ts";
 import { condVarTerm, vcovFromL } from "../lmm/lmm-estimates.ts";
 import type { CoefFactor, RanefFactor, RanefTerm, VarCorrGroup } from "../lmm/lmm-result.ts";
 import { SINGULAR_TOL, thetaLowerBounds } from "../lmm/lmm-result.ts";
@@ -100,6 +101,12 @@ export function buildGlmmResult(work: GlmmWork, pieces: GlmmFitPieces): GlmmResu
   const fam = problem.family;
   const theta = Array.from(pieces.theta);
   const beta = Array.from(work.beta);
+  // the canonical factor at the same working weights (condVar needs it; L_XX is the same)
+  if (model.permuted.length > 0 && !updateL(model, theta))
+    throw new NumericalError(
+      "E_NUMERIC_NOT_POSITIVE_DEFINITE",
+      "the Cholesky factorisation failed at the optimum",
+    );
   // vcov from the factor: (L_XX L_XXᵀ)⁻¹ on the working scale, mapped back (σ = 1: σ'' = 1/(√c·S))
   const unit = vcovFromL(model, 1);
   const xf = Array.from(model.xScale, (m) => m / model.sigmaFactor);

@@ -3,8 +3,9 @@
  * spherical random effects (and, for nAGQ = 0, β) at given θ, by Newton steps on the penalised
  * deviance Σ devresid(y, μ) + ‖u‖² with step halving, each step a weighted LMM solve on the LMM
  * engine: its A is refilled in place (`reweightLmm`) with the working weights and response, L is
- * factored by the canonical `updateL` (the objective-only permuted factor holds no solution and is
- * never used here), and β, u are read off L (`fixefFromL`, `sphericalModes`).
+ * factored (with the fill-reducing plan of a crossed model's dense block when there is at most one:
+ * its permuted factor still yields the modes, see `sphericalModes`; else canonically), and β, u are
+ * read off L (`fixefFromL`, `sphericalModes`).
  *
  * Working scale: the engine solves a rescaled problem (`working-scale.ts`); its β'' and u'' map to
  * the user's by β = shift + S·m∘β'' and u = √c·S·u'' (c the weight scale, S the response scale).
@@ -47,6 +48,11 @@ export interface GlmmWork {
    * residuals are −2 log p(y|μ) + 2 log p(y|y), so −2 log p(y|μ) = Σ devresid + this constant.
    */
   readonly minus2LogLikSaturated: number;
+  /**
+   * Factor with the engine's objective-only fast paths: true when at most one diagonal block has a
+   * fill-reducing plan, so that `sphericalModes` can solve with the permuted factor.
+   */
+  readonly fastFactor: boolean;
 }
 
 /** The pieces of the Laplace objective at the PIRLS solution. */
@@ -83,13 +89,16 @@ export function createGlmmWork(problem: GlmmProblem): GlmmWork {
     wts[t] = (prior[t] * d * d) / fam.variance(mu);
     z[t] = eta + (problem.y[t] - mu) / d;
   }
-  const model = createLmm({
-    y: Float64Array.from(z),
-    X: problem.X,
-    xnames: problem.xnames,
-    reterms: problem.reterms,
-    weights: wts,
-  });
+  const model = createLmm(
+    {
+      y: Float64Array.from(z),
+      X: problem.X,
+      xnames: problem.xnames,
+      reterms: problem.reterms,
+      weights: wts,
+    },
+    { reweighted: true },
+  );
   let sat = 0;
   for (let t = 0; t < n; t++) sat += fam.minus2LogLik(problem.y[t], problem.y[t], prior[t]);
   const uOff: number[] = [];
@@ -117,6 +126,7 @@ export function createGlmmWork(problem: GlmmProblem): GlmmWork {
     theta: new Float64Array(model.ntheta),
     b: new Float64Array(q),
     minus2LogLikSaturated: sat,
+    fastFactor: model.fast.plans.filter((x) => x !== null).length <= 1,
   };
 }
 
@@ -220,7 +230,8 @@ function installWorking(work: GlmmWork, theta: ArrayLike<number>): boolean {
     if (e instanceof MixedError) return false;
     throw e;
   }
-  return updateL(model, theta);
+  // the objective-only factorisation (fill-reducing plans) when it can still yield the modes
+  return updateL(model, theta, work.fastFactor);
 }
 
 /** (u, β) of the weighted LMM just factored; β fixed at `beta` unless `varyBeta`. */

@@ -35,11 +35,32 @@ export function sphericalModes(model: LmmModel, beta: Float64Array): Float64Arra
     }
     return out;
   });
+  const perm = model.permuted;
+  if (perm.length > 1)
+    throw new Error(
+      "sphericalModes: L was factorised with several permuted blocks (objective-only); only the last one's factor is kept: factor canonically",
+    );
   for (let i = k - 1; i >= 0; i--) {
-    solveDiagTransposed(L[i][i] as BlkDiagBlock | DenseBlock, v[i]);
+    if (perm.length === 1 && perm[0] === i) solvePermutedTransposed(model, i, v[i]);
+    else solveDiagTransposed(L[i][i] as BlkDiagBlock | DenseBlock, v[i]);
     for (let j = 0; j < i; j++) subtractTransposedProduct(L[i][j] as BlockSparse | DenseBlock, v[i], v[j]);
   }
   return v;
+}
+
+/**
+ * x ← M⁻ᵀ x for a diagonal block j factorised by its plan: the factor is M = Pᵀ L̃ with L̃ the lower
+ * factor of the permuted block (left in `fast.work`) and the blocks below j hold S·M⁻ᵀ (columns in
+ * the plan's order), so x arrives in the plan's order: solve L̃ᵀ y = x, then x[order[c]] = y[c].
+ */
+function solvePermutedTransposed(model: LmmModel, j: number, x: Float64Array): void {
+  const planned = model.fast.plans[j];
+  if (!planned) throw new Error(`block ${j} has no plan`);
+  const n = x.length;
+  const y = Float64Array.from(x);
+  backSolveTransposed(model.fast.work, n, y);
+  const order = planned.plan.order;
+  for (let c = 0; c < n; c++) x[order[c]] = y[c];
 }
 
 /** x ← D⁻ᵀ x for a factored diagonal block. */
@@ -163,6 +184,8 @@ export function vcovFromL(model: LmmModel, sigma: number): number[][] {
  */
 export function condVarTerm(model: LmmModel, j: number, sigma: number): Float64Array {
   const { terms, L, k } = model;
+  if (model.permuted.length > 0)
+    throw new Error("condVarTerm needs the canonical factor (updateL without objectiveOnly)");
   const t = terms[j];
   const S = t.S;
   const lam = t.lambda;

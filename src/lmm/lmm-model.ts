@@ -28,6 +28,8 @@ import { createWasmDense, type WasmDense } from "../linalg/wasm-dense.ts";
 import type { LmmProblem } from "./lmm-problem.ts";
 import {
   columnScales,
+  constantColumn,
+  weightFixedEffects,
   type ResponseScaling,
   scaleFixedEffects,
   scaleResponse,
@@ -98,6 +100,12 @@ export interface LmmModel {
   readonly theta: Float64Array;
   /** Speed-ups of the objective-only evaluation (see `FastPaths`). */
   readonly fast: FastPaths;
+  /**
+   * The diagonal blocks the last `updateL` factorised by a plan (objective-only, permuted order),
+   * in order; empty after a canonical factorisation. `sphericalModes` can still solve with such a
+   * factor when there is exactly one (its permuted factor is then the one left in `fast.work`).
+   */
+  permuted: number[];
   /** Warnings found while building (or reweighting) the model (collinear random-effects columns). */
   warnings: readonly Warning[];
 }
@@ -149,8 +157,17 @@ export function nthetaOf(S: number): number {
   return (S * (S + 1)) / 2;
 }
 
+export interface CreateLmmOptions {
+  /**
+   * The model will be refilled with new weights many times (`reweightLmm`, e.g. by PIRLS): skip
+   * the fast paths precomputed from A's values (the grouped downdate, which every refill would
+   * rebuild or drop) and plan the dense blocks' factorisation instead.
+   */
+  readonly reweighted?: boolean;
+}
+
 /** Build A and allocate L. Throws SpecError for inconsistent input dimensions. */
-export function createLmm(problem: LmmProblem): LmmModel {
+export function createLmm(problem: LmmProblem, options: CreateLmmOptions = {}): LmmModel {
   const n = problem.y.length;
   const p = problem.xnames.length;
   if (problem.X.length !== n * p)
@@ -266,7 +283,7 @@ export function createLmm(problem: LmmProblem): LmmModel {
   L[k][k] = denseBlock(p + 1, p + 1);
   let maxS = 1;
   for (const t of terms) maxS = Math.max(maxS, t.S);
-  const fast = buildFastPaths(terms, A, L);
+  const fast = buildFastPaths(terms, A, L, options.reweighted ?? false);
   return {
     problem,
     n,
@@ -288,6 +305,7 @@ export function createLmm(problem: LmmProblem): LmmModel {
     scratch: makeScratch(maxNnz),
     tmp: new Float64Array(maxS * maxS),
     theta: new Float64Array(ntheta).fill(Number.NaN),
+    permuted: [],
     fast,
     warnings,
   };
@@ -361,6 +379,9 @@ function collinearWarnings(A: Block[][], terms: readonly InternalTerm[], problem
   return warnings;
 }
 
+/** Per model, what reweighting needs of X that does not change: the constant column (or −1). */
+const xFacts = new WeakMap<LmmModel, { constCol: number }>();
+
 /** Per model, the observation → block maps of the sparse off-diagonal blocks of A (built on first reweight). */
 const offPositions = new WeakMap<LmmModel, Int32Array[][]>();
 
@@ -386,7 +407,12 @@ export function reweightLmm(model: LmmModel, w: Float64Array | null, y?: Float64
     for (let c = 0, o = t.thetaOffset; c < t.S; c++)
       for (let r = c; r < t.S; r++, o++) model.thetaFactor[o] = model.sigmaFactor / t.zScale[r];
   }
-  scaleFixedEffects(problem.X, problem.xnames, n, sqrtw, Xy);
+  let cached = xFacts.get(model);
+  if (!cached) {
+    cached = { constCol: constantColumn(problem.X, n, p) };
+    xFacts.set(model, cached);
+  }
+  weightFixedEffects(problem.X, problem.xnames, n, sqrtw, model.xScale, Xy);
   const Akk = A[k][k] as DenseBlock;
   fillXDiag(Akk, Xy, n, p);
   const yNew = y ?? problem.y;
@@ -400,6 +426,7 @@ export function reweightLmm(model: LmmModel, w: Float64Array | null, y?: Float64
     Xy,
     Akk.data,
     p + 1,
+    cached.constCol,
   );
   fillXyDiag(Akk, Xy, n, p, p);
   let pos = offPositions.get(model);
@@ -468,7 +495,12 @@ function checkFinite(A: Block[][], problem: LmmProblem): void {
     }
 }
 
-function buildFastPaths(terms: readonly InternalTerm[], A: Block[][], L: Block[][]): FastPaths {
+function buildFastPaths(
+  terms: readonly InternalTerm[],
+  A: Block[][],
+  L: Block[][],
+  reweighted: boolean,
+): FastPaths {
   const k = terms.length;
   const plans: FastPaths["plans"][number][] = [];
   const grouped: (GroupedDowndate | null)[] = [];
@@ -484,7 +516,7 @@ function buildFastPaths(terms: readonly InternalTerm[], A: Block[][], L: Block[]
         const b = L[j][m];
         if (b.kind === "sparse") parts.push(b);
       }
-      if (t.S === 1 && terms[0].S === 1 && L[j][0].kind === "sparse")
+      if (!reweighted && t.S === 1 && terms[0].S === 1 && L[j][0].kind === "sparse")
         gd = buildGroupedDowndate(A[j][0] as BlockSparse, (A[0][0] as BlkDiagBlock).data);
       // a fill-reducing order when one pays; else, for a large block with no grouped downdate,
       // the natural order: the plan still turns the scattered downdate into blocked left-looking

@@ -35,7 +35,9 @@ export function installTheta(model: LmmModel, theta: ArrayLike<number>): void {
  * plan: L[j][j] then holds only the diagonal of the permuted factor, and the blocks L[i][j] below
  * it have their columns permuted. Everything `logDets` / `criterionFromL` read is invariant under
  * that permutation (up to rounding), but the other blocks of L are not the canonical factor: call
- * `updateL` without the flag before reading estimates off L.
+ * `updateL` without the flag before reading estimates off L — except β (`fixefFromL`, read off
+ * L[k][k], which is the same) and the conditional modes (`sphericalModes` solves with the permuted
+ * factor when exactly one block was planned, `model.permuted`, and refuses otherwise).
  */
 export function updateL(model: LmmModel, theta: ArrayLike<number>, objectiveOnly = false): boolean {
   installTheta(model, theta);
@@ -53,12 +55,14 @@ export function updateL(model: LmmModel, theta: ArrayLike<number>, objectiveOnly
   }
   (L[k][k] as DenseBlock).data.set((A[k][k] as DenseBlock).data);
   const w = model.scratch;
+  model.permuted = [];
   for (let j = 0; j <= k; j++) {
     const Ljj = L[j][j] as BlkDiagBlock | DenseBlock;
     const planned = objectiveOnly && j < k ? fast.plans[j] : null;
     if (planned && Ljj.kind === "dense") {
       if (factorLeftLooking(planned.plan, planned.diag.data, fast.work, fast.wasm) >= 0) return false;
       finishPermuted(model, Ljj, planned.plan.order, j);
+      model.permuted.push(j);
       continue;
     }
     const gd = j < k ? fast.grouped[j] : null;

@@ -96,8 +96,34 @@ export function scaleFixedEffects(
   return m;
 }
 
+/**
+ * Write √w·X·diag(m) into columns 0..p−1 of Xy for known multipliers m (those `scaleFixedEffects`
+ * returned for this X): the same values it writes. Throws E_NUMERIC_OVERFLOW as it does.
+ */
+export function weightFixedEffects(
+  X: Float64Array,
+  xnames: readonly string[],
+  n: number,
+  sqrtw: Float64Array | null,
+  m: Float64Array,
+  Xy: Float64Array,
+): void {
+  for (let j = 0; j < m.length; j++) {
+    const mj = m[j];
+    for (let t = 0; t < n; t++) {
+      const v = X[j * n + t] * mj * (sqrtw ? sqrtw[t] : 1);
+      if (!Number.isFinite(v))
+        throw overflow(
+          `the weighted fixed-effect column '${xnames[j]}' overflows at row ${t + 1}`,
+          "the prior weights",
+        );
+      Xy[j * n + t] = v;
+    }
+  }
+}
+
 /** Index of a column of X whose entries are all equal and non-zero, or −1. */
-function constantColumn(X: Float64Array, n: number, p: number): number {
+export function constantColumn(X: Float64Array, n: number, p: number): number {
   for (let j = 0; j < p; j++) {
     const k = X[j * n];
     if (k === 0) continue;
@@ -152,6 +178,7 @@ export function scaleResponse(
   Xy: Float64Array,
   G: Float64Array,
   ld: number,
+  constCol?: number,
 ): ResponseScaling {
   const p = m.length;
   const v = new Float64Array(n);
@@ -176,7 +203,7 @@ export function scaleResponse(
       `the response${offset ? " minus the offset" : ""} is constant (${vmin}) over the ${n} rows used`,
       "a model needs variation in the response; check the column and any filtering",
     );
-  const j0 = constantColumn(X, n, p);
+  const j0 = constCol ?? constantColumn(X, n, p);
   const c = j0 >= 0 ? median(v) : 0;
   const betaShift = new Float64Array(p);
   if (j0 >= 0) betaShift[j0] = c / X[j0 * n];
