@@ -9,6 +9,7 @@ import type { Block } from "../../../src/linalg/block-types.ts";
 import { createLmm, type FastPaths, type LmmModel, reweightLmm } from "../../../src/lmm/lmm-model.ts";
 import type { LmmProblem, ReTerm } from "../../../src/lmm/lmm-problem.ts";
 import { criterionFromL, evaluate, updateL } from "../../../src/lmm/update-l.ts";
+import { fixefFromL, sphericalModes } from "../../../src/lmm/lmm-estimates.ts";
 import { fitModel } from "../../../src/lmm/fit-lmm-problem.ts";
 import { expectClose } from "../../helpers/expect-close.ts";
 import { rng, syntheticProblem } from "./synthetic-problems.ts";
@@ -35,9 +36,19 @@ function randomWeights(n: number, seed: number, spread = 3): Float64Array {
 
 test("reweightLmm: weights and response refilled equal a fresh build (crossed, nested, vector terms)", () => {
   const specs = [
-    [{ nl: 40, S: 2 }, { nl: 7, S: 1 }],
-    [{ nl: 30, S: 1 }, { nl: 12, S: 1 }, { nl: 5, S: 1 }],
-    [{ nl: 24, S: 1, nestedIn: 1 }, { nl: 6, S: 1 }],
+    [
+      { nl: 40, S: 2 },
+      { nl: 7, S: 1 },
+    ],
+    [
+      { nl: 30, S: 1 },
+      { nl: 12, S: 1 },
+      { nl: 5, S: 1 },
+    ],
+    [
+      { nl: 24, S: 1, nestedIn: 1 },
+      { nl: 6, S: 1 },
+    ],
   ];
   specs.forEach((sp, i) => {
     const prob = syntheticProblem(10 + i, 300, 3, sp);
@@ -115,7 +126,12 @@ function balanced(nsubj: number, nitem: number, per: number, seed: number): LmmP
     cnames: ["(Intercept)"],
     z: ones,
   });
-  return { y, X, xnames: ["(Intercept)", "x"], reterms: [term("subj", nsubj, subj), term("item", nitem, item)] };
+  return {
+    y,
+    X,
+    xnames: ["(Intercept)", "x"],
+    reterms: [term("subj", nsubj, subj), term("item", nitem, item)],
+  };
 }
 
 function plain(model: LmmModel): LmmModel {
@@ -155,5 +171,29 @@ test("reweightLmm rebuilds the grouped downdate from the new values (or drops it
   assert.ok(updateL(model, theta));
   const fresh3 = createLmm({ ...prob, weights: w3 });
   assert.ok(updateL(fresh3, theta));
-  expectClose(criterionFromL(model, false), criterionFromL(fresh3, false), { rtol: 1e-12, label: "random w" });
+  expectClose(criterionFromL(model, false), criterionFromL(fresh3, false), {
+    rtol: 1e-12,
+    label: "random w",
+  });
+});
+
+test("conditional modes from the permuted (planned) factor equal the canonical ones", () => {
+  const prob = balanced(1500, 200, 12, 3);
+  const n = prob.y.length;
+  const model = createLmm(prob, { reweighted: true });
+  assert.equal(model.fast.grouped[1], null, "reweighted models skip the grouped downdate");
+  assert.ok(model.fast.plans[1], "the dense block is planned");
+  reweightLmm(model, randomWeights(n, 12));
+  const theta = [0.7, 0.4];
+  assert.ok(updateL(model, theta, true));
+  assert.deepEqual(model.permuted, [1]);
+  const beta = fixefFromL(model);
+  const fast = sphericalModes(model, beta);
+  assert.ok(updateL(model, theta));
+  assert.deepEqual(model.permuted, []);
+  const beta2 = fixefFromL(model);
+  const canon = sphericalModes(model, beta2);
+  expectClose(Array.from(beta), Array.from(beta2), { atol: 1e-10, label: "beta" });
+  for (let j = 0; j < canon.length; j++)
+    expectClose(Array.from(fast[j]), Array.from(canon[j]), { atol: 1e-10, label: `u block ${j}` });
 });
