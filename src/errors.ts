@@ -209,7 +209,12 @@ export type WarningCode =
   | "ess_low"
   | "divergent_transitions"
   | "max_treedepth"
-  | "ebfmi_low";
+  | "ebfmi_low"
+  // GLM families (appended): non-integer binomial successes / Poisson counts (R warns too);
+  // fitted probabilities numerically 0 or 1 (separation), fitted Poisson rates numerically 0
+  | "non_integer_response"
+  | "fitted_probabilities_0_or_1"
+  | "fitted_rates_0";
 
 export interface Warning {
   readonly code: WarningCode;
