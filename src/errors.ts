@@ -214,6 +214,11 @@ export type WarningCode =
   | "divergent_transitions"
   | "max_treedepth"
   | "ebfmi_low"
+  // GLM families (appended): non-integer binomial successes / Poisson counts (R warns too);
+  // fitted probabilities numerically 0 or 1 (separation), fitted Poisson rates numerically 0
+  | "non_integer_response"
+  | "fitted_probabilities_0_or_1"
+  | "fitted_rates_0"
   // GLMM (appended): Pearson χ²/df well above 1; the Hessian-based standard errors unavailable
   | "overdispersion"
   | "glmm_hessian";

@@ -20,14 +20,15 @@ import { quote, quoteList } from "../util/quote.ts";
 import { describeNonNumeric, numericLookingFactor } from "./numeric-looking-factor.ts";
 
 /** Response distributions a model frame can be built for. */
-export type ModelFamily = "gaussian" | "binomial";
+export type ModelFamily = "gaussian" | "binomial" | "poisson";
 
 export interface ModelFrameOptions {
   /** Column of prior weights (lme4's `weights =`). */
   readonly weights?: string;
   /**
    * The response distribution (default "gaussian"). Only a binomial model may have a two-column
-   * `cbind(successes, failures)` response; a Gaussian model takes one response column.
+   * `cbind(successes, failures)` response or a factor response (first level = failure, every
+   * other level = success, as R's binomial family); other models take one numeric column.
    */
   readonly family?: ModelFamily;
 }
@@ -39,7 +40,10 @@ export interface ModelFrame {
   readonly n: number;
   /** Index of each used row in the original data. */
   readonly rows: Int32Array;
-  /** Response; for `cbind(a, b)` the first column (successes). */
+  /**
+   * Response; for `cbind(a, b)` the first column (successes); for a binomial factor response
+   * 0 (first level) / 1 (any other level).
+   */
   readonly y: Float64Array;
   /** Second column of a `cbind(a, b)` response (failures), else undefined. */
   readonly y2: Float64Array | undefined;
@@ -116,7 +120,7 @@ function responseExpr(f: ModelFormula, family: ModelFamily): { first: VarExpr; s
         `a two-column cbind() response needs family = binomial; ${family === "gaussian" ? "Gaussian" : family} models take one response column`,
         f.text,
         r.span,
-        `binomial models are not available yet; for a Gaussian model of the proportion write I(${a} / (${a} + ${b})) ~ ...`,
+        `fit it with family binomial (--family binomial); for a Gaussian model of the proportion write I(${a} / (${a} + ${b})) ~ ...`,
       );
     }
     return { first: r.args[0], second: r.args[1] };
@@ -136,9 +140,14 @@ export function buildModelFrame(
   // Every referenced column must exist: report the first unknown one at its span.
   for (const [name, span] of formula.columns) requireColumn(data, name, text, span);
 
+  let factorY: Float64Array | undefined;
   if (first.kind === "column") {
     const col = requireColumn(data, first.name, text, first.span);
-    if (col.kind === "factor") {
+    if (col.kind === "factor" && opts.family === "binomial" && !numericLookingFactor(col)) {
+      // R's binomial family: the first level is failure (0), every other level success (1).
+      const codes = (col as FactorColumn).codes;
+      factorY = Float64Array.from(codes, (c) => (c < 0 ? Number.NaN : c === 0 ? 0 : 1));
+    } else if (col.kind === "factor") {
       const typo = numericLookingFactor(col);
       throw new FormulaError(
         "E_FORMULA_FACTOR_RESPONSE",
@@ -147,11 +156,11 @@ export function buildModelFrame(
         first.span,
         typo
           ? "correct or blank out that value (empty and NA are missing), or give a schema that declares the column numeric"
-          : "fit a numeric response (models of a factor response, such as binomial ones, are not implemented yet)",
+          : "fit a numeric response, or a binomial model (family binomial) of a two-level factor",
       );
     }
   }
-  const yAll = evaluateNumeric(first, data, text, "the response");
+  const yAll = factorY ?? evaluateNumeric(first, data, text, "the response");
   checkFinite(yAll, `the response ${quote(formula.responseLabel)}`, text, first.span);
   const y2All = second ? evaluateNumeric(second, data, text, "the response") : undefined;
 
