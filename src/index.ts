@@ -30,6 +30,8 @@ export { lmToJSON } from "./lm/lm-json.ts";
 export type { LmmFit, LmmFitOptions } from "./lmm/fit-lmm.ts";
 export { fitLmm, lmmToJSON } from "./lmm/fit-lmm.ts";
 export type { CoefFactor, OptInfo, RanefFactor, VarCorrGroup } from "./lmm/lmm-result.ts";
+export type { GlmmFit, GlmmFitOptions } from "./glmm/fit-glmm.ts";
+export { fitGlmm, glmmToJSON } from "./glmm/fit-glmm.ts";
 
 // Bayesian fits (NUTS; chains in sequence here, in worker threads with mixedmodels/node)
 export type {

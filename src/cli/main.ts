@@ -50,7 +50,7 @@ export interface ModelOptions {
   debug?: boolean;
 }
 
-/** `--family` / `--nagq` are reserved for generalized models, which do not exist yet: hidden from --help. */
+/** Options shared by the model commands (`--family`/`--nagq` select a generalized linear mixed model). */
 function addModelOptions(cmd: Command): Command {
   return cmd
     .requiredOption("-d, --data <data>", "CSV file, '-' for standard input, or a bundled dataset name")
@@ -63,8 +63,8 @@ function addModelOptions(cmd: Command): Command {
         .default("utf-8")
         .argParser(parseEncoding),
     )
-    .addOption(new Option("--family <family>", "response distribution").hideHelp())
-    .addOption(new Option("--nagq <n>", "adaptive Gauss-Hermite points").hideHelp())
+    .option("--family <family>", "response distribution: gaussian (default), binomial or poisson")
+    .option("--nagq <n>", "GLMM: 1 = Laplace (default), 0 = fast, >1 = adaptive Gauss-Hermite points")
     .option("--json", "write one JSON object to standard output");
 }
 
@@ -73,7 +73,7 @@ async function main(argv: string[]): Promise<number> {
   const program = new Command();
   program
     .name("mixed")
-    .description("Linear mixed models (lme4 formulas, profiled deviance) and ordinary linear models.")
+    .description("Linear and generalized linear mixed models (lme4 formulas) and ordinary linear models.")
     .version(VERSION, "-V, --version")
     .option("--debug", "show stack traces")
     .exitOverride()

@@ -89,7 +89,8 @@ export function fitGlmmProblem(problem: GlmmProblem, options: FitGlmmOptions = {
   // ---- stage 1: θ only, β and u by PIRLS (the GLM's starting μ for the first evaluation)
   const fam = problem.family;
   const etaStart = new Float64Array(n);
-  for (let t = 0; t < n; t++) etaStart[t] = fam.linkfun(fam.muStart(problem.y[t], work.prior[t]));
+  const mus = fam.muStart(problem.y, work.prior);
+  for (let t = 0; t < n; t++) etaStart[t] = fam.linkfun(mus[t]);
   const exact = options.exactLaplace ?? false;
   const first = exact ? pirls(work, theta0, true, etaStart) : pirlsLme4(work, theta0, true, etaStart);
   const fail1 = first.ldL2 + first.sqrL + first.minus2LogLik;

@@ -20,10 +20,14 @@ export interface GlmmFamily {
   variance(mu: number): number;
   /** Squared deviance residual of one observation with prior weight wt. */
   devResid(y: number, mu: number, wt: number): number;
-  /** −2 log p(y | μ) of one observation with prior weight wt (R's family `aic` summand). */
-  minus2LogLik(y: number, mu: number, wt: number): number;
-  /** Starting mean (R's family `initialize`). */
-  muStart(y: number, wt: number): number;
+  /**
+   * −2 Σ log p(y | μ = y): the saturated model's −2 log-likelihood for responses y with prior
+   * weights wt (binomial: proportions with the trials as weights). For binomial and Poisson
+   * −2 log p(y | μ) = Σ devResid + this constant.
+   */
+  saturatedMinus2LogLik(y: Float64Array, wt: Float64Array): number;
+  /** Starting means (R's family `initialize`: `mustart`). */
+  muStart(y: Float64Array, wt: Float64Array): Float64Array;
 }
 
 export interface GlmmProblem {

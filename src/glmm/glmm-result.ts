@@ -117,9 +117,7 @@ export function buildGlmmResult(work: GlmmWork, pieces: GlmmFitPieces): GlmmResu
 
   const y = problem.y;
   const prior = work.prior;
-  let sat = 0;
-  for (let t = 0; t < n; t++) sat += fam.minus2LogLik(y[t], y[t], prior[t]);
-  const logLikSaturated = -sat / 2;
+  const logLikSaturated = -work.minus2LogLikSaturated / 2;
   const logLik = -pieces.objective / 2;
   const logLikFull = pieces.nAGQ > 1 ? logLik + logLikSaturated : logLik;
   const nth = model.ntheta;

@@ -82,8 +82,9 @@ export function createGlmmWork(problem: GlmmProblem): GlmmWork {
   // the engine starts at the GLM's usual initial working weights and response
   const wts = new Float64Array(n);
   const z = new Float64Array(n);
+  const mus = fam.muStart(problem.y, prior);
   for (let t = 0; t < n; t++) {
-    const mu = fam.muStart(problem.y[t], prior[t]);
+    const mu = mus[t];
     const eta = fam.linkfun(mu);
     const d = fam.muEta(eta);
     wts[t] = (prior[t] * d * d) / fam.variance(mu);
@@ -99,8 +100,7 @@ export function createGlmmWork(problem: GlmmProblem): GlmmWork {
     },
     { reweighted: true },
   );
-  let sat = 0;
-  for (let t = 0; t < n; t++) sat += fam.minus2LogLik(problem.y[t], problem.y[t], prior[t]);
+  const sat = fam.saturatedMinus2LogLik(problem.y, prior);
   const uOff: number[] = [];
   let q = 0;
   for (const t of model.terms) {

@@ -7,6 +7,7 @@
 import { SpecError, type Warning } from "../errors.ts";
 import type { LmFit } from "../lm/fit-lm.ts";
 import type { LmmFit } from "../lmm/fit-lmm.ts";
+import type { GlmmFit } from "../glmm/fit-glmm.ts";
 import { pchisq } from "../special/distributions.ts";
 import { quote } from "../util/quote.ts";
 
@@ -50,7 +51,7 @@ export interface AnovaOptions {
   readonly names?: readonly string[];
 }
 
-type Fit = LmFit | LmmFit;
+type Fit = LmFit | LmmFit | GlmmFit;
 
 const REFIT_MESSAGE = "refitting model(s) with ML (instead of REML)";
 
@@ -87,7 +88,10 @@ function checkComparable(fits: readonly Fit[], names: readonly string[]): void {
   }
 }
 
-/** lme4's `anova(m0, m1, ...)` for linear mixed models (and linear models among them). */
+/**
+ * lme4's `anova(m0, m1, ...)` for linear mixed models (and linear models among them), or for
+ * GLMMs of the same response (no refit: they are maximum-likelihood fits).
+ */
 export function anova(fits: readonly Fit[], opts: AnovaOptions = {}): AnovaTable {
   if (fits.length < 2) {
     throw new SpecError(

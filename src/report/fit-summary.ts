@@ -6,6 +6,8 @@
 import { deparseFormula } from "../formula/deparse-formula.ts";
 import type { LmFit } from "../lm/fit-lm.ts";
 import type { LmmFit } from "../lmm/fit-lmm.ts";
+import type { GlmmFit } from "../glmm/fit-glmm.ts";
+import { glmmSummaryText } from "./glmm-summary-text.ts";
 import { OptionError } from "../errors.ts";
 import { type DdfMethod, fixedEffectTests } from "../inference/fixed-effect-tests.ts";
 import { expandDoubleBars } from "./expand-double-bars.ts";
@@ -41,9 +43,17 @@ export interface SummaryOptions {
 
 const DDF_TITLE = { satterthwaite: "Satterthwaite", "kenward-roger": "Kenward-Roger" } as const;
 
-/** R's `print(summary(m))` for an `lm` fit, or lme4's (lmerTest's with `ddf`) for an `lmer` fit. */
-export function printSummary(fit: LmFit | LmmFit, opts: SummaryOptions = {}): string {
+/**
+ * R's `print(summary(m))` for an `lm` fit, or lme4's (lmerTest's with `ddf`) for an `lmer` fit, or
+ * lme4's for a `glmer` fit.
+ */
+export function printSummary(fit: LmFit | LmmFit | GlmmFit, opts: SummaryOptions = {}): string {
   const ddf = opts.ddf ?? "none";
+  if (fit.kind === "glmm") {
+    if (ddf !== "none")
+      throw new OptionError("ddf applies to linear mixed models", "a GLMM summary has z tests");
+    return glmmSummaryText(fit);
+  }
   if (fit.kind === "lm") {
     if (ddf !== "none")
       throw new OptionError("ddf applies to mixed models", "an lm summary already has exact t-tests");
@@ -121,11 +131,11 @@ function lmmSummaryText(fit: LmmFit, ddf: DdfMethod | "none"): string {
 }
 
 /** Conditional modes per grouping factor, as `print(ranef(m))`. */
-export function printRanef(fit: LmmFit): string {
+export function printRanef(fit: LmmFit | GlmmFit): string {
   return formatRanef(fit.ranef);
 }
 
 /** Per-level coefficients (fixed + random), as `print(coef(m))`. */
-export function printCoef(fit: LmmFit): string {
+export function printCoef(fit: LmmFit | GlmmFit): string {
   return formatCoef(fit.coef);
 }

@@ -7,8 +7,10 @@
 import {
   anova,
   anovaToJSON,
+  fitGlmm,
   fitLm,
   fitLmm,
+  type GlmmFit,
   type LmFit,
   type LmmFit,
   OptionError,
@@ -17,7 +19,7 @@ import {
 } from "../../index.ts";
 import { readData } from "../../node/read-data.ts";
 import type { ModelOptions } from "../main.ts";
-import { checkModelOptions, writeWarnings } from "./fit.ts";
+import { checkModelOptions, glmmFamily, parseNagq, writeWarnings } from "./fit.ts";
 
 export interface AnovaCliOptions extends ModelOptions {
   /** commander's `--no-refit` sets this to false. */
@@ -34,11 +36,20 @@ export async function runAnova(formulas: readonly string[], opts: AnovaCliOption
   }
   const parsed = formulas.map((f) => parseFormula(f));
   const data = await readData(opts.data, { schemaPath: opts.schema, encoding: opts.encoding });
-  const fits: (LmFit | LmmFit)[] = parsed.map((f) =>
-    f.random.length === 0
+  const family = glmmFamily(opts);
+  const nAGQ = parseNagq(opts.nagq);
+  const fits: (LmFit | LmmFit | GlmmFit)[] = parsed.map((f) => {
+    if (family) {
+      if (f.random.length === 0)
+        throw new OptionError(
+          `--family ${family} needs a random-effects term in every formula here ('${f.text}' has none)`,
+        );
+      return fitGlmm(f, data, { family, nAGQ, weights: opts.weights });
+    }
+    return f.random.length === 0
       ? fitLm(f, data, { weights: opts.weights })
-      : fitLmm(f, data, { REML: !opts.ml, weights: opts.weights }),
-  );
+      : fitLmm(f, data, { REML: !opts.ml, weights: opts.weights });
+  });
   const table = anova(fits, { refit: opts.refit !== false });
   if (opts.json) {
     process.stdout.write(`${JSON.stringify(anovaToJSON(table))}\n`);
