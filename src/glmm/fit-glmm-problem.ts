@@ -93,7 +93,7 @@ export function fitGlmmProblem(problem: GlmmProblem, options: FitGlmmOptions = {
   for (let t = 0; t < n; t++) etaStart[t] = fam.linkfun(mus[t]);
   const exact = options.exactLaplace ?? false;
   const first = exact ? pirls(work, theta0, true, etaStart) : pirlsLme4(work, theta0, true, etaStart);
-  const fail1 = first.ldL2 + first.sqrL + first.minus2LogLik;
+  const fail1 = first.ldL2 + first.sqrL + first.devResid;
   state.save();
   // lme4 restarts every evaluation of a stage from the linear predictor at its start (lp0)
   const lp1 = Float64Array.from(work.eta);
@@ -103,7 +103,7 @@ export function fitGlmmProblem(problem: GlmmProblem, options: FitGlmmOptions = {
     try {
       const r = run(x, true, lp1);
       state.save();
-      return r.ldL2 + r.sqrL + r.minus2LogLik;
+      return r.ldL2 + r.sqrL + r.devResid;
     } catch (e) {
       if (!(e instanceof NumericalError)) throw e;
       state.restore();
@@ -118,7 +118,7 @@ export function fitGlmmProblem(problem: GlmmProblem, options: FitGlmmOptions = {
   let feval = res1.feval;
   let converged = res1.converged;
   let message = res1.message;
-  let objective = final.ldL2 + final.sqrL + final.minus2LogLik;
+  let objective = final.ldL2 + final.sqrL + final.devResid;
   let x2: Float64Array | null = null;
   let f2: ((x: Float64Array) => number) | null = null;
   const seScale = new Float64Array(p);
@@ -139,7 +139,7 @@ export function fitGlmmProblem(problem: GlmmProblem, options: FitGlmmOptions = {
       const { th, beta } = toPar(x);
       setFixed(work, beta);
       const r = run(th, false, lp2);
-      return nAGQ === 1 ? r.ldL2 + r.sqrL + r.minus2LogLik : agqDeviance(work, th, nAGQ);
+      return nAGQ === 1 ? r.ldL2 + r.sqrL + r.devResid : agqDeviance(work, th, nAGQ);
     };
     const start2 = new Float64Array(nth + p);
     start2.set(theta);
@@ -172,7 +172,8 @@ export function fitGlmmProblem(problem: GlmmProblem, options: FitGlmmOptions = {
   }
   if (!converged) warnings.push({ code: "not_converged", message: `optimizer did not converge: ${message}` });
 
-  // ---- standard errors: finite-difference Hessian of the stage-2 deviance over (θ, β)
+  // ---- standard errors: finite-difference Hessian of the stage-2 deviance over (θ, β), as
+  // lme4 (calc.derivs = TRUE)
   let vcovHess: number[][] | null = null;
   if (x2 && f2) {
     const dev = f2;
@@ -190,7 +191,9 @@ export function fitGlmmProblem(problem: GlmmProblem, options: FitGlmmOptions = {
   return buildGlmmResult(work, {
     theta,
     nAGQ,
-    objective,
+    // the optimisers minimise deviance-residual forms (the saturated constant left out: finite even
+    // for non-integer counts); lme4 reports −2 logLik with the full density for nAGQ ≤ 1
+    objective: nAGQ > 1 ? objective : objective + work.minus2LogLikSaturated,
     pirls: final,
     vcovHess,
     optinfo: { feval, fevalStage1: res1.feval, converged, message, optimizer: "bobyqa" },
