@@ -12,10 +12,15 @@ export { buildDesign } from "./design/design.ts";
 export type { FitLmmOptions, Optimizer } from "./lmm/fit-lmm-problem.ts";
 export { fitLmmProblem } from "./lmm/fit-lmm-problem.ts";
 export type { LmmModel } from "./lmm/lmm-model.ts";
-export { createLmm } from "./lmm/lmm-model.ts";
+export type { CreateLmmOptions } from "./lmm/lmm-model.ts";
+export { createLmm, reweightLmm } from "./lmm/lmm-model.ts";
 export type { LmmProblem, ReTerm } from "./lmm/lmm-problem.ts";
 export type { LmmResult, RanefTerm } from "./lmm/lmm-result.ts";
 export { objective } from "./lmm/update-l.ts";
+
+// GLMM numerics
+export type { GaussHermiteRule } from "./glmm/gauss-hermite.ts";
+export { gaussHermite } from "./glmm/gauss-hermite.ts";
 
 // optimisers
 export type { Objective, OptimOptions, OptimResult, OptimStatus } from "./optim/types.ts";
