@@ -1,0 +1,96 @@
+/** `mixed fit ... --family binomial|poisson [--nagq N]`: glmer's summary, the CONTRACT's JSON, typed errors. */
+import assert from "node:assert/strict";
+import { readFileSync } from "node:fs";
+import { test } from "node:test";
+import { runCli } from "../../helpers/run-cli.ts";
+
+const CBPP = "cbind(incidence, size - incidence) ~ period + (1 | herd)";
+
+test("mixed fit --family binomial prints glmer's summary", () => {
+  const r = runCli(["fit", CBPP, "--data", "cbpp", "--family", "binomial"]);
+  assert.equal(r.status, 0, r.stderr);
+  const want = readFileSync("test/reference/summaries/cbpp_laplace.txt", "utf8").split("\n");
+  const got = r.stdout.split("\n");
+  assert.equal(got.length, want.length);
+  for (const i of [0, 1, 2, 3, 4, 6, 7, 14, 15, 16, 17, 19]) assert.equal(got[i], want[i], `line ${i + 1}`);
+});
+
+test("mixed fit --family binomial --nagq 25 --json has the CONTRACT's fields", () => {
+  const r = runCli(["fit", CBPP, "--data", "cbpp", "--family", "binomial", "--nagq", "25", "--json"]);
+  assert.equal(r.status, 0, r.stderr);
+  const j = JSON.parse(r.stdout);
+  for (const k of [
+    "formula",
+    "family",
+    "link",
+    "REML",
+    "nAGQ",
+    "nobs",
+    "ngroups",
+    "theta",
+    "beta",
+    "se",
+    "vcov_beta",
+    "sigma",
+    "varcorr",
+    "logLik",
+    "df",
+    "AIC",
+    "BIC",
+    "deviance",
+    "objective",
+    "isSingular",
+    "ranef",
+    "optinfo",
+    "warnings",
+    "timing",
+  ])
+    assert.ok(k in j, k);
+  assert.equal(j.family, "binomial");
+  assert.equal(j.link, "logit");
+  assert.equal(j.nAGQ, 25);
+  assert.equal(j.REML, null);
+  assert.ok(Math.abs(j.logLik - -50.005) < 1e-3);
+  assert.ok(Math.abs(j.logLik_full - -91.9834) < 1e-3);
+  assert.ok(Math.abs(j.deviance - 100.01) < 1e-2);
+  assert.ok(typeof j.optinfo.feval === "number" && j.optinfo.converged === true);
+});
+
+test("--nagq > 1 with a vector random term exits 1 naming the rule; bad --nagq is a usage error", () => {
+  const r = runCli([
+    "fit",
+    "incidence ~ 1 + (size | herd)",
+    "--data",
+    "cbpp",
+    "--family",
+    "poisson",
+    "--nagq",
+    "3",
+  ]);
+  assert.equal(r.status, 1);
+  assert.match(r.stderr, /single scalar random-effects term/);
+  const bad = runCli(["fit", CBPP, "--data", "cbpp", "--family", "binomial", "--nagq", "two"]);
+  assert.notEqual(bad.status, 0);
+  assert.match(bad.stderr, /--nagq/);
+  const gauss = runCli(["fit", "Reaction ~ Days + (1 | Subject)", "--data", "sleepstudy", "--nagq", "2"]);
+  assert.notEqual(gauss.status, 0);
+  assert.match(gauss.stderr, /generalized mixed models only/);
+});
+
+test("mixed anova --family binomial compares GLMMs as lme4's anova", () => {
+  const r = runCli([
+    "anova",
+    "cbind(incidence, size - incidence) ~ 1 + (1 | herd)",
+    CBPP,
+    "--data",
+    "cbpp",
+    "--family",
+    "binomial",
+    "--json",
+  ]);
+  assert.equal(r.status, 0, r.stderr);
+  const j = JSON.parse(r.stdout);
+  assert.equal(j.refit_ML, false);
+  assert.ok(Math.abs(j.rows[1].Chisq - 25.61) < 1e-2);
+  assert.equal(j.rows[1].Df, 3);
+});
