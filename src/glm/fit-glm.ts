@@ -115,6 +115,8 @@ export interface GlmFit {
   /** Residuals of every type (computed on first access). */
   readonly residuals: GlmResiduals;
   readonly weightsColumn: string | undefined;
+  /** The `offset` option's column, if any. */
+  readonly offsetColumn: string | undefined;
   /** Rows dropped for missing values. */
   readonly nDropped: number;
   readonly fitSeconds: number;
@@ -143,7 +145,7 @@ export function fitGlm(formula: string | ModelFormula, data: DataSource, opts: G
   let hasOffset = resp.hasOffset;
   if (opts.offset !== undefined) {
     const col = data.column(opts.offset);
-    if (!col || col.kind !== "numeric")
+    if (col?.kind !== "numeric")
       throw new DataError(
         col ? "E_DATA_NON_NUMERIC" : "E_DATA_UNKNOWN_COLUMN",
         `offset column ${quote(opts.offset)} is ${col ? "not numeric" : "not in the data"}`,
@@ -328,6 +330,7 @@ export function fitGlm(formula: string | ModelFormula, data: DataSource, opts: G
     workingWeights: fit.workingWeights,
     residuals: undefined as unknown as GlmResiduals,
     weightsColumn: opts.weights,
+    offsetColumn: opts.offset,
     nDropped: data.nrow - n,
     fitSeconds: (performance.now() - t0) / 1000,
     warnings,
