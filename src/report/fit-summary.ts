@@ -4,6 +4,8 @@
  * from the data accessors (`fixef`, `coefTable`, `varCorr`, `ranef`).
  */
 import { deparseFormula } from "../formula/deparse-formula.ts";
+import type { GlmFit } from "../glm/fit-glm.ts";
+import { defaultLink } from "../glm/make-family.ts";
 import type { LmFit } from "../lm/fit-lm.ts";
 import type { LmmFit } from "../lmm/fit-lmm.ts";
 import type { GlmmFit } from "../glmm/fit-glmm.ts";
@@ -11,6 +13,7 @@ import { glmmSummaryText } from "./glmm-summary-text.ts";
 import { OptionError } from "../errors.ts";
 import { type DdfMethod, fixedEffectTests } from "../inference/fixed-effect-tests.ts";
 import { expandDoubleBars } from "./expand-double-bars.ts";
+import { formatGlmSummary } from "./glm-summary.ts";
 import { formatLmSummary } from "./lm-summary.ts";
 import { formatLmmSummary } from "./lmm-summary.ts";
 import { residualQuantiles } from "./quantile.ts";
@@ -44,11 +47,16 @@ export interface SummaryOptions {
 const DDF_TITLE = { satterthwaite: "Satterthwaite", "kenward-roger": "Kenward-Roger" } as const;
 
 /**
- * R's `print(summary(m))` for an `lm` fit, or lme4's (lmerTest's with `ddf`) for an `lmer` fit, or
- * lme4's for a `glmer` fit.
+ * R's `print(summary(m))` for an `lm` or `glm` fit, or lme4's (lmerTest's with `ddf`) for an
+ * `lmer` fit, or lme4's for a `glmer` fit.
  */
-export function printSummary(fit: LmFit | LmmFit | GlmmFit, opts: SummaryOptions = {}): string {
+export function printSummary(fit: LmFit | GlmFit | LmmFit | GlmmFit, opts: SummaryOptions = {}): string {
   const ddf = opts.ddf ?? "none";
+  if (fit.kind === "glm") {
+    if (ddf !== "none")
+      throw new OptionError("ddf applies to mixed models", "a glm summary has Wald z (or t) tests");
+    return glmSummaryText(fit);
+  }
   if (fit.kind === "glmm") {
     if (ddf !== "none")
       throw new OptionError("ddf applies to linear mixed models", "a GLMM summary has z tests");
@@ -80,6 +88,32 @@ function lmSummaryText(fit: LmFit): string {
     fstatistic: fit.fstatistic.numdf > 0 ? fit.fstatistic : null,
     f_pvalue: fit.fpvalue,
     residuals: fit.weights ? fit.residuals.map((r, i) => r * Math.sqrt(fit.weights![i])) : fit.residuals,
+  });
+}
+
+function glmSummaryText(fit: GlmFit): string {
+  return formatGlmSummary({
+    formula: fit.formula,
+    dataName: fit.dataName,
+    family: fit.family,
+    link: fit.link,
+    defaultLink: defaultLink(fit.family) === fit.link,
+    weights: fit.weightsColumn,
+    offset: fit.offsetColumn,
+    beta: named(fit.xnames, fit.beta),
+    se: record(fit.xnames, fit.se),
+    statistic: record(fit.xnames, fit.statistic),
+    p: record(fit.xnames, fit.p),
+    statisticName: fit.statisticName,
+    dispersion: fit.dispersion,
+    null_deviance: fit.nullDeviance,
+    deviance: fit.deviance,
+    df_null: fit.dfNull,
+    df_residual: fit.dfResidual,
+    aic: fit.aic,
+    iter: fit.iter,
+    deviance_residuals: fit.residuals.deviance,
+    n_dropped: fit.nDropped,
   });
 }
 

@@ -24,3 +24,21 @@ export const TOL = {
   /** condVar / condSD: relative. */
   condVar: 1e-3,
 } as const;
+
+/**
+ * Tolerances for GLM fits against R's `glm()` (test/reference/glm/glm.json). IRLS follows
+ * `glm.fit` step for step (same start, same convergence rule, same iteration count), so the
+ * answers agree to near rounding error; these bounds leave room for a different QR / pnorm.
+ */
+export const GLM_TOL = {
+  /** β: |Δ| ≤ this × max(|β|, SE). */
+  beta: 1e-8,
+  /** SE, vcov, z/t: relative. */
+  se: 1e-8,
+  /** Residual and null deviance, AIC, BIC, logLik, Pearson χ²: relative. */
+  deviance: 1e-10,
+  /** p-values: relative (they come from z through pnorm). */
+  p: 1e-7,
+  /** Fitted values, linear predictor, residuals, working weights: absolute + relative. */
+  fitted: 1e-8,
+} as const;
