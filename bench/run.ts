@@ -11,7 +11,9 @@
  * Results go to bench/results/latest.json (numbers to 4 significant digits, one row per line);
  * a run with --only, --quick or --skip-large writes bench/results/partial.json.tmp instead (git
  * ignores it), so latest.json always holds a full run. Then the Bayesian bench (bench/bayes.ts: its
- * own table against Stan's figures, bench/results/bayes.json; `--only bayes` runs it alone).
+ * own table against Stan's figures, bench/results/bayes.json; `--only bayes` runs it alone), and
+ * the GLMM bench (bench/glmm.ts: cbpp Laplace and nAGQ = 25, a Bernoulli crossed model of 10⁵
+ * rows, next to lme4's; bench/results/glmm.json; `--only glmm` runs it alone).
  */
 import { spawnSync } from "node:child_process";
 import { mkdirSync, writeFileSync } from "node:fs";
@@ -126,6 +128,20 @@ function runOne(w: Workload, opts: Options, lme4: Lme4Baseline): BenchRow {
   }
 }
 
+/** bench/glmm.ts in a child process (its table on stdout, a MISS sets the exit status). */
+function runGlmmBench(opts: Options): void {
+  log("GLMM fits (bench/glmm.ts) …");
+  const r = spawnSync(
+    process.execPath,
+    ["--import", "tsx", "bench/glmm.ts", ...(opts.quick ? ["--quick"] : [])],
+    {
+      cwd: ROOT,
+      stdio: "inherit",
+    },
+  );
+  if (r.status !== 0) process.exitCode = 1;
+}
+
 /** bench/bayes.ts in a child process (its table on stdout, a MISS sets the exit status). */
 function runBayesBench(opts: Options): void {
   log("Bayesian fits (bench/bayes.ts) …");
@@ -152,8 +168,10 @@ function main(): void {
   const workloads = selected(opts);
   // the Bayesian bench (bench/bayes.ts, its own table and bench/results/bayes.json) runs last
   const bayes = opts.only.length === 0 || opts.only.some((s) => s.toLowerCase().includes("bayes"));
-  if (workloads.length === 0 && bayes) {
-    runBayesBench(opts);
+  const glmm = opts.only.length === 0 || opts.only.some((s) => s.toLowerCase().includes("glmm"));
+  if (workloads.length === 0 && (bayes || glmm)) {
+    if (glmm) runGlmmBench(opts);
+    if (bayes) runBayesBench(opts);
     return;
   }
   if (workloads.length === 0) throw new Error(`no workload matches --only ${opts.only.join(",")}`);
@@ -189,6 +207,7 @@ function main(): void {
   writeFileSync(resolve(ROOT, opts.out), text);
   log(`results written to ${opts.out}`);
   if (rows.some((r) => r.status === "ERROR")) process.exitCode = 1;
+  if (glmm) runGlmmBench(opts);
   if (bayes) runBayesBench(opts);
 }
 

@@ -182,6 +182,8 @@ export function scaleResponse(
 ): ResponseScaling {
   const p = m.length;
   const v = new Float64Array(n);
+  let vmin = Number.POSITIVE_INFINITY;
+  let vmax = Number.NEGATIVE_INFINITY;
   for (let t = 0; t < n; t++) {
     const x = y[t] - (offset ? offset[t] : 0);
     if (!Number.isFinite(x))
@@ -190,10 +192,6 @@ export function scaleResponse(
         offset ? "the response or the offset" : "the response",
       );
     v[t] = x;
-  }
-  let vmin = v[0];
-  let vmax = v[0];
-  for (const x of v) {
     if (x < vmin) vmin = x;
     if (x > vmax) vmax = x;
   }
@@ -208,22 +206,29 @@ export function scaleResponse(
   const betaShift = new Float64Array(p);
   if (j0 >= 0) betaShift[j0] = c / X[j0 * n];
   // (v − c)/sv without overflow, then weighted and brought to max-abs in [1, 2)
-  const sv = pow2Floor(maxAbs(v));
+  // (loops fused: each value is computed exactly as in separate passes; max|v| from its range)
+  const sv = pow2Floor(Math.max(Math.abs(vmin), Math.abs(vmax)));
   const u = Xy.subarray(p * n, (p + 1) * n);
-  for (let t = 0; t < n; t++) u[t] = (v[t] / sv - c / sv) * (sqrtw ? sqrtw[t] : 1);
-  const mu = maxAbs(u);
+  let mu = 0;
+  for (let t = 0; t < n; t++) {
+    const x = (v[t] / sv - c / sv) * (sqrtw ? sqrtw[t] : 1);
+    u[t] = x;
+    const a = Math.abs(x);
+    if (a > mu || Number.isNaN(a)) mu = a;
+  }
   const r1 = pow2Floor(mu);
   const s1 = sv * r1;
   if (!Number.isFinite(mu) || !Number.isFinite(s1))
     throw overflow("the weighted response overflows", "the response or the prior weights");
-  for (let t = 0; t < n; t++) u[t] /= r1;
   // weighted standard deviation of the response (u = √w·(v − c)/S₁)
   let sw = 0;
   let swu = 0;
   for (let t = 0; t < n; t++) {
+    const x = u[t] / r1;
+    u[t] = x;
     const rw = sqrtw ? sqrtw[t] : 1;
     sw += rw * rw;
-    swu += rw * u[t];
+    swu += rw * x;
   }
   const mean = swu / sw;
   let sd2 = 0;
@@ -231,15 +236,18 @@ export function scaleResponse(
   const ySd = Math.sqrt(sd2 / Math.max(1, n - 1)) * s1;
   // b₁: least squares of u on the weighted, scaled X (normal equations: any b₁ is exact in the end)
   const b1 = leastSquares(Xy, u, n, p, G, ld);
+  let r2 = 0;
   if (b1) {
     for (let t = 0; t < n; t++) {
       let f = 0;
       for (let j = 0; j < p; j++) f += Xy[j * n + t] * b1[j];
-      u[t] -= f;
+      const x = u[t] - f;
+      u[t] = x;
+      const a = Math.abs(x);
+      if (a > r2 || Number.isNaN(a)) r2 = a;
     }
     for (let j = 0; j < p; j++) betaShift[j] += m[j] * (s1 * b1[j]);
-  }
-  const r2 = maxAbs(u);
+  } else r2 = maxAbs(u);
   // before the projection max|u| ∈ [1, 2): residuals at rounding level mean an exact fit
   if (r2 <= EXACT_FIT_TOL)
     throw new NumericalError(
