@@ -222,20 +222,25 @@ function hessianVcov(
     if (dj >= 0) y[dj] += sj * h[dj];
     return f(y);
   };
-  // H in user coordinates: d/dβ_j = (1/s_j) d/dδ_j, and the step in δ is δ/s_j so the user step is HESS_DELTA
+  // H in user coordinates: d/dβ_j = (1/s_j) d/dδ_j, and the step in δ is δ/s_j so the user step is HESS_DELTA.
+  // Diagonal by central differences; off-diagonal from the points x ± (e_i + e_j) and the axial
+  // ones: H_ij = [f(++) − f(+i) − f(+j) + 2f − f(−i) − f(−j) + f(−−)] / 2h² (O(h²), 2 evaluations a pair)
   const H = new Float64Array(m * m);
+  const fp = new Float64Array(m);
+  const fm = new Float64Array(m);
   for (let i = 0; i < m; i++) {
-    const fp = at(i, 1, -1, 0);
-    const fm = at(i, -1, -1, 0);
-    H[i * m + i] = (fp - 2 * fx + fm) / (HESS_DELTA * HESS_DELTA);
+    fp[i] = at(i, 1, -1, 0);
+    fm[i] = at(i, -1, -1, 0);
+    H[i * m + i] = (fp[i] - 2 * fx + fm[i]) / (HESS_DELTA * HESS_DELTA);
+  }
+  for (let i = 0; i < m; i++)
     for (let j = 0; j < i; j++) {
       const v =
-        (at(i, 1, j, 1) - at(i, 1, j, -1) - at(i, -1, j, 1) + at(i, -1, j, -1)) /
-        (4 * HESS_DELTA * HESS_DELTA);
+        (at(i, 1, j, 1) - fp[i] - fp[j] + 2 * fx - fm[i] - fm[j] + at(i, -1, j, -1)) /
+        (2 * HESS_DELTA * HESS_DELTA);
       H[i * m + j] = v;
       H[j * m + i] = v;
     }
-  }
   const inv = invertSpd(H, m);
   if (!inv) return null;
   const out: number[][] = [];

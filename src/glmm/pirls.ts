@@ -43,6 +43,14 @@ export interface GlmmWork {
   readonly theta: Float64Array;
   /** Per engine term, λu per level (scratch). */
   readonly b: Float64Array;
+  /** Scratch of the PIRLS iterations (trial and previous u, β; β on the engine's scale). */
+  readonly scratch: {
+    readonly u1: Float64Array;
+    readonly u0: Float64Array;
+    readonly b1: Float64Array;
+    readonly b0: Float64Array;
+    readonly bw: Float64Array;
+  };
   /**
    * −2 log-likelihood of the saturated model (μ = y). For binomial and Poisson the deviance
    * residuals are −2 log p(y|μ) + 2 log p(y|y), so −2 log p(y|μ) = Σ devresid + this constant.
@@ -125,6 +133,13 @@ export function createGlmmWork(problem: GlmmProblem): GlmmWork {
     beta: new Float64Array(p),
     theta: new Float64Array(model.ntheta),
     b: new Float64Array(q),
+    scratch: {
+      u1: new Float64Array(q),
+      u0: new Float64Array(q),
+      b1: new Float64Array(p),
+      b0: new Float64Array(p),
+      bw: new Float64Array(p),
+    },
     minus2LogLikSaturated: sat,
     fastFactor: model.fast.plans.filter((x) => x !== null).length <= 1,
   };
@@ -244,7 +259,7 @@ function solveStep(work: GlmmWork, varyBeta: boolean, uOut: Float64Array, betaOu
     bw = fixefFromL(model);
     for (let j = 0; j < p; j++) betaOut[j] = betaShift[j] + scale * (xs[j] * bw[j]);
   } else {
-    bw = new Float64Array(p);
+    bw = work.scratch.bw;
     for (let j = 0; j < p; j++) {
       betaOut[j] = work.beta[j];
       bw[j] = (work.beta[j] - betaShift[j]) / (scale * xs[j]);
@@ -284,10 +299,7 @@ export function pirls(
     if (!varyBeta) setFixed(work, beta);
     pdev0 = updateEta(work, theta, u) + sumSq(u);
   }
-  const u1 = new Float64Array(work.q);
-  const b1 = new Float64Array(p);
-  const u0 = new Float64Array(work.q);
-  const b0 = new Float64Array(p);
+  const { u1, b1, u0, b0 } = work.scratch;
   let iter = 0;
   for (; iter < MAX_ITER; iter++) {
     if (!installWorking(work, theta))
@@ -365,10 +377,7 @@ export function pirlsLme4(
   for (let t = 0; t < work.n; t++) work.mu[t] = fam.linkinv(etaStart[t]);
   if (!varyBeta) setFixed(work, beta);
   let pdev0 = Number.MAX_VALUE;
-  const u1 = new Float64Array(work.q);
-  const b1 = new Float64Array(p);
-  const u0 = new Float64Array(work.q);
-  const b0 = new Float64Array(p);
+  const { u1, b1, u0, b0 } = work.scratch;
   let ldL2 = 0;
   let lastDev = 0;
   let iter = 0;
