@@ -9,6 +9,7 @@
  */
 import { type Warning, NumericalError, OptionError, SpecError } from "../errors.ts";
 import { vcovFromL } from "../lmm/lmm-estimates.ts";
+import type { LmmModel } from "../lmm/lmm-model.ts";
 import { thetaLowerBounds } from "../lmm/lmm-result.ts";
 import { bobyqa } from "../optim/bobyqa.ts";
 import { agqDeviance } from "./agq.ts";
@@ -71,6 +72,14 @@ function saver(work: GlmmWork): { save(): void; restore(): void } {
 }
 
 export function fitGlmmProblem(problem: GlmmProblem, options: FitGlmmOptions = {}): GlmmResult {
+  return fitGlmmModel(problem, options).result;
+}
+
+/** `fitGlmmProblem` that also hands out the engine model it built (L factored at the optimum). */
+export function fitGlmmModel(
+  problem: GlmmProblem,
+  options: FitGlmmOptions = {},
+): { result: GlmmResult; model: LmmModel } {
   const nAGQ = options.nAGQ ?? 1;
   checkNagq(problem, nAGQ);
   const maxfun = options.maxfun ?? 10000;
@@ -188,7 +197,7 @@ export function fitGlmmProblem(problem: GlmmProblem, options: FitGlmmOptions = {
           "the finite-difference Hessian of the deviance over (θ, β) is not positive definite at the optimum: the standard errors come from the factor of the working-weights model instead (lme4's use.hessian = FALSE)",
       });
   }
-  return buildGlmmResult(work, {
+  const result = buildGlmmResult(work, {
     theta,
     nAGQ,
     // the optimisers minimise deviance-residual forms (the saturated constant left out: finite even
@@ -199,6 +208,7 @@ export function fitGlmmProblem(problem: GlmmProblem, options: FitGlmmOptions = {
     optinfo: { feval, fevalStage1: res1.feval, converged, message, optimizer: "bobyqa" },
     warnings,
   });
+  return { result, model: work.model };
 }
 
 /**

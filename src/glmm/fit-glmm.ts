@@ -11,8 +11,9 @@ import { parseFormula } from "../formula/parse-formula.ts";
 import type { Family } from "../glm/family.ts";
 import { glmResponse } from "../glm/glm-response.ts";
 import { makeFamily } from "../glm/make-family.ts";
+import { registerFitInternals } from "../lmm/fit-internals.ts";
 import { quantile } from "../util/stats.ts";
-import { type FitGlmmOptions, fitGlmmProblem } from "./fit-glmm-problem.ts";
+import { type FitGlmmOptions, fitGlmmModel } from "./fit-glmm-problem.ts";
 import { glmmFamily } from "./glmm-family.ts";
 import type { GlmmProblem } from "./glmm-problem.ts";
 import type { GlmmResult } from "./glmm-result.ts";
@@ -91,7 +92,7 @@ export function fitGlmm(formula: string | ModelFormula, data: DataSource, opts: 
     offset: resp.hasOffset ? resp.offset : undefined,
     family: glmmFamily(family, resp.n),
   };
-  const result = fitGlmmProblem(problem, opts);
+  const { result, model } = fitGlmmModel(problem, opts);
   const warnings: Warning[] = [...design.warnings, ...resp.warnings, ...result.warnings];
   const fit: GlmmFit = {
     ...result,
@@ -106,6 +107,8 @@ export function fitGlmm(formula: string | ModelFormula, data: DataSource, opts: 
     warnings,
     toJSON: () => glmmToJSON(fit),
   };
+  // the design and the engine model, for predict() on new data
+  registerFitInternals(fit, { design, model, y: resp.y });
   return Object.freeze(fit);
 }
 

@@ -1,6 +1,6 @@
 /**
- * Predictions of a linear mixed model for new data, as lme4's `predict(m, newdata, re.form,
- * allow.new.levels)`: the fixed part Xβ (+ offset) plus, for the random-effects terms asked for,
+ * Predictions of a linear (or generalized linear) mixed model for new data, as lme4's
+ * `predict(m, newdata, re.form, allow.new.levels, type)`: the fixed part Xβ (+ offset) plus, for the random-effects terms asked for,
  * Zb with the conditional modes b of each row's group. A group level the fit never saw gets
  * b = 0 (the population prediction) with `newLevels: "population"`, or is refused.
  *
@@ -24,6 +24,8 @@ import { DataError, OptionError, SpecError } from "../errors.ts";
 import type { VarExpr } from "../formula/model-formula.ts";
 import { fitInternals } from "../lmm/fit-internals.ts";
 import type { LmmFit } from "../lmm/fit-lmm.ts";
+import type { GlmmFit } from "../glmm/fit-glmm.ts";
+import { makeLink } from "../glm/make-link.ts";
 import { qnorm } from "../special/quantiles.ts";
 import { quote } from "../util/quote.ts";
 
@@ -37,6 +39,12 @@ export interface PredictOptions {
   readonly newLevels?: "population" | "error";
   /** Level of the prediction intervals (default 0.95). */
   readonly level?: number;
+  /**
+   * GLMMs: the scale of the predictions, "link" (the linear predictor η, default, as lme4's
+   * `type = "link"`) or "response" (μ = g⁻¹(η); the interval's ends are transformed, `seFit` stays on
+   * the link scale). Ignored for linear mixed models.
+   */
+  readonly type?: "link" | "response";
 }
 
 export interface Prediction {
@@ -94,12 +102,12 @@ function recode(train: FactorVariable, fresh: FactorVariable, label: string, fix
 }
 
 /** lme4's `predict(m, newdata)` with standard errors and prediction intervals (see the module comment). */
-export function predict(fit: LmmFit, newdata: DataSource, opts: PredictOptions = {}): Prediction {
+export function predict(fit: LmmFit | GlmmFit, newdata: DataSource, opts: PredictOptions = {}): Prediction {
   const internals = fitInternals(fit);
   if (!internals)
     throw new SpecError(
       "E_SPEC_UNSUPPORTED",
-      "this fit was not made by fitLmm, so its design is not available",
+      "this fit was not made by fitLmm or fitGlmm, so its design is not available",
     );
   const level = opts.level ?? 0.95;
   if (!(level > 0 && level < 1)) throw new OptionError(`level must be between 0 and 1, got ${level}`);
@@ -254,7 +262,8 @@ export function predict(fit: LmmFit, newdata: DataSource, opts: PredictOptions =
   }
 
   const q = qnorm(0.5 + level / 2);
-  const s2 = fit.sigma * fit.sigma;
+  // GLMM: no residual variance on the link scale (the interval is for the conditional mean)
+  const s2 = fit.kind === "glmm" ? 0 : fit.sigma * fit.sigma;
   const fitOut = new Float64Array(n);
   const se = new Float64Array(n);
   const lower = new Float64Array(n);
@@ -269,6 +278,17 @@ export function predict(fit: LmmFit, newdata: DataSource, opts: PredictOptions =
     const half = q * Math.sqrt(fixedVar[i] + reVar[i] + s2);
     lower[i] = eta[i] - half;
     upper[i] = eta[i] + half;
+  }
+  if (fit.kind === "glmm" && opts.type === "response") {
+    const link = makeLink(fit.link);
+    for (let i = 0; i < n; i++) {
+      if (missing[i]) continue;
+      fitOut[i] = link.linkinv(fitOut[i]);
+      const a = link.linkinv(lower[i]);
+      const b = link.linkinv(upper[i]);
+      lower[i] = Math.min(a, b);
+      upper[i] = Math.max(a, b);
+    }
   }
   return { fit: fitOut, seFit: se, lower, upper, level, newLevelRows };
 }

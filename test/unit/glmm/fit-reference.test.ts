@@ -9,6 +9,7 @@ import { readFileSync } from "node:fs";
 import { test } from "node:test";
 import { fitGlmm, type GlmmFit } from "../../../src/glmm/fit-glmm.ts";
 import { anova } from "../../../src/inference/anova.ts";
+import { predict } from "../../../src/inference/predict.ts";
 import { printSummary } from "../../../src/report/fit-summary.ts";
 import { expectClose } from "../../helpers/expect-close.ts";
 import { loadBundled } from "../../helpers/load-bundled.ts";
@@ -202,4 +203,20 @@ test("summary() is laid out as glmer's (Laplace, nAGQ = 25)", () => {
       });
     });
   }
+});
+
+test("predict() of a GLMM on the link and response scales (new data = the fitted rows)", () => {
+  const fit = cbpp(1);
+  const data = loadBundled("cbpp");
+  const link = predict(fit, data);
+  const resp = predict(fit, data, { type: "response" });
+  for (let t = 0; t < fit.nobs; t++) {
+    expectClose(link.fit[t], fit.linearPredictor[t], { atol: 1e-12, label: `η[${t}]` });
+    expectClose(resp.fit[t], fit.fitted[t], { atol: 1e-12, label: `μ[${t}]` });
+    assert.ok(
+      resp.lower[t] < resp.fit[t] && resp.fit[t] < resp.upper[t] && resp.lower[t] > 0 && resp.upper[t] < 1,
+    );
+  }
+  const pop = predict(fit, data, { re: "none" });
+  expectClose(pop.fit[0], fit.beta[0], { atol: 1e-12, label: "population η, period 1" });
 });
