@@ -45,12 +45,13 @@ export interface ModelOptions {
   weights?: string;
   encoding?: TextEncodingName;
   family?: string;
+  link?: string;
   nagq?: string;
   json?: boolean;
   debug?: boolean;
 }
 
-/** `--family` / `--nagq` are reserved for generalized models, which do not exist yet: hidden from --help. */
+/** `--nagq` is reserved for generalized mixed models, which do not exist yet: hidden from --help. */
 function addModelOptions(cmd: Command): Command {
   return cmd
     .requiredOption("-d, --data <data>", "CSV file, '-' for standard input, or a bundled dataset name")
@@ -63,7 +64,14 @@ function addModelOptions(cmd: Command): Command {
         .default("utf-8")
         .argParser(parseEncoding),
     )
-    .addOption(new Option("--family <family>", "response distribution").hideHelp())
+    .addOption(
+      new Option("--family <family>", "response distribution (binomial/poisson: a GLM, as R's glm)").choices([
+        "gaussian",
+        "binomial",
+        "poisson",
+      ]),
+    )
+    .option("--link <link>", "link function: logit, probit, cloglog (binomial), log, identity")
     .addOption(new Option("--nagq <n>", "adaptive Gauss-Hermite points").hideHelp())
     .option("--json", "write one JSON object to standard output");
 }
@@ -73,7 +81,7 @@ async function main(argv: string[]): Promise<number> {
   const program = new Command();
   program
     .name("mixed")
-    .description("Linear mixed models (lme4 formulas, profiled deviance) and ordinary linear models.")
+    .description("Linear mixed models (lme4 formulas, profiled deviance), ordinary linear models and GLMs.")
     .version(VERSION, "-V, --version")
     .option("--debug", "show stack traces")
     .exitOverride()

@@ -1,6 +1,7 @@
 /**
  * `mixed fit FORMULA --data DATA`: lm when the formula has no random terms, else an LMM
- * (REML by default, as lme4; --ml for maximum likelihood).
+ * (REML by default, as lme4; --ml for maximum likelihood); with --family binomial|poisson (or
+ * --link) the generalized branch in `fit-generalized.ts`.
  */
 import {
   convergenceDiagnostics,
@@ -25,6 +26,7 @@ import { readData } from "../../node/read-data.ts";
 import { escapeText } from "../../util/quote.ts";
 import { MESSAGE_MAX } from "../format-error.ts";
 import type { ModelOptions } from "../main.ts";
+import { isGeneralized, runFitGeneralized } from "./fit-generalized.ts";
 
 export interface FitOptions extends ModelOptions {
   ranef?: boolean;
@@ -38,20 +40,23 @@ export function writeWarnings(warnings: readonly Warning[]): void {
     process.stderr.write(`warning[${w.code}]: ${escapeText(w.message, MESSAGE_MAX)}\n`);
 }
 
-export function checkModelOptions(opts: ModelOptions): void {
+/** Option checks of the model commands; `glm` = the command fits GLMs (`mixed fit`). */
+export function checkModelOptions(opts: ModelOptions, glm = false): void {
   if (opts.reml && opts.ml) throw new OptionError("--reml and --ml cannot be used together", "choose one");
-  if (opts.family && opts.family !== "gaussian") {
+  if (!glm && ((opts.family && opts.family !== "gaussian") || opts.link !== undefined)) {
     throw new OptionError(
-      `--family ${opts.family} is not available yet`,
-      "generalized models arrive with the GLMM issue",
+      `--family ${opts.family ?? "gaussian"}${opts.link ? ` --link ${opts.link}` : ""} is available with 'mixed fit' only`,
+      "this command handles Gaussian models",
     );
   }
-  if (opts.nagq !== undefined) throw new OptionError("--nagq applies to generalized models only");
+  if (!glm && opts.nagq !== undefined) throw new OptionError("--nagq applies to generalized models only");
 }
 
 export async function runFit(formulaText: string, opts: FitOptions): Promise<number> {
-  checkModelOptions(opts);
+  checkModelOptions(opts, true);
   const formula = parseFormula(formulaText);
+  if (isGeneralized(opts)) return runFitGeneralized(formula, opts);
+  if (opts.nagq !== undefined) throw new OptionError("--nagq applies to generalized models only");
   const data = await readData(opts.data, { schemaPath: opts.schema, encoding: opts.encoding });
   const ddf = opts.ddf ?? "none";
   if (formula.random.length === 0) {
