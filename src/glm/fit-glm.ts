@@ -91,7 +91,10 @@ export interface GlmFit {
   readonly dfNull: number;
   /** R's `fit$aic`: family AIC + 2·rank. */
   readonly aic: number;
-  /** As R's `logLik.glm` (df = rank, + 1 for an estimated dispersion). */
+  /**
+   * As R's `logLik.glm` (df = rank, + 1 for an estimated dispersion); BIC uses log(n) over all rows
+   * used, zero-weight rows included, as R does.
+   */
   readonly logLik: number;
   readonly df: number;
   readonly AIC: number;
@@ -316,7 +319,8 @@ export function fitGlm(formula: string | ModelFormula, data: DataSource, opts: G
     logLik,
     df,
     AIC: -2 * logLik + 2 * df,
-    BIC: -2 * logLik + Math.log(nOk) * df,
+    // R's logLik.glm counts every row with a residual (zero-weight rows too) as nobs for BIC
+    BIC: -2 * logLik + Math.log(n) * df,
     iter: fit.iter,
     converged: fit.converged,
     boundary: fit.boundary,
