@@ -81,6 +81,8 @@ export { anovaType3ToJSON, ddfToJSON } from "./inference/inference-json.ts";
 export type { CoefTest } from "./inference/satterthwaite.ts";
 export type { Prediction, PredictOptions } from "./inference/predict.ts";
 export { predict, predictionToJSON } from "./inference/predict.ts";
+export type { GlmPrediction, GlmPredictOptions } from "./inference/predict-glm.ts";
+export { predictGlm } from "./inference/predict-glm.ts";
 export type { ConfintOptions } from "./inference/confint.ts";
 export { confint, confintToJSON } from "./inference/confint.ts";
 export type { ConfintResult, ProfileCurve, ProfileResult } from "./inference/profile.ts";

@@ -22,6 +22,7 @@ import { pnorm, pt } from "../special/distributions.ts";
 import { quote } from "../util/quote.ts";
 import type { Family, FamilyName } from "./family.ts";
 import { glmToJSON } from "./glm-json.ts";
+import { registerGlmInternals } from "./glm-internals.ts";
 import { glmResponse } from "./glm-response.ts";
 import { type IrlsControl, irls } from "./irls.ts";
 import type { LinkName } from "./link.ts";
@@ -354,6 +355,7 @@ export function fitGlm(formula: string | ModelFormula, data: DataSource, opts: G
       return residualsCache;
     },
   });
+  registerGlmInternals(result, { formula: f, variables: frame.variables, X });
   return Object.freeze(result);
 }
 
