@@ -45,12 +45,13 @@ export interface ModelOptions {
   weights?: string;
   encoding?: TextEncodingName;
   family?: string;
+  link?: string;
   nagq?: string;
   json?: boolean;
   debug?: boolean;
 }
 
-/** Options shared by the model commands (`--family`/`--nagq` select a generalized linear mixed model). */
+/** Options shared by the model commands (`--family`/`--link`/`--nagq` select a generalized model). */
 function addModelOptions(cmd: Command): Command {
   return cmd
     .requiredOption("-d, --data <data>", "CSV file, '-' for standard input, or a bundled dataset name")
@@ -63,7 +64,13 @@ function addModelOptions(cmd: Command): Command {
         .default("utf-8")
         .argParser(parseEncoding),
     )
-    .option("--family <family>", "response distribution: gaussian (default), binomial or poisson")
+    .addOption(
+      new Option(
+        "--family <family>",
+        "response distribution: binomial/poisson give a GLM (R's glm), or with random terms a GLMM (lme4's glmer)",
+      ).choices(["gaussian", "binomial", "poisson"]),
+    )
+    .option("--link <link>", "link function: logit, probit, cloglog (binomial), log, identity")
     .option("--nagq <n>", "GLMM: 1 = Laplace (default), 0 = fast, >1 = adaptive Gauss-Hermite points")
     .option("--json", "write one JSON object to standard output");
 }
@@ -73,7 +80,9 @@ async function main(argv: string[]): Promise<number> {
   const program = new Command();
   program
     .name("mixed")
-    .description("Linear and generalized linear mixed models (lme4 formulas) and ordinary linear models.")
+    .description(
+      "Linear and generalized linear mixed models (lme4 formulas), ordinary linear models and GLMs.",
+    )
     .version(VERSION, "-V, --version")
     .option("--debug", "show stack traces")
     .exitOverride()

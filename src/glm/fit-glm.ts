@@ -22,6 +22,7 @@ import { pnorm, pt } from "../special/distributions.ts";
 import { quote } from "../util/quote.ts";
 import type { Family, FamilyName } from "./family.ts";
 import { glmToJSON } from "./glm-json.ts";
+import { registerGlmInternals } from "./glm-internals.ts";
 import { glmResponse } from "./glm-response.ts";
 import { type IrlsControl, irls } from "./irls.ts";
 import type { LinkName } from "./link.ts";
@@ -91,7 +92,10 @@ export interface GlmFit {
   readonly dfNull: number;
   /** R's `fit$aic`: family AIC + 2·rank. */
   readonly aic: number;
-  /** As R's `logLik.glm` (df = rank, + 1 for an estimated dispersion). */
+  /**
+   * As R's `logLik.glm` (df = rank, + 1 for an estimated dispersion); BIC uses log(n) over all rows
+   * used, zero-weight rows included, as R does.
+   */
   readonly logLik: number;
   readonly df: number;
   readonly AIC: number;
@@ -316,7 +320,8 @@ export function fitGlm(formula: string | ModelFormula, data: DataSource, opts: G
     logLik,
     df,
     AIC: -2 * logLik + 2 * df,
-    BIC: -2 * logLik + Math.log(nOk) * df,
+    // R's logLik.glm counts every row with a residual (zero-weight rows too) as nobs for BIC
+    BIC: -2 * logLik + Math.log(n) * df,
     iter: fit.iter,
     converged: fit.converged,
     boundary: fit.boundary,
@@ -350,6 +355,7 @@ export function fitGlm(formula: string | ModelFormula, data: DataSource, opts: G
       return residualsCache;
     },
   });
+  registerGlmInternals(result, { formula: f, variables: frame.variables, X });
   return Object.freeze(result);
 }
 

@@ -133,6 +133,17 @@ export function glmResponse(frame: ModelFrame, family: Family): GlmResponse {
         message: `the Poisson response ${label} has non-integer values (first in row ${frame.rows[nonInt] + 1}: ${frame.y[nonInt]}); the deviance is defined but the likelihood (logLik, AIC) is not (R gives -Inf/Inf)`,
       });
   }
+  if (family.name === "gaussian" && family.link.name === "log") {
+    // R's gaussian initialize: mustart = y needs y > 0 under the log link
+    const i = y.findIndex((v) => v <= 0);
+    if (i >= 0)
+      throw domainError(
+        frame,
+        i,
+        `cannot find valid starting values: the response ${label} is ${y[i]}, but the log link needs y > 0 to start (as R)`,
+        "use the identity link, or family poisson for counts",
+      );
+  }
   const mustart = new Float64Array(n);
   family.initializeInto(y, m, mustart);
   let nOk = 0;

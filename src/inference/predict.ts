@@ -62,7 +62,8 @@ export interface Prediction {
 
 const STATEFUL = new Set(["scale", "poly"]);
 
-function statefulCall(e: VarExpr): string | null {
+/** The first `scale()` / `poly()` call in `e` (their values depend on the fitted data), if any. */
+export function statefulCall(e: VarExpr): string | null {
   switch (e.kind) {
     case "call":
       if (STATEFUL.has(e.fn)) return e.fn;
@@ -81,7 +82,12 @@ function statefulCall(e: VarExpr): string | null {
 }
 
 /** The new data's values of a factor, recoded to the fit's levels (-1 where missing or unseen). */
-function recode(train: FactorVariable, fresh: FactorVariable, label: string, fixed: boolean): FactorVariable {
+export function recode(
+  train: FactorVariable,
+  fresh: FactorVariable,
+  label: string,
+  fixed: boolean,
+): FactorVariable {
   const index = new Map(train.levels.map((l, i) => [l, i]));
   const map = fresh.levels.map((l) => index.get(l) ?? -2);
   const codes = Int32Array.from(fresh.codes, (c) => (c < 0 ? -1 : map[c]));

@@ -19,7 +19,8 @@ import {
 } from "../../index.ts";
 import { readData } from "../../node/read-data.ts";
 import type { ModelOptions } from "../main.ts";
-import { checkModelOptions, glmmFamily, parseNagq, writeWarnings } from "./fit.ts";
+import { checkModelOptions, writeWarnings } from "./fit.ts";
+import { glmmFamily, parseNagq } from "./fit-glmm.ts";
 
 export interface AnovaCliOptions extends ModelOptions {
   /** commander's `--no-refit` sets this to false. */
@@ -27,7 +28,7 @@ export interface AnovaCliOptions extends ModelOptions {
 }
 
 export async function runAnova(formulas: readonly string[], opts: AnovaCliOptions): Promise<number> {
-  checkModelOptions(opts);
+  checkModelOptions(opts, true);
   if (formulas.length < 2) {
     throw new OptionError(
       `anova needs at least two formulas, got ${formulas.length}`,
@@ -44,7 +45,7 @@ export async function runAnova(formulas: readonly string[], opts: AnovaCliOption
         throw new OptionError(
           `--family ${family} needs a random-effects term in every formula here ('${f.text}' has none)`,
         );
-      return fitGlmm(f, data, { family, nAGQ, weights: opts.weights });
+      return fitGlmm(f, data, { family, link: opts.link, nAGQ, weights: opts.weights });
     }
     return f.random.length === 0
       ? fitLm(f, data, { weights: opts.weights })

@@ -12,7 +12,7 @@ import { formatDataFrame } from "../../report/format-data-frame.ts";
 import { quantile7 } from "../../report/quantile.ts";
 import type { ModelOptions } from "../main.ts";
 import { progressBar } from "../progress.ts";
-import { gaussianOnly, writeWarnings } from "./fit.ts";
+import { checkModelOptions, writeWarnings } from "./fit.ts";
 
 export interface BootstrapCliOptions extends ModelOptions {
   nsim?: string;
@@ -21,7 +21,7 @@ export interface BootstrapCliOptions extends ModelOptions {
 }
 
 export async function runBootstrap(formulaText: string, opts: BootstrapCliOptions): Promise<number> {
-  gaussianOnly(opts, "mixed bootstrap");
+  checkModelOptions(opts);
   const formula = parseFormula(formulaText);
   if (formula.random.length === 0)
     throw new OptionError("mixed bootstrap needs a mixed model: the formula has no random-effects term");

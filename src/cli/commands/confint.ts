@@ -7,7 +7,7 @@ import { confint, confintToJSON, fitLmm, OptionError, parseFormula, printConfint
 import { readData } from "../../node/read-data.ts";
 import type { ModelOptions } from "../main.ts";
 import { progressBar } from "../progress.ts";
-import { gaussianOnly, writeWarnings } from "./fit.ts";
+import { checkModelOptions, writeWarnings } from "./fit.ts";
 
 export interface ConfintCliOptions extends ModelOptions {
   method?: "wald" | "profile" | "boot";
@@ -17,7 +17,7 @@ export interface ConfintCliOptions extends ModelOptions {
 }
 
 export async function runConfint(formulaText: string, opts: ConfintCliOptions): Promise<number> {
-  gaussianOnly(opts, "mixed confint");
+  checkModelOptions(opts);
   const formula = parseFormula(formulaText);
   if (formula.random.length === 0)
     throw new OptionError("mixed confint needs a mixed model: the formula has no random-effects term");

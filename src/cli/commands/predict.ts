@@ -7,7 +7,7 @@
 import { fitLmm, OptionError, parseFormula, predict, predictionToJSON } from "../../index.ts";
 import { readData } from "../../node/read-data.ts";
 import type { ModelOptions } from "../main.ts";
-import { gaussianOnly, writeWarnings } from "./fit.ts";
+import { checkModelOptions, writeWarnings } from "./fit.ts";
 
 export interface PredictCliOptions extends ModelOptions {
   newdata: string;
@@ -17,7 +17,7 @@ export interface PredictCliOptions extends ModelOptions {
 }
 
 export async function runPredict(formulaText: string, opts: PredictCliOptions): Promise<number> {
-  gaussianOnly(opts, "mixed predict");
+  checkModelOptions(opts);
   const formula = parseFormula(formulaText);
   if (formula.random.length === 0)
     throw new OptionError("mixed predict needs a mixed model: the formula has no random-effects term");

@@ -74,7 +74,7 @@ test("--nagq > 1 with a vector random term exits 1 naming the rule; bad --nagq i
   assert.match(bad.stderr, /--nagq/);
   const gauss = runCli(["fit", "Reaction ~ Days + (1 | Subject)", "--data", "sleepstudy", "--nagq", "2"]);
   assert.notEqual(gauss.status, 0);
-  assert.match(gauss.stderr, /generalized mixed models only/);
+  assert.match(gauss.stderr, /--nagq applies to generalized/);
 });
 
 test("mixed anova --family binomial compares GLMMs as lme4's anova", () => {

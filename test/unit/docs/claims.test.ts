@@ -44,6 +44,6 @@ test("mixed --help and mixed fit --help offer the generalized models that exist,
     assert.doesNotMatch(r.stdout, NOT_YET, `mixed ${args.join(" ")}`);
   }
   const fit = runCli(["fit", "--help"]).stdout;
-  assert.match(fit, /--family <family>[\s\S]*binomial or\s+poisson/);
+  assert.match(fit, /--family <family>[\s\S]*glmer/);
   assert.match(fit, /--nagq <n>[\s\S]*Gauss-Hermite/);
 });

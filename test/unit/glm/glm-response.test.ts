@@ -78,6 +78,17 @@ test("binomial response outside [0, 1] and successes > trials are typed errors",
   );
 });
 
+test("a Gaussian log-link model needs a positive response to start (R's rule)", () => {
+  const d = csv("y,x\n1,1\n0,2\n3,3\n");
+  assert.throws(
+    () => {
+      const fam = makeFamily("gaussian", "log");
+      glmResponse(buildModelFrame(parseFormula("y ~ x"), d, { family: fam.name }), fam);
+    },
+    (e: unknown) => e instanceof DataError && /valid starting values/.test(e.message),
+  );
+});
+
 test("Poisson: offset(log(exposure)), negative counts refused, non-integer counts warn", () => {
   const d = csv("y,t,x\n2,10,1\n0,5,2\n7,20,3\n");
   const r = response("y ~ x + offset(log(t))", d, "poisson");
