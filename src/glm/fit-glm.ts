@@ -366,7 +366,7 @@ const BOUNDARY_EPS = 10 * 2.220446049250313e-16;
  * 0 (Poisson), naming the coefficient(s) whose term dominates the linear predictor on those rows
  * (the direction of separation: its estimate and SE are unreliable).
  */
-function boundaryWarnings(
+export function boundaryWarnings(
   family: Family,
   mu: Float64Array,
   X: Float64Array,

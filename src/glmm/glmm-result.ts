@@ -6,6 +6,8 @@
  * prints it, `devianceResidualSum` = lme4's `deviance(m)`.
  */
 import { NumericalError, type Warning } from "../errors.ts";
+import type { Family } from "../glm/family.ts";
+import { boundaryWarnings } from "../glm/fit-glm.ts";
 import { updateL } from "../lmm/update-l.ts";
 import { condVarTerm, vcovFromL } from "../lmm/lmm-estimates.ts";
 import type { CoefFactor, RanefFactor, RanefTerm, VarCorrGroup } from "../lmm/lmm-result.ts";
@@ -246,6 +248,10 @@ export function buildGlmmResult(work: GlmmWork, pieces: GlmmFitPieces): GlmmResu
   ];
   if (isSingular)
     warnings.push({ code: "boundary_fit", message: "boundary (singular) fit: see help('isSingular')" });
+  // fitted probabilities (rates) numerically 0 or 1 (0): R's glm warning, naming the dominant coefficient
+  warnings.push(
+    ...boundaryWarnings({ name: fam.family } as Family, mu, problem.X, n, p, beta, se, problem.xnames),
+  );
   const binomialTrials = fam.family === "binomial" && prior.some((w) => w > 1);
   if ((fam.family === "poisson" || binomialTrials) && ratio > OVERDISPERSION_WARN)
     warnings.push({

@@ -132,3 +132,12 @@ test("a PIRLS breakdown is a typed error naming the step, not NaN output", () =>
   assert.throws(() => pirls(work, [1], true), code("E_NUMERIC_PIRLS_DIVERGED", /PIRLS|iteration 1/));
   assert.throws(() => fitGlmmProblem(problem), code("E_NUMERIC_PIRLS_DIVERGED", /iteration/));
 });
+
+test("complete separation by a fixed effect warns, naming the coefficient", () => {
+  // y = 1 exactly when x > 0.5: the slope runs off
+  const y = Array.from({ length: 40 }, (_, i) => ((i % 5) / 5 > 0.5 ? 1 : 0));
+  const fit = fitGlmm("y ~ x + (1 | g)", small(y), { family: "binomial" });
+  const w = fit.warnings.find((x) => x.code === "fitted_probabilities_0_or_1");
+  assert.ok(w, "separation warning");
+  assert.match(w.message, /'x'/);
+});
