@@ -12,7 +12,7 @@ import { vcovFromL } from "../lmm/lmm-estimates.ts";
 import type { LmmModel } from "../lmm/lmm-model.ts";
 import { thetaLowerBounds } from "../lmm/lmm-result.ts";
 import { bobyqa } from "../optim/bobyqa.ts";
-import { agqDeviance } from "./agq.ts";
+import { agqDeviance, agqDevianceVector, MAX_AGQ_GRID } from "./agq.ts";
 import { MAX_NODES } from "./gauss-hermite.ts";
 import type { GlmmProblem } from "./glmm-problem.ts";
 import { buildGlmmResult, type GlmmResult } from "./glmm-result.ts";
@@ -36,23 +36,40 @@ export interface FitGlmmOptions {
    * reproduce glmer's (the two optima differ by about 1e-3 standard errors on cbpp).
    */
   readonly exactLaplace?: boolean;
+  /**
+   * Extended mode (neither lme4 nor MixedModels.jl has it): allow nAGQ > 1 for a single
+   * vector-valued random-effects term such as (1 + x | g), by an S-dimensional product rule per
+   * level (nAGQ^S points, at most 10,000). Several random-effects terms are still refused.
+   */
+  readonly agqVector?: boolean;
 }
 
 /** Step of the finite differences for the Hessian (lme4's deriv12 delta). */
 const HESS_DELTA = 1e-4;
 
-export function checkNagq(problem: GlmmProblem, nAGQ: number): void {
+export function checkNagq(problem: GlmmProblem, nAGQ: number, agqVector = false): void {
   if (!Number.isInteger(nAGQ) || nAGQ < 0 || nAGQ > MAX_NODES)
     throw new OptionError(`nAGQ must be an integer from 0 to ${MAX_NODES}, got ${nAGQ}`);
-  if (nAGQ > 1) {
-    const rt = problem.reterms;
-    if (rt.length !== 1 || rt[0].cnames.length !== 1)
+  if (nAGQ <= 1) return;
+  const rt = problem.reterms;
+  if (rt.length === 1 && rt[0].cnames.length === 1) return;
+  if (agqVector && rt.length === 1) {
+    const S = rt[0].cnames.length;
+    if (nAGQ ** S > MAX_AGQ_GRID)
       throw new SpecError(
         "E_SPEC_NAGQ",
-        `nAGQ = ${nAGQ} (adaptive Gauss–Hermite quadrature) needs a single scalar random-effects term such as (1 | g), but the model has ${rt.length === 1 ? `the vector-valued term (${rt[0].cnames.join(" + ")} | ${rt[0].factor})` : `${rt.length} random-effects terms`}`,
-        "use nAGQ = 1 (the Laplace approximation) or nAGQ = 0 for this model, as lme4 does",
+        `nAGQ = ${nAGQ} for the ${S}-column term (${rt[0].cnames.join(" + ")} | ${rt[0].factor}) needs ${nAGQ}^${S} = ${nAGQ ** S} quadrature points per level, more than the limit of ${MAX_AGQ_GRID}`,
+        `use at most ${Math.floor(MAX_AGQ_GRID ** (1 / S) + 1e-9)} points for this term, or nAGQ = 1 (Laplace)`,
       );
+    return;
   }
+  throw new SpecError(
+    "E_SPEC_NAGQ",
+    `nAGQ = ${nAGQ} (adaptive Gauss–Hermite quadrature) needs a single scalar random-effects term such as (1 | g), but the model has ${rt.length === 1 ? `the vector-valued term (${rt[0].cnames.join(" + ")} | ${rt[0].factor})` : `${rt.length} random-effects terms`}`,
+    rt.length === 1
+      ? "use nAGQ = 1 (the Laplace approximation) or nAGQ = 0, as lme4 does, or ask for the extended mode (agqVector) for a vector-valued term"
+      : "use nAGQ = 1 (the Laplace approximation) or nAGQ = 0 for this model, as lme4 does",
+  );
 }
 
 /** Snapshot of the PIRLS state, restored after a failed evaluation. */
@@ -81,12 +98,13 @@ export function fitGlmmModel(
   options: FitGlmmOptions = {},
 ): { result: GlmmResult; model: LmmModel } {
   const nAGQ = options.nAGQ ?? 1;
-  checkNagq(problem, nAGQ);
+  checkNagq(problem, nAGQ, options.agqVector ?? false);
   const maxfun = options.maxfun ?? 10000;
   const work = createGlmmWork(problem);
   const { model, p, n } = work;
   const lower = thetaLowerBounds(model);
   const nth = model.ntheta;
+  const vectorAgq = model.terms[0].S > 1;
   const theta0 = options.start
     ? Float64Array.from(options.start)
     : Float64Array.from(lower, (l) => (l === 0 ? 1 : 0));
@@ -148,7 +166,8 @@ export function fitGlmmModel(
       const { th, beta } = toPar(x);
       setFixed(work, beta);
       const r = run(th, false, lp2);
-      return nAGQ === 1 ? r.ldL2 + r.sqrL + r.devResid : agqDeviance(work, th, nAGQ);
+      if (nAGQ === 1) return r.ldL2 + r.sqrL + r.devResid;
+      return vectorAgq ? agqDevianceVector(work, th, nAGQ) : agqDeviance(work, th, nAGQ);
     };
     const start2 = new Float64Array(nth + p);
     start2.set(theta);
