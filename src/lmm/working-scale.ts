@@ -134,6 +134,15 @@ export function constantColumn(X: Float64Array, n: number, p: number): number {
   return -1;
 }
 
+/**
+ * 1/s for a power of two s whose reciprocal is a normal number (x·(1/s) then equals x/s exactly,
+ * both being the exactly rounded x·2⁻ᵏ), else 0 (divide instead).
+ */
+function exactReciprocal(s: number): number {
+  const r = 1 / s;
+  return Number.isFinite(r) && r >= 2.2250738585072014e-308 && r * s === 1 ? r : 0;
+}
+
 /** The lower median (element (n − 1) >> 1 of the sorted values), by quickselect on a copy. */
 function median(v: Float64Array): number {
   const a = Float64Array.from(v);
@@ -210,8 +219,11 @@ export function scaleResponse(
   const sv = pow2Floor(Math.max(Math.abs(vmin), Math.abs(vmax)));
   const u = Xy.subarray(p * n, (p + 1) * n);
   let mu = 0;
+  // dividing by a power of two = multiplying by its (exact) reciprocal, when that is a normal number
+  const isv = exactReciprocal(sv);
+  const csv = c / sv;
   for (let t = 0; t < n; t++) {
-    const x = (v[t] / sv - c / sv) * (sqrtw ? sqrtw[t] : 1);
+    const x = ((isv ? v[t] * isv : v[t] / sv) - csv) * (sqrtw ? sqrtw[t] : 1);
     u[t] = x;
     const a = Math.abs(x);
     if (a > mu || Number.isNaN(a)) mu = a;
@@ -223,8 +235,9 @@ export function scaleResponse(
   // weighted standard deviation of the response (u = √w·(v − c)/S₁)
   let sw = 0;
   let swu = 0;
+  const ir1 = exactReciprocal(r1);
   for (let t = 0; t < n; t++) {
-    const x = u[t] / r1;
+    const x = ir1 ? u[t] * ir1 : u[t] / r1;
     u[t] = x;
     const rw = sqrtw ? sqrtw[t] : 1;
     sw += rw * rw;
@@ -257,9 +270,11 @@ export function scaleResponse(
     );
   const s2 = pow2Floor(r2);
   let ss = 0;
+  const is2 = exactReciprocal(s2);
   for (let t = 0; t < n; t++) {
-    u[t] /= s2;
-    ss += u[t] * u[t];
+    const x = is2 ? u[t] * is2 : u[t] / s2;
+    u[t] = x;
+    ss += x * x;
   }
   const scale = s1 * s2;
   const lsSigma = Math.sqrt(ss / Math.max(1, n - p)) * scale;
