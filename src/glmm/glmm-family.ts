@@ -14,8 +14,6 @@ export function glmmFamily(family: Family, trials: Float64Array): GlmmFamily {
     link: link.name,
     linkfun: (mu) => link.linkfun(mu),
     linkinv: (eta) => link.linkinv(eta),
-    linkinvInto: (eta, out) => link.linkinvInto(eta, out),
-    deviance: (y, mu, wt) => family.deviance(y, mu, wt),
     muEta: (eta) => link.muEta(eta),
     variance: (mu) => family.variance(mu),
     devResid: (y, mu, wt) => family.devResid(y, mu, wt),

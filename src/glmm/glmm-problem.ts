@@ -15,10 +15,6 @@ export interface GlmmFamily {
   readonly link: string;
   linkfun(mu: number): number;
   linkinv(eta: number): number;
-  /** out[i] = linkinv(eta[i]) (out may be eta). */
-  linkinvInto(eta: Float64Array, out: Float64Array): void;
-  /** Σ devResid(y[i], mu[i], wt[i]). */
-  deviance(y: Float64Array, mu: Float64Array, wt: Float64Array): number;
   /** dμ/dη at η. */
   muEta(eta: number): number;
   variance(mu: number): number;

@@ -188,7 +188,6 @@ function thetaAt(theta: ArrayLike<number>, off: number, S: number, r: number, c:
 /** η ← fixed + Z Λ u; μ ← g⁻¹(η); returns Σ devresid. */
 export function updateEta(work: GlmmWork, theta: ArrayLike<number>, u: Float64Array): number {
   const { n, model, uOff, eta, mu, fixed, b, problem, prior } = work;
-  void n;
   randomEffects(work, theta, u, b);
   eta.set(fixed);
   model.terms.forEach((t, j) => {
@@ -208,8 +207,14 @@ export function updateEta(work: GlmmWork, theta: ArrayLike<number>, u: Float64Ar
     }
   });
   const fam = problem.family;
-  fam.linkinvInto(eta, mu);
-  return fam.deviance(problem.y, mu, prior);
+  const y = problem.y;
+  let dev = 0;
+  for (let t = 0; t < n; t++) {
+    const m = fam.linkinv(eta[t]);
+    mu[t] = m;
+    dev += fam.devResid(y[t], m, prior[t]);
+  }
+  return dev;
 }
 
 function sumSq(u: Float64Array): number {

@@ -106,8 +106,6 @@ test("a PIRLS breakdown is a typed error naming the step, not NaN output", () =>
     link: "logit",
     linkfun: (mu) => Math.log(mu / (1 - mu)),
     linkinv: () => Number.NaN, // a link that breaks down
-    linkinvInto: (_eta, out) => out.fill(Number.NaN),
-    deviance: () => Number.NaN,
     muEta: () => 0.25,
     variance: (mu) => mu * (1 - mu),
     devResid: () => Number.NaN,
