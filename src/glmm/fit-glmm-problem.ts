@@ -187,7 +187,7 @@ export function fitGlmmModel(
       }
     };
     const lower2 = [...lower, ...new Array<number>(p).fill(Number.NEGATIVE_INFINITY)];
-    const res2 = bobyqa(f2, start2, { lower: lower2, rhobeg: 0.05, rhoend: 1e-6, maxfun });
+    const res2 = bobyqa(f2, start2, { lower: lower2, rhobeg: 0.02, rhoend: 1e-6, maxfun });
     x2 = Float64Array.from(res2.x);
     const { th, beta } = toPar(x2);
     theta = th;
