@@ -101,6 +101,10 @@ async function main(argv: string[]): Promise<number> {
       "--convergence",
       "check the optimum: gradient, Hessian and Newton decrement of the criterion in θ",
     )
+    .option(
+      "--variance",
+      "also print the variance decomposition: shares per component, ICC, marginal and conditional R²",
+    )
     .action((formula: string, opts: FitOptions) => run(() => runFit(formula, { ...opts, debug }))());
   addModelOptions(
     program
