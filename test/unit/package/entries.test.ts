@@ -34,7 +34,7 @@ test("the main entry has the accessors and printers, and no old printer names", 
   for (const old of ["lmmSummary", "lmSummary", "lmmRanef", "lmmCoef"]) assert.ok(!(old in main), old);
 });
 
-test("package.json exports the four entries with their declaration files", () => {
+test("package.json exports the five entries with their declaration files", () => {
   const pkg = JSON.parse(readFileSync("package.json", "utf8"));
   assert.deepEqual(pkg.exports["."], { types: "./dist/types/index.d.ts", default: "./dist/index.js" });
   assert.deepEqual(pkg.exports["./engine"], {
@@ -53,7 +53,17 @@ test("package.json exports the four entries with their declaration files", () =>
     types: "./dist/types/plot/index.d.ts",
     default: "./dist/plot.js",
   });
-  assert.deepEqual(build.files, ["src/index.ts", "src/engine.ts", "src/node/index.ts", "src/plot/index.ts"]);
+  assert.deepEqual(pkg.exports["./report"], {
+    types: "./dist/types/html/index.d.ts",
+    default: "./dist/report.js",
+  });
+  assert.deepEqual(build.files, [
+    "src/index.ts",
+    "src/engine.ts",
+    "src/node/index.ts",
+    "src/plot/index.ts",
+    "src/html/index.ts",
+  ]);
 });
 
 test("accessors of an LMM fit return R's numbers as plain data", () => {
