@@ -20,7 +20,7 @@ import type { VarianceDecomposition } from "../lmm/decompose-variance.ts";
 import type { LmmFit } from "../lmm/fit-lmm.ts";
 import { caterpillar } from "../plot/caterpillar.ts";
 import { facets } from "../plot/facets.ts";
-import type { FigureOptions } from "../plot/figure-options.ts";
+import { AXIS_MARGINS, axisScale, type FigureOptions } from "../plot/figure-options.ts";
 import { pooled } from "../plot/pooled.ts";
 import { type PosteriorDraws, posteriorDensity, rankPlot, tracePlot } from "../plot/posterior-plots.ts";
 import { qqPlot, qqSpec } from "../plot/qq-plot.ts";
@@ -219,8 +219,9 @@ function lmFigures(fit: LmFit, data: DataSource, opts: ReportOptions, fig: (id: 
         height: 380,
         title: "Residuals vs fitted",
         plot: {
-          x: { label: "fitted", grid: true },
-          y: { label: "residual", grid: true },
+          ...AXIS_MARGINS,
+          x: axisScale("fitted values"),
+          y: axisScale("residuals"),
           marks: [
             Plot.ruleY([0], { stroke: "#999" }),
             Plot.dot(pts, { x: "f", y: "r", r: 2, fill: "#0072B2" }),
