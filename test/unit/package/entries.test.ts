@@ -8,6 +8,7 @@ import { test } from "node:test";
 import * as engine from "../../../src/engine.ts";
 import * as main from "../../../src/index.ts";
 import * as node from "../../../src/node/index.ts";
+import * as report from "../../../src/html/index.ts";
 import { loadBundled } from "../../helpers/load-bundled.ts";
 
 const ENGINE_ONLY = [
@@ -26,6 +27,13 @@ test("engine internals are in mixedmodels/engine, not in the main entry", () => 
     assert.equal(typeof (engine as Record<string, unknown>)[name], "function", `engine lacks ${name}`);
   }
   assert.deepEqual(Object.keys(node).sort(), ["fitBayesParallel", "listDatasets", "readData", "svgToPng"]);
+});
+
+test("the report entry has reportHtml; the main entry the variance decomposition", () => {
+  assert.deepEqual(Object.keys(report), ["reportHtml"]);
+  assert.ok(!("reportHtml" in main), "the core never loads the report (it draws with the plot layer)");
+  for (const name of ["varianceDecomposition", "printVarianceDecomposition"])
+    assert.equal(typeof (main as Record<string, unknown>)[name], "function", name);
 });
 
 test("the main entry has the accessors and printers, and no old printer names", () => {
