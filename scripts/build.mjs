@@ -66,6 +66,7 @@ await build({
     engine: "src/engine.ts",
     node: "src/node/index.ts",
     plot: "src/plot/index.ts",
+    report: "src/html/index.ts",
   },
   outdir: out,
   splitting: true,

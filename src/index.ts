@@ -66,11 +66,14 @@ export type { GroupOlsFactor } from "./accessors/group-ols.ts";
 export { groupOls } from "./accessors/group-ols.ts";
 export { ranef } from "./accessors/ranef.ts";
 export { varCorr } from "./accessors/var-corr.ts";
+export type { VarianceComponent, VarianceDecomposition } from "./accessors/variance-decomposition.ts";
+export { varianceDecomposition } from "./accessors/variance-decomposition.ts";
 
 // printers
 export { printCoef, printRanef, printSummary } from "./report/fit-summary.ts";
 export type { SummaryOptions } from "./report/fit-summary.ts";
 export { printAnova, printAnovaType3 } from "./report/print-anova.ts";
+export { printVarianceDecomposition } from "./report/print-variance-decomposition.ts";
 
 // inference
 export type { AnovaOptions, AnovaRow, AnovaTable } from "./inference/anova.ts";

@@ -15,6 +15,8 @@ import { type ConfintCliOptions, runConfint } from "./commands/confint.ts";
 import { type BootstrapCliOptions, runBootstrap } from "./commands/bootstrap.ts";
 import { addPlotOptions, type PlotCliOptions } from "./commands/plot-options.ts";
 import { runSample, type SampleOptions } from "./commands/sample.ts";
+import { addSamplerOptions } from "./commands/sampler-options.ts";
+import type { ReportCliOptions } from "./commands/report.ts";
 import { formatError } from "./format-error.ts";
 import { guardOutput } from "./output.ts";
 import { VERSION } from "./version.ts";
@@ -110,6 +112,10 @@ async function main(argv: string[]): Promise<number> {
       "--convergence",
       "check the optimum: gradient, Hessian and Newton decrement of the criterion in θ",
     )
+    .option(
+      "--variance",
+      "also print the variance decomposition: shares per component, ICC, marginal and conditional R²",
+    )
     .action((formula: string, opts: FitOptions) => run(() => runFit(formula, { ...opts, debug }))());
   addModelOptions(
     program
@@ -167,29 +173,14 @@ async function main(argv: string[]): Promise<number> {
     .action((formula: string, opts: PredictCliOptions) =>
       run(() => runPredict(formula, { ...opts, debug }))(),
     );
-  addModelOptions(
-    program
-      .command("sample")
-      .description("fit a Bayesian mixed model by NUTS (Stan's sampler) and print the posterior summary")
-      .argument("<formula>", 'model formula, e.g. "y ~ x + (x | group)"'),
+  addSamplerOptions(
+    addModelOptions(
+      program
+        .command("sample")
+        .description("fit a Bayesian mixed model by NUTS (Stan's sampler) and print the posterior summary")
+        .argument("<formula>", 'model formula, e.g. "y ~ x + (x | group)"'),
+    ),
   )
-    .option("--method <method>", "collapsed (random effects integrated out, then drawn exactly) or nuts-full")
-    .option(
-      "--parameterisation <p>",
-      "random effects of nuts-full: noncentred, centred or hcentred (default: chosen from the data)",
-    )
-    .option("--chains <n>", "number of chains (default 4)")
-    .option("--warmup <n>", "warm-up iterations per chain (default 1000)")
-    .option("--draws <n>", "kept draws per chain (default 1000)")
-    .option("--seed <n>", "random seed (default: random, printed)")
-    .option(
-      "--prior <prior>",
-      'a prior "CLASS: DIST", repeatable (b, Intercept, sd, cor, sigma)',
-      (v: string, acc: string[]) => [...acc, v],
-      [] as string[],
-    )
-    .option("--adapt-delta <x>", "target acceptance rate of the step-size adaptation (default 0.8)")
-    .option("--max-treedepth <n>", "maximum NUTS tree depth (default 10)")
     .option("--draws-out <file>", "write the draws as CSV (cmdstan's columns)")
     .option("--compare-lmm", "compare posterior means with lme4's REML estimates and conditional modes")
     .action((formula: string, opts: SampleOptions) => run(() => runSample(formula, { ...opts, debug }))());
@@ -211,6 +202,35 @@ async function main(argv: string[]): Promise<number> {
     const { runPlot } = await import("./commands/plot.ts");
     status = await runPlot(kind, formula, { ...opts, debug });
   });
+  addSamplerOptions(
+    addModelOptions(
+      program
+        .command("report")
+        .description(
+          "write a self-contained HTML report: summary, diagnostics, variance decomposition, figures",
+        )
+        .argument("<formula>", "model formula (lm without random terms, else a mixed model)"),
+    ),
+  )
+    .requiredOption("-o, --output <file>", "FILE.html ('-' for standard output)")
+    .option("--no-figures", "leave the figures out")
+    .option("--x <column>", "x column of the data figures (default: the formula's first covariate)")
+    .option("--group <column>", "grouping column of the data figures (default: the first grouping factor)")
+    .option("--title <text>", "page title")
+    .option("--width <px>", "figure width in pixels (default 760)")
+    .option(
+      "--bayes",
+      "add a Bayesian fit of the same model: posterior summary, trace, rank and density plots",
+    )
+    .option(
+      "--variables <names>",
+      "comma-separated posterior variables to plot (--bayes; default: all but r_…)",
+    )
+    .action(async (formula: string, opts: ReportCliOptions) => {
+      // the plotting library is loaded only when a report is written
+      const { runReport } = await import("./commands/report.ts");
+      status = await runReport(formula, { ...opts, debug });
+    });
   program
     .command("demo")
     .description("fit the bundled example models, print their summaries and write the seed figures")

@@ -13,7 +13,8 @@ import { createLmm, type LmmModel } from "./lmm-model.ts";
 import type { LmmProblem } from "./lmm-problem.ts";
 import type { LmmResult } from "./lmm-result.ts";
 import { type FitLmmOptions, fitModel, refit } from "./fit-lmm-problem.ts";
-import { type FitInternals, modelFor, registerFitInternals } from "./fit-internals.ts";
+import { type FitInternals, fitInternals, modelFor, registerFitInternals } from "./fit-internals.ts";
+import { decomposeVariance, decompositionTerms, varianceDecompositionToJSON } from "./decompose-variance.ts";
 
 export interface LmmFitOptions extends FitLmmOptions {
   /** Column of prior weights (lme4's `weights =`). */
@@ -200,6 +201,22 @@ export function lmmToJSON(fit: LmmFit): Record<string, unknown> {
     optinfo: fit.optinfo,
     dropped_columns: fit.droppedColumns,
     warnings: fit.warnings.map((w) => ({ code: w.code, message: w.message })),
+    variance_decomposition: jsonDecomposition(fit),
     timing: { fit_s: fit.fitSeconds },
   };
+}
+
+function jsonDecomposition(fit: LmmFit): Record<string, unknown> | null {
+  const internals = fitInternals(fit);
+  if (!internals) return null;
+  const { design } = internals;
+  return varianceDecompositionToJSON(
+    decomposeVariance({
+      n: design.n,
+      X: design.X,
+      beta: fit.beta,
+      terms: decompositionTerms(design.reterms, fit.varcorr.groups),
+      sigma: fit.sigma,
+    }),
+  );
 }

@@ -8,7 +8,7 @@ import { readFileSync } from "node:fs";
 import { test } from "node:test";
 import { build } from "esbuild";
 
-for (const entry of ["src/index.ts", "src/engine.ts", "src/plot/index.ts"]) {
+for (const entry of ["src/index.ts", "src/engine.ts", "src/plot/index.ts", "src/html/index.ts"]) {
   test(`the package entry ${entry} bundles for the browser without Node built-ins`, async () => {
     await assertBrowserPure(entry);
   });

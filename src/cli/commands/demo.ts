@@ -8,7 +8,15 @@
  * with the `mixed plot` command that makes each; the plotting code is loaded only at that point.
  */
 import { nelderMead } from "../../engine.ts";
-import { fitLm, fitLmm, type LmmFit, parseFormula, printSummary } from "../../index.ts";
+import {
+  fitLm,
+  fitLmm,
+  type LmmFit,
+  parseFormula,
+  printSummary,
+  printVarianceDecomposition,
+  varianceDecomposition,
+} from "../../index.ts";
 import { mkdirSync, writeFileSync } from "node:fs";
 import { join, resolve } from "node:path";
 import { readData } from "../../node/read-data.ts";
@@ -107,6 +115,13 @@ async function coffee(out: (s: string) => void): Promise<void> {
     "between groups.",
   ];
   out(`${lines.join("\n")}\n`);
+  const vd = varianceDecomposition(mm);
+  out(`\n${printVarianceDecomposition(vd)}`);
+  out(
+    `The seed's "explained variance" ${vd.r2Conditional.toFixed(3)} is this conditional R²: the groups' ` +
+      "intercepts and slopes\ntogether with x explain nearly all the variance of y; x alone " +
+      `(marginal R²) ${vd.r2Marginal.toFixed(3)}.\n\n`,
+  );
 }
 
 /** Default folder of the demo's figures (relative to the working directory). */
@@ -171,6 +186,11 @@ async function figures(out: (s: string) => void, dir: string): Promise<void> {
     writeFileSync(join(dir, `${name}.png`), await svgToPng(svg));
     out(`${name}.svg, ${name}.png; the SVG is also made by\n${wrapCommand(`${cmd} -o ${name}.svg`)}\n`);
   }
+  const { reportHtml } = await import("../../html/report-html.ts");
+  writeFileSync(join(dir, "coffee-report.html"), reportHtml(mm, cof));
+  out(
+    `coffee-report.html (summary, diagnostics, variance decomposition, figures in one page), made by\n${wrapCommand(`mixed report "y ~ x + (x | group)" --data coffee -o coffee-report.html`)}\n`,
+  );
 }
 
 export async function runDemo(opts: { figures?: string } = {}): Promise<number> {

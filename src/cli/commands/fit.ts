@@ -20,6 +20,8 @@ import {
   printRanef,
   printAnovaType3,
   printSummary,
+  printVarianceDecomposition,
+  varianceDecomposition,
   type Warning,
 } from "../../index.ts";
 import { readData } from "../../node/read-data.ts";
@@ -33,6 +35,7 @@ export interface FitOptions extends ModelOptions {
   coef?: boolean;
   ddf?: DdfMethod | "none";
   convergence?: boolean;
+  variance?: boolean;
 }
 
 export function writeWarnings(warnings: readonly Warning[]): void {
@@ -64,6 +67,11 @@ export async function runFit(formulaText: string, opts: FitOptions): Promise<num
       throw new OptionError("--ddf applies to mixed models; an lm summary already has exact t-tests");
     if (opts.reml || opts.ml)
       throw new OptionError("--reml/--ml apply to mixed models; this formula has no random term");
+    if (opts.variance)
+      throw new OptionError(
+        "--variance applies to mixed models; this formula has no random term",
+        "the lm summary already prints R²",
+      );
     const t0 = performance.now();
     const fit = fitLm(formula, data, { weights: opts.weights });
     const fitS = (performance.now() - t0) / 1000;
@@ -96,6 +104,7 @@ export async function runFit(formulaText: string, opts: FitOptions): Promise<num
       `Newton decrement ${num(conv.newtonDecrement)}, Hessian eigenvalues ${num(conv.minHessianEigenvalue)} to ${num(conv.maxHessianEigenvalue)}` +
       `${conv.warnings.length === 0 ? ": converged" : ""}\n`;
   }
+  if (opts.variance) out += `\n${printVarianceDecomposition(varianceDecomposition(fit))}`;
   if (opts.ranef) out += `\nConditional modes of the random effects:\n${printRanef(fit)}`;
   if (opts.coef) out += `\nCoefficients per level (fixed + random):\n${printCoef(fit)}`;
   process.stdout.write(out);

@@ -3,9 +3,10 @@
  * the command loads nothing heavy: the plotting library is imported only when `mixed plot` runs.
  */
 import type { Command } from "commander";
+import { addSamplerOptions, type SamplerCliOptions } from "./sampler-options.ts";
 
 /** Raw option values of `mixed plot` as commander parses them. */
-export interface PlotCliOptions {
+export interface PlotCliOptions extends SamplerCliOptions {
   data: string;
   output: string;
   schema?: string;
@@ -20,14 +21,14 @@ export interface PlotCliOptions {
   page?: string;
   covariate?: string;
   nsim?: string;
-  seed?: string;
+  variables?: string;
   reml?: boolean;
   ml?: boolean;
   debug?: boolean;
 }
 
 export function addPlotOptions(cmd: Command): Command {
-  return cmd
+  cmd
     .requiredOption("-d, --data <data>", "CSV file, '-' for standard input, or a bundled dataset name")
     .requiredOption(
       "-o, --output <file>",
@@ -45,7 +46,16 @@ export function addPlotOptions(cmd: Command): Command {
     .option("--page <n>", "page of groups when there are more than fit one figure (facets)")
     .option("--covariate <column>", "x of the between/within scatters (panel; default --x)")
     .option("--nsim <n>", "bootstrap replicates (bootstrap; default 500)")
-    .option("--seed <s>", "random seed (bootstrap; default 1)")
+    .option(
+      "--seed <s>",
+      "random seed (bootstrap: default 1; trace, rank, density: the sampler's, default random)",
+    )
     .option("--reml", "fit the formula's mixed model by REML (default)")
-    .option("--ml", "fit the formula's mixed model by maximum likelihood");
+    .option("--ml", "fit the formula's mixed model by maximum likelihood")
+    .option(
+      "--variables <names>",
+      "comma-separated posterior variables (trace, rank, density; default: all but r_…)",
+    );
+  // the sampler's flags (trace, rank, density), parsed as `mixed sample` parses them
+  return addSamplerOptions(cmd, { seed: false });
 }

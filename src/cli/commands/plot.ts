@@ -28,6 +28,7 @@ import {
   betweenWithin,
   bootstrapDensities,
   caterpillar,
+  posteriorDensity,
   profileZeta,
   facets,
   type FigureOptions,
@@ -35,10 +36,13 @@ import {
   panel,
   pooled,
   qqPlot,
+  rankPlot,
   residualPlot,
   shrinkage,
+  tracePlot,
   trajectories,
 } from "../../plot/index.ts";
+import type { PosteriorDraws } from "../../plot/posterior-plots.ts";
 import { quote } from "../../util/quote.ts";
 import { writeWarnings } from "./fit.ts";
 import type { PlotCliOptions } from "./plot-options.ts";
@@ -73,7 +77,7 @@ export interface PlotKind {
   readonly summary: string;
   /** Whether FORMULA is needed ("optional": used when given). */
   readonly formula: "none" | "optional" | "required";
-  readonly make: (ctx: PlotContext) => string;
+  readonly make: (ctx: PlotContext) => string | Promise<string>;
 }
 
 function list(s: string | undefined): string[] | undefined {
@@ -98,6 +102,21 @@ function populationFit(ctx: PlotContext, x: string): LmmFit | undefined {
     message: `no population line: the model's fixed effects (${fit.xnames.join(", ")}) are not a line in ${x}`,
   });
   return undefined;
+}
+
+/** Posterior draws of the formula's Bayesian fit (the sampler flags as `mixed sample`). */
+async function drawsOf(ctx: PlotContext): Promise<PosteriorDraws> {
+  if (ctx.formula === undefined || ctx.formula.random.length === 0)
+    throw new OptionError(
+      `mixed plot ${ctx.kind} needs a mixed-model formula with a random term, e.g. "y ~ x + (x | g)"`,
+    );
+  if (ctx.options.reml || ctx.options.ml)
+    throw new OptionError(`--reml/--ml do not apply to mixed plot ${ctx.kind} (a Bayesian fit)`);
+  const { bayesFitFor, posteriorDraws, variableList } = await import("./posterior-draws.ts");
+  const variables = variableList(ctx.options.variables);
+  const fit = await bayesFitFor(ctx.formula.text, ctx.data, ctx.options);
+  for (const w of fit.warnings) ctx.figure.onWarning?.(w);
+  return posteriorDraws(fit, variables);
 }
 
 /** Every `mixed plot` KIND. Add figures here. */
@@ -222,6 +241,21 @@ export const PLOT_KINDS: Readonly<Record<string, PlotKind>> = {
     formula: "required",
     make: (ctx) => shrinkage(ctx.lmm(), ctx.data, { ...ctx.figure, factor: ctx.options.group }),
   },
+  trace: {
+    summary: "trace plots of a Bayesian fit's draws per chain (sampler flags as mixed sample; --variables)",
+    formula: "required",
+    make: async (ctx) => tracePlot(await drawsOf(ctx), ctx.figure),
+  },
+  rank: {
+    summary: "rank plots of a Bayesian fit's draws per chain (flat when the chains mix; --variables)",
+    formula: "required",
+    make: async (ctx) => rankPlot(await drawsOf(ctx), ctx.figure),
+  },
+  density: {
+    summary: "posterior densities per chain of a Bayesian fit's draws (--variables)",
+    formula: "required",
+    make: async (ctx) => posteriorDensity(await drawsOf(ctx), ctx.figure),
+  },
 };
 
 /** The error for an unknown KIND, listing the kinds. */
@@ -345,7 +379,7 @@ export async function runPlot(
       return fitLm(formula, data);
     },
   };
-  const svg = spec.make(ctx);
+  const svg = await spec.make(ctx);
   if (format === "stdout") process.stdout.write(svg.endsWith("\n") ? svg : `${svg}\n`);
   else if (format === "svg") writeOutput(opts.output, `${svg}\n`);
   else {

@@ -6,8 +6,6 @@
  */
 import { writeFileSync } from "node:fs";
 import cliProgress from "cli-progress";
-import type { BayesMethod } from "../../bayes/build-bayes-model.ts";
-import type { Parameterisation } from "../../bayes/full-model.ts";
 import { drawsCsv } from "../../bayes/draws-csv.ts";
 import { fitLmm, OptionError, parseFormula, SpecError } from "../../index.ts";
 import { fitBayesParallel } from "../../node/fit-bayes-parallel.ts";
@@ -15,32 +13,11 @@ import { readData } from "../../node/read-data.ts";
 import { lmmComparison, printBayesSummary, printLmmComparison } from "../../report/bayes-summary.ts";
 import type { ModelOptions } from "../main.ts";
 import { writeWarnings } from "./fit.ts";
+import { type SamplerCliOptions, samplerFitOptions } from "./sampler-options.ts";
 
-export interface SampleOptions extends ModelOptions {
-  method?: string;
-  parameterisation?: string;
-  chains?: string;
-  warmup?: string;
-  draws?: string;
-  seed?: string;
-  adaptDelta?: string;
-  maxTreedepth?: string;
-  prior?: string[];
+export interface SampleOptions extends ModelOptions, SamplerCliOptions {
   drawsOut?: string;
   compareLmm?: boolean;
-}
-
-function wholeNumber(flag: string, v: string | undefined): number | undefined {
-  if (v === undefined) return undefined;
-  if (!/^\s*\d+\s*$/.test(v)) throw new OptionError(`${flag} must be a whole number, not '${v}'`);
-  return Number(v);
-}
-
-function realNumber(flag: string, v: string | undefined): number | undefined {
-  if (v === undefined) return undefined;
-  const x = Number(v);
-  if (v.trim() === "" || !Number.isFinite(x)) throw new OptionError(`${flag} must be a number, not '${v}'`);
-  return x;
 }
 
 function checkSampleOptions(opts: SampleOptions): void {
@@ -85,19 +62,7 @@ function progressBar(total: number): {
 
 export async function runSample(formulaText: string, opts: SampleOptions): Promise<number> {
   checkSampleOptions(opts);
-  const method = opts.method as BayesMethod | undefined;
-  const parameterisation = opts.parameterisation as Parameterisation | undefined;
-  const fitOpts = {
-    method,
-    parameterisation,
-    chains: wholeNumber("--chains", opts.chains),
-    warmup: wholeNumber("--warmup", opts.warmup),
-    draws: wholeNumber("--draws", opts.draws),
-    seed: wholeNumber("--seed", opts.seed),
-    adaptDelta: realNumber("--adapt-delta", opts.adaptDelta),
-    maxTreedepth: wholeNumber("--max-treedepth", opts.maxTreedepth),
-    prior: opts.prior ?? [],
-  };
+  const fitOpts = samplerFitOptions(opts);
   const formula = parseFormula(formulaText);
   const data = await readData(opts.data, { schemaPath: opts.schema, encoding: opts.encoding });
   if (formula.random.length === 0) {

@@ -15,6 +15,7 @@ export const ENTRIES: Readonly<Record<string, string>> = {
   "mixedmodels/engine": join(REPO, "src", "engine.ts"),
   "mixedmodels/node": join(REPO, "src", "node", "index.ts"),
   "mixedmodels/plot": join(REPO, "src", "plot", "index.ts"),
+  "mixedmodels/report": join(REPO, "src", "html", "index.ts"),
 };
 
 export interface DocBlock {

@@ -8,6 +8,7 @@ import { test } from "node:test";
 import * as engine from "../../../src/engine.ts";
 import * as main from "../../../src/index.ts";
 import * as node from "../../../src/node/index.ts";
+import * as report from "../../../src/html/index.ts";
 import { loadBundled } from "../../helpers/load-bundled.ts";
 
 const ENGINE_ONLY = [
@@ -28,13 +29,20 @@ test("engine internals are in mixedmodels/engine, not in the main entry", () => 
   assert.deepEqual(Object.keys(node).sort(), ["fitBayesParallel", "listDatasets", "readData", "svgToPng"]);
 });
 
+test("the report entry has reportHtml; the main entry the variance decomposition", () => {
+  assert.deepEqual(Object.keys(report), ["reportHtml"]);
+  assert.ok(!("reportHtml" in main), "the core never loads the report (it draws with the plot layer)");
+  for (const name of ["varianceDecomposition", "printVarianceDecomposition"])
+    assert.equal(typeof (main as Record<string, unknown>)[name], "function", name);
+});
+
 test("the main entry has the accessors and printers, and no old printer names", () => {
   for (const name of ["fixef", "ranef", "coefTable", "varCorr", "printSummary", "printRanef", "printCoef"])
     assert.equal(typeof (main as Record<string, unknown>)[name], "function", name);
   for (const old of ["lmmSummary", "lmSummary", "lmmRanef", "lmmCoef"]) assert.ok(!(old in main), old);
 });
 
-test("package.json exports the four entries with their declaration files", () => {
+test("package.json exports the five entries with their declaration files", () => {
   const pkg = JSON.parse(readFileSync("package.json", "utf8"));
   assert.deepEqual(pkg.exports["."], { types: "./dist/types/index.d.ts", default: "./dist/index.js" });
   assert.deepEqual(pkg.exports["./engine"], {
@@ -53,7 +61,17 @@ test("package.json exports the four entries with their declaration files", () =>
     types: "./dist/types/plot/index.d.ts",
     default: "./dist/plot.js",
   });
-  assert.deepEqual(build.files, ["src/index.ts", "src/engine.ts", "src/node/index.ts", "src/plot/index.ts"]);
+  assert.deepEqual(pkg.exports["./report"], {
+    types: "./dist/types/html/index.d.ts",
+    default: "./dist/report.js",
+  });
+  assert.deepEqual(build.files, [
+    "src/index.ts",
+    "src/engine.ts",
+    "src/node/index.ts",
+    "src/plot/index.ts",
+    "src/html/index.ts",
+  ]);
 });
 
 test("accessors of an LMM fit return R's numbers as plain data", () => {

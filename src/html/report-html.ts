@@ -1,0 +1,423 @@
+/**
+ * `reportHtml(fit, data, options)`: one self-contained HTML page about a fitted model — the
+ * summary (R's printed text and HTML tables), the fit diagnostics (convergence, singularity,
+ * warnings), the variance decomposition (mixed models) and the key figures inline as SVG. No
+ * network references at all: the style sheet is inline, fonts are the system's, the figures are
+ * inline `<svg>` elements (without the `xmlns` attribute, which HTML does not need), there are no
+ * scripts. It opens offline in any browser.
+ *
+ * A figure that cannot be drawn for this model (a PlotError, e.g. shrinkage without estimable
+ * per-group fits) is replaced by a short note; the page is still written.
+ */
+import { coefTable } from "../accessors/coef-table.ts";
+import { varianceDecomposition } from "../accessors/variance-decomposition.ts";
+import type { DataSource } from "../data/column.ts";
+import { MixedError, type Warning } from "../errors.ts";
+import { parseFormula } from "../formula/parse-formula.ts";
+import { convergenceDiagnostics } from "../inference/convergence.ts";
+import type { LmFit } from "../lm/fit-lm.ts";
+import type { VarianceDecomposition } from "../lmm/decompose-variance.ts";
+import type { LmmFit } from "../lmm/fit-lmm.ts";
+import { caterpillar } from "../plot/caterpillar.ts";
+import { facets } from "../plot/facets.ts";
+import { AXIS_MARGINS, axisScale, type FigureOptions } from "../plot/figure-options.ts";
+import { pooled } from "../plot/pooled.ts";
+import { type PosteriorDraws, posteriorDensity, rankPlot, tracePlot } from "../plot/posterior-plots.ts";
+import { qqPlot, qqSpec } from "../plot/qq-plot.ts";
+import { type PlotDocument, renderSvg } from "../plot/render-svg.ts";
+import { residualPlot } from "../plot/residual-plot.ts";
+import { shrinkage } from "../plot/shrinkage.ts";
+import { escapeXml } from "../plot/svg-markup.ts";
+import { trajectories } from "../plot/trajectories.ts";
+import * as Plot from "@observablehq/plot";
+import { printSummary } from "../report/fit-summary.ts";
+import { formatNumber } from "../report/format-number.ts";
+import { printVarianceDecomposition } from "../report/print-variance-decomposition.ts";
+
+export interface ReportOptions {
+  /** Page title (default: "Model report: FORMULA"). */
+  readonly title?: string;
+  /** Include the figures (default true). */
+  readonly figures?: boolean;
+  /** Columns of the data figures (default from the formula `y ~ x + (x | g)`). */
+  readonly x?: string;
+  readonly group?: string;
+  /** Width of the figures in px (default 760). */
+  readonly width?: number;
+  /** Posterior draws of a Bayesian fit of the same model: trace, rank and density figures. */
+  readonly posterior?: {
+    readonly draws: PosteriorDraws;
+    /** Printed posterior summary (e.g. `printBayesSummary(fit)`). */
+    readonly summary?: string;
+    /** Variables to plot (default: the first 12). */
+    readonly variables?: readonly string[];
+  };
+  /** DOM document for Observable Plot (default: linkedom's, in Node). */
+  readonly document?: PlotDocument;
+  /** A line under the title (e.g. when and by what the report was made); default none. */
+  readonly note?: string;
+}
+
+const esc = escapeXml;
+const fmt = (x: number, digits = 4): string => formatNumber(x, digits).trim();
+
+const STYLE = `
+:root { color-scheme: light; }
+body { font-family: system-ui, "DejaVu Sans", "Helvetica Neue", Arial, sans-serif; color: #222;
+  background: #fff; margin: 0 auto; max-width: 880px; padding: 24px 28px 60px; line-height: 1.45; }
+h1 { font-size: 1.55em; margin: 0 0 0.2em; }
+h2 { font-size: 1.2em; margin: 1.8em 0 0.6em; padding-bottom: 0.2em; border-bottom: 1px solid #ddd; }
+h3 { font-size: 1.02em; margin: 1.3em 0 0.4em; }
+.sub { color: #555; margin: 0 0 1em; }
+code, pre { font-family: "DejaVu Sans Mono", Menlo, Consolas, monospace; font-size: 12.5px; }
+pre { background: #f6f6f4; border: 1px solid #e2e2de; padding: 10px 12px; overflow-x: auto; }
+table { border-collapse: collapse; margin: 0.4em 0 1em; font-size: 14px; }
+th, td { padding: 3px 12px; border-bottom: 1px solid #e4e4e4; text-align: right; }
+th:first-child, td:first-child { text-align: left; }
+thead th { border-bottom: 2px solid #999; }
+table.left2 th:nth-child(2), table.left2 td:nth-child(2) { text-align: left; }
+.ok { color: #1b7a3a; font-weight: 600; }
+.bad { color: #b3261e; font-weight: 600; }
+.key { display: flex; flex-wrap: wrap; gap: 10px 28px; margin: 0.5em 0 1em; }
+.key div { min-width: 150px; }
+.key b { display: block; font-size: 1.45em; }
+.key span { color: #555; font-size: 0.9em; }
+figure { margin: 1em 0 1.6em; }
+figure svg { max-width: 100%; height: auto; }
+figcaption { color: #555; font-size: 0.9em; margin-top: 0.3em; }
+.note { color: #555; font-style: italic; }
+ul.warnings li { margin: 0.2em 0; }
+nav a { color: #1f5fa8; margin-right: 14px; text-decoration: none; }
+`;
+
+interface Figure {
+  readonly title: string;
+  readonly svg: string | null;
+  readonly caption: string;
+  readonly error?: string;
+}
+
+/** An inline SVG: no XML namespace attributes (HTML's parser places <svg> in SVG's namespace). */
+function inlineSvg(svg: string): string {
+  return svg.replace(/\s+xmlns(:\w+)?="[^"]*"/g, "").replace(/^<\?xml[^>]*>\s*/, "");
+}
+
+function table(head: readonly string[], rows: readonly (readonly string[])[], cls?: string): string {
+  const th = head.map((h) => `<th>${esc(h)}</th>`).join("");
+  const body = rows.map((r) => `<tr>${r.map((c) => `<td>${esc(c)}</td>`).join("")}</tr>`).join("\n");
+  return `<table${cls ? ` class="${cls}"` : ""}><thead><tr>${th}</tr></thead><tbody>\n${body}\n</tbody></table>`;
+}
+
+function keyFigures(items: readonly [string, string][]): string {
+  return `<div class="key">${items.map(([v, l]) => `<div><b>${esc(v)}</b><span>${esc(l)}</span></div>`).join("")}</div>`;
+}
+
+/** The formula's y, x (first single-variable fixed term that is a column) and first grouping factor. */
+function formulaColumns(formula: string): { y?: string; x?: string; group?: string } {
+  const f = parseFormula(formula);
+  const out: { y?: string; x?: string; group?: string } = {};
+  if (f.response.kind === "column") out.y = f.response.name;
+  for (const t of f.fixed.terms) {
+    if (t.variables.length !== 1) continue;
+    const v = f.variables.get(t.variables[0]);
+    if (v?.expr.kind === "column") {
+      out.x = v.expr.name;
+      break;
+    }
+  }
+  const r = f.random.find((t) => t.group.length === 1);
+  if (r !== undefined) out.group = r.group[0];
+  return out;
+}
+
+function tryFigure(title: string, caption: string, make: () => string): Figure {
+  try {
+    return { title, caption, svg: inlineSvg(make()) };
+  } catch (e) {
+    if (e instanceof MixedError) return { title, caption, svg: null, error: e.message };
+    throw e;
+  }
+}
+
+function isNumericColumn(data: DataSource, name: string | undefined): name is string {
+  if (name === undefined) return false;
+  return data.column(name)?.kind === "numeric";
+}
+
+function lmmFigures(fit: LmmFit, data: DataSource, opts: ReportOptions, fig: (id: string) => FigureOptions) {
+  const cols = formulaColumns(fit.formula);
+  const x = opts.x ?? cols.x;
+  const group = opts.group ?? cols.group;
+  const figures: Figure[] = [
+    tryFigure(
+      "Conditional modes (caterpillar)",
+      "Conditional modes of the random effects per grouping factor and term, sorted, with 95% intervals from the conditional variances (lme4's dotplot(ranef(m, condVar = TRUE))).",
+      () => caterpillar(fit, fig("caterpillar")),
+    ),
+    tryFigure(
+      "Residuals",
+      "Residuals against fitted values with a running mean, and the scale–location plot.",
+      () => residualPlot(fit, fig("residuals")),
+    ),
+    tryFigure(
+      "Normal QQ plots",
+      "Standardised residuals and the conditional modes of each random-effect term against normal quantiles.",
+      () => qqPlot(fit, fig("qq")),
+    ),
+    tryFigure(
+      "Shrinkage",
+      "Each group's own least-squares estimates against the mixed model's conditional estimates (partial pooling).",
+      () => shrinkage(fit, data, { ...fig("shrinkage"), factor: group }),
+    ),
+  ];
+  if (cols.y !== undefined && isNumericColumn(data, x) && group !== undefined) {
+    const lineInX = fit.xnames.every((n) => n === "(Intercept)" || n === x);
+    figures.push(
+      tryFigure(
+        "Trajectories",
+        `One line of ${cols.y} against ${x} per level of ${group}${lineInX ? ", with the population (fixed-effects) line" : ""}.`,
+        () =>
+          trajectories(data, {
+            ...fig("trajectories"),
+            x,
+            y: cols.y!,
+            group,
+            population: lineInX ? fit : undefined,
+          }),
+      ),
+      tryFigure(
+        "Per-group fits",
+        `Small multiples per level of ${group}: the data, each group's own least-squares line, the mixed model's conditional line and the population line (first page of groups).`,
+        () => facets(data, { ...fig("facets"), x, y: cols.y!, group, fit: lineInX ? fit : undefined }),
+      ),
+    );
+  }
+  return figures;
+}
+
+function lmFigures(fit: LmFit, data: DataSource, opts: ReportOptions, fig: (id: string) => FigureOptions) {
+  const cols = formulaColumns(fit.formula);
+  const x = opts.x ?? cols.x;
+  const figures: Figure[] = [];
+  if (
+    cols.y !== undefined &&
+    isNumericColumn(data, x) &&
+    fit.xnames.every((n) => n === "(Intercept)" || n === x)
+  )
+    figures.push(
+      tryFigure(
+        "Fitted line",
+        `${cols.y} against ${x} with the least-squares line and its 95% confidence band.`,
+        () => pooled(data, { ...fig("pooled"), x, y: cols.y! }),
+      ),
+    );
+  const pts = Array.from(fit.fitted, (f, i) => ({ f, r: fit.residuals[i] }));
+  figures.push(
+    tryFigure("Residuals", "Residuals against fitted values.", () =>
+      renderSvg({
+        ...fig("residuals"),
+        height: 380,
+        title: "Residuals vs fitted",
+        plot: {
+          ...AXIS_MARGINS,
+          x: axisScale("fitted values"),
+          y: axisScale("residuals"),
+          marks: [
+            Plot.ruleY([0], { stroke: "#999" }),
+            Plot.dot(pts, { x: "f", y: "r", r: 2, fill: "#0072B2" }),
+          ],
+        },
+      }),
+    ),
+    tryFigure("Normal QQ plot", "Residuals against normal quantiles.", () =>
+      renderSvg(
+        qqSpec(fit.residuals, "Normal QQ plot of the residuals", "residual", { ...fig("qq"), height: 380 }),
+      ),
+    ),
+  );
+  return figures;
+}
+
+function posteriorFigures(p: NonNullable<ReportOptions["posterior"]>, fig: (id: string) => FigureOptions) {
+  const o = (id: string) => ({ ...fig(id), variables: p.variables });
+  return [
+    tryFigure("Trace plots", "Each chain's draws by iteration.", () => tracePlot(p.draws, o("trace"))),
+    tryFigure(
+      "Rank plots",
+      "Histograms of each chain's ranks among all draws: flat when the chains mix.",
+      () => rankPlot(p.draws, o("rank")),
+    ),
+    tryFigure("Posterior densities", "One kernel density per chain.", () =>
+      posteriorDensity(p.draws, o("density")),
+    ),
+  ];
+}
+
+function figureHtml(f: Figure): string {
+  const body = f.svg === null ? `<p class="note">Figure not drawn: ${esc(f.error ?? "")}</p>` : f.svg;
+  return `<figure>\n<h3>${esc(f.title)}</h3>\n${body}\n<figcaption>${esc(f.caption)}</figcaption>\n</figure>`;
+}
+
+function decompositionHtml(d: VarianceDecomposition): string {
+  const pct = (v: number) => `${fmt((100 * v) / d.total, 3)} %`;
+  const rows: string[][] = [["Fixed effects (var Xβ)", fmt(d.fixed), pct(d.fixed)]];
+  for (const c of d.components)
+    rows.push([`${c.name}: ${c.terms.join(", ")}`, fmt(c.variance), pct(c.variance)]);
+  rows.push(["Residual (σ²)", fmt(d.residual), pct(d.residual)], ["Total", fmt(d.total), "100 %"]);
+  const icc = Object.entries(d.icc).map(([f, v]) => [f, fmt(v)]);
+  if (icc.length > 1) icc.push(["all random effects", fmt(d.iccAdjusted)]);
+  return (
+    keyFigures([
+      [fmt(d.r2Conditional, 3), "conditional R² (fixed + random)"],
+      [fmt(d.r2Marginal, 3), "marginal R² (fixed effects)"],
+      [fmt(d.iccAdjusted, 3), "adjusted ICC"],
+    ]) +
+    table(["Component", "Variance", "Share"], rows) +
+    `<h3>ICC by grouping factor</h3>\n${table(["Grouping factor", "Adjusted ICC"], icc)}` +
+    `<p class="note">Nakagawa &amp; Schielzeth's R² with Johnson's (2014) extension for random slopes ` +
+    `(a random-slope term's variance is the mean of z<sub>i</sub>ᵀΣz<sub>i</sub> over the rows), as ` +
+    `performance::r2_nakagawa computes them; Nakagawa, Johnson &amp; Schielzeth (2017).</p>\n` +
+    `<pre>${esc(printVarianceDecomposition(d))}</pre>`
+  );
+}
+
+function warningsHtml(warnings: readonly Warning[]): string {
+  if (warnings.length === 0) return `<p><span class="ok">No warnings.</span></p>`;
+  return `<ul class="warnings">${warnings.map((w) => `<li><code>${esc(w.code)}</code>: ${esc(w.message)}</li>`).join("\n")}</ul>`;
+}
+
+function diagnosticsHtml(fit: LmFit | LmmFit): string {
+  if (fit.kind === "lm") {
+    return `<p>Least-squares fit (${esc(fit.method)}); ${fit.nobs} observations, ${fit.dfResidual} residual degrees of freedom.</p>\n<h3>Warnings</h3>\n${warningsHtml(fit.warnings)}`;
+  }
+  const o = fit.optinfo;
+  const rows: string[][] = [
+    ["Optimizer", o.optimizer],
+    ["Converged", o.converged ? "yes" : "no"],
+    ["Message", o.message],
+    ["Function evaluations", String(o.feval)],
+    ["Singular fit", fit.isSingular ? "yes (a variance at zero or correlation at ±1)" : "no"],
+    [fit.REML ? "REML criterion" : "Deviance", fmt(fit.objective, 8)],
+  ];
+  let extra: Warning[] = [];
+  try {
+    const c = convergenceDiagnostics(fit);
+    rows.push(
+      ["max |gradient| (criterion in θ)", c.maxAbsGradient.toPrecision(3)],
+      ["Newton decrement", c.newtonDecrement.toPrecision(3)],
+      [
+        "Hessian eigenvalues",
+        `${c.minHessianEigenvalue.toPrecision(3)} to ${c.maxHessianEigenvalue.toPrecision(3)}`,
+      ],
+    );
+    extra = [...c.warnings];
+  } catch (e) {
+    if (!(e instanceof MixedError)) throw e;
+    rows.push(["Convergence check", `not available: ${e.message}`]);
+  }
+  const ok = o.converged && !fit.isSingular && fit.warnings.length + extra.length === 0;
+  return (
+    `<p>${ok ? '<span class="ok">Converged, not singular, no warnings.</span>' : '<span class="bad">Check the diagnostics below.</span>'}</p>\n` +
+    table(["Diagnostic", "Value"], rows) +
+    `\n<h3>Warnings</h3>\n${warningsHtml([...fit.warnings, ...extra])}`
+  );
+}
+
+function coefHtml(fit: LmFit | LmmFit): string {
+  const rows = coefTable(fit).map((r) => [
+    r.name,
+    fmt(r.estimate, 6),
+    fmt(r.stdError, 4),
+    fmt(r.tValue, 3),
+    ...(fit.kind === "lm" ? [r.pValue === null ? "" : r.pValue < 1e-4 ? "< 1e-4" : fmt(r.pValue, 3)] : []),
+  ]);
+  return table(
+    ["Term", "Estimate", "Std. error", "t value", ...(fit.kind === "lm" ? ["Pr(>|t|)"] : [])],
+    rows,
+  );
+}
+
+function varCorrHtml(fit: LmmFit): string {
+  const rows: string[][] = [];
+  for (const g of fit.varcorr.groups)
+    g.terms.forEach((t, r) => {
+      const cor = g.terms
+        .slice(0, r)
+        .map((_, c) => fmt(g.correlation[r][c], 3))
+        .join(", ");
+      rows.push([r === 0 ? g.name : "", t, fmt(g.variance[r]), fmt(g.stddev[r]), cor]);
+    });
+  rows.push(["Residual", "", fmt(fit.varcorr.residual.variance), fmt(fit.varcorr.residual.stddev), ""]);
+  return table(["Group", "Term", "Variance", "Std. dev.", "Corr."], rows, "left2");
+}
+
+/** The self-contained HTML report of `fit` (fitted to `data`). */
+export function reportHtml(fit: LmFit | LmmFit, data: DataSource, options: ReportOptions = {}): string {
+  const title = options.title ?? `Model report: ${fit.formula}`;
+  const width = options.width ?? 760;
+  const fig = (id: string): FigureOptions => ({ width, idPrefix: `r-${id}`, document: options.document });
+  const sections: [string, string, string][] = [];
+  const kind =
+    fit.kind === "lmm" ? `linear mixed model (${fit.REML ? "REML" : "ML"})` : "linear model (least squares)";
+  const ngroups =
+    fit.kind === "lmm"
+      ? `; ${Object.entries(fit.ngroups)
+          .map(([g, n]) => `${n} levels of ${g}`)
+          .join(", ")}`
+      : "";
+  const key: [string, string][] = [
+    [String(fit.nobs), "observations"],
+    [fmt(fit.logLik, 6), "log-likelihood"],
+    [fmt(fit.AIC, 6), "AIC"],
+    [fmt(fit.BIC, 6), "BIC"],
+  ];
+  let summary = keyFigures(key) + `<h3>Fixed effects</h3>\n${coefHtml(fit)}`;
+  if (fit.kind === "lmm") summary += `\n<h3>Variance components</h3>\n${varCorrHtml(fit)}`;
+  summary += `\n<h3>Printed summary</h3>\n<pre>${esc(printSummary(fit))}</pre>`;
+  sections.push(["summary", "Summary", summary]);
+  sections.push(["diagnostics", "Fit diagnostics", diagnosticsHtml(fit)]);
+  if (fit.kind === "lmm") {
+    sections.push(["variance", "Variance decomposition", decompositionHtml(varianceDecomposition(fit))]);
+  } else {
+    sections.push([
+      "variance",
+      "Variance explained",
+      keyFigures([
+        [fmt(fit.rSquared, 3), "R²"],
+        [fmt(fit.adjRSquared, 3), "adjusted R²"],
+      ]) +
+        `<p class="note">An ordinary linear model has no random effects: R² is the share of variance explained by the fixed effects.</p>`,
+    ]);
+  }
+  if (options.figures !== false) {
+    const figs =
+      fit.kind === "lmm" ? lmmFigures(fit, data, options, fig) : lmFigures(fit, data, options, fig);
+    sections.push(["figures", "Figures", figs.map(figureHtml).join("\n")]);
+  }
+  if (options.posterior) {
+    const p = options.posterior;
+    let body = p.summary === undefined ? "" : `<pre>${esc(p.summary)}</pre>\n`;
+    if (options.figures !== false) body += posteriorFigures(p, fig).map(figureHtml).join("\n");
+    sections.push(["posterior", "Bayesian fit", body]);
+  }
+  const nav = sections.map(([id, h]) => `<a href="#${id}">${esc(h)}</a>`).join("");
+  const main = sections
+    .map(([id, h, body]) => `<section id="${id}">\n<h2>${esc(h)}</h2>\n${body}\n</section>`)
+    .join("\n");
+  return `<!DOCTYPE html>
+<html lang="en">
+<head>
+<meta charset="utf-8">
+<meta name="viewport" content="width=device-width, initial-scale=1">
+<title>${esc(title)}</title>
+<style>${STYLE}</style>
+</head>
+<body>
+<h1>${esc(title)}</h1>
+<p class="sub">A ${esc(kind)} of <code>${esc(fit.formula)}</code> fitted to <code>${esc(fit.dataName)}</code>: ${fit.nobs} observations${esc(ngroups)}.${options.note ? ` ${esc(options.note)}` : ""}</p>
+<nav>${nav}</nav>
+${main}
+</body>
+</html>
+`;
+}
