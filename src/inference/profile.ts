@@ -18,6 +18,7 @@
  */
 import { OptionError, SpecError } from "../errors.ts";
 import type { DenseBlock } from "../linalg/block-types.ts";
+import { psdCholesky } from "../linalg/psd-cholesky.ts";
 import { qrDecompose, qrResiduals } from "../linalg/qr.ts";
 import { fitInternals, modelFor } from "../lmm/fit-internals.ts";
 import type { LmmFit } from "../lmm/fit-lmm.ts";
@@ -106,20 +107,11 @@ function thetaOfPhi(fit: LmmFit, phi: ArrayLike<number>): Float64Array | null {
       }
     for (let i = 0; i < S; i++) R[i * S + i] = 1;
     // lower Cholesky of Σ/σ², allowing zero columns (a standard deviation at 0)
-    const L = new Float64Array(S * S);
-    for (let j = 0; j < S; j++) {
-      let d = (sd[j] * sd[j]) / (sigma * sigma);
-      for (let k = 0; k < j; k++) d -= L[j * S + k] * L[j * S + k];
-      if (d < -1e-12 * Math.max(1, (sd[j] * sd[j]) / (sigma * sigma))) return null;
-      const ljj = d > 0 ? Math.sqrt(d) : 0;
-      L[j * S + j] = ljj;
-      for (let i = j + 1; i < S; i++) {
-        let s = (sd[i] * sd[j] * R[i * S + j]) / (sigma * sigma);
-        for (let k = 0; k < j; k++) s -= L[i * S + k] * L[j * S + k];
-        L[i * S + j] = ljj > 0 ? s / ljj : 0;
-        if (ljj === 0 && Math.abs(s) > 1e-10) return null;
-      }
-    }
+    const A = new Float64Array(S * S);
+    for (let j = 0; j < S; j++)
+      for (let i = j; i < S; i++) A[i * S + j] = (sd[i] * sd[j] * R[i * S + j]) / (sigma * sigma);
+    const { L, psd } = psdCholesky(A, S);
+    if (!psd) return null;
     for (let c = 0; c < S; c++) for (let r = c; r < S; r++) theta.push(L[r * S + c]);
   }
   return Float64Array.from(theta);
