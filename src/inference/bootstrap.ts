@@ -108,25 +108,17 @@ export function bootstrapSpec(fit: LmmFit, nsim: number, seed = 1): BootstrapSpe
   };
 }
 
-/**
- * Run replicates [from, to) of a spec (a fresh engine model, so the fit's own is untouched);
- * `onProgress(done, to − from)` after each.
- */
-export function runBootstrapSpec(
-  spec: BootstrapSpec,
-  from: number,
-  to: number,
-  onProgress?: (done: number, total: number) => void,
-): BootstrapPart {
+/** Runs ranges of replicates of one spec on one engine model (built once, reused by every range). */
+export interface BootstrapRunner {
+  /** Replicates [from, to); `onProgress(done, to − from)` after each. */
+  run(from: number, to: number, onProgress?: (done: number, total: number) => void): BootstrapPart;
+}
+
+/** A runner for `spec` (a fresh engine model, so the fit's own is untouched). */
+export function bootstrapRunner(spec: BootstrapSpec): BootstrapRunner {
   const { nsim } = spec;
-  if (!(Number.isInteger(from) && Number.isInteger(to) && 0 <= from && from <= to && to <= nsim))
-    throw new OptionError(`range [${from}, ${to}) is not within [0, ${nsim})`);
   const ncol = spec.columns.length;
-  const values = new Float64Array((to - from) * ncol);
-  const warningCounts: Record<string, number> = Object.create(null);
-  let failures = 0;
-  if (to === from) return { from, to, values, failures, warningCounts };
-  const seeds = replicateSeeds(spec.seed, to);
+  const seeds = replicateSeeds(spec.seed, nsim);
   const draw = responseSampler(spec.simulation);
   const model = createLmm(spec.problem);
   if (parameterCount(model) !== ncol)
@@ -134,25 +126,44 @@ export function runBootstrapSpec(
   const options = { REML: spec.reml, start: spec.start };
   const y = new Float64Array(model.n);
   const row = new Float64Array(ncol);
-  for (let r = from; r < to; r++) {
-    draw(RandomStream.forChain(seeds[r], 0, 0), y);
-    let ok = true;
-    try {
-      const codes = refitParameters(model, y, options, row);
-      for (const c of spec.designWarnings) warningCounts[c] = (warningCounts[c] ?? 0) + 1;
-      for (const c of codes) warningCounts[c] = (warningCounts[c] ?? 0) + 1;
-      for (let c = 0; c < ncol; c++) if (!Number.isFinite(row[c])) ok = false;
-    } catch {
-      ok = false;
-    }
-    if (ok) values.set(row, (r - from) * ncol);
-    else {
-      failures++;
-      values.fill(Number.NaN, (r - from) * ncol, (r - from + 1) * ncol);
-    }
-    onProgress?.(r - from + 1, to - from);
-  }
-  return { from, to, values, failures, warningCounts };
+  return {
+    run(from, to, onProgress): BootstrapPart {
+      if (!(Number.isInteger(from) && Number.isInteger(to) && 0 <= from && from <= to && to <= nsim))
+        throw new OptionError(`range [${from}, ${to}) is not within [0, ${nsim})`);
+      const values = new Float64Array((to - from) * ncol);
+      const warningCounts: Record<string, number> = Object.create(null);
+      let failures = 0;
+      for (let r = from; r < to; r++) {
+        draw(RandomStream.forChain(seeds[r], 0, 0), y);
+        let ok = true;
+        try {
+          const codes = refitParameters(model, y, options, row);
+          for (const c of spec.designWarnings) warningCounts[c] = (warningCounts[c] ?? 0) + 1;
+          for (const c of codes) warningCounts[c] = (warningCounts[c] ?? 0) + 1;
+          for (let c = 0; c < ncol; c++) if (!Number.isFinite(row[c])) ok = false;
+        } catch {
+          ok = false;
+        }
+        if (ok) values.set(row, (r - from) * ncol);
+        else {
+          failures++;
+          values.fill(Number.NaN, (r - from) * ncol, (r - from + 1) * ncol);
+        }
+        onProgress?.(r - from + 1, to - from);
+      }
+      return { from, to, values, failures, warningCounts };
+    },
+  };
+}
+
+/** Run replicates [from, to) of a spec (`bootstrapRunner(spec).run`). */
+export function runBootstrapSpec(
+  spec: BootstrapSpec,
+  from: number,
+  to: number,
+  onProgress?: (done: number, total: number) => void,
+): BootstrapPart {
+  return bootstrapRunner(spec).run(from, to, onProgress);
 }
 
 /** The table of a spec from parts covering [0, nsim) (in any order). */
