@@ -65,14 +65,28 @@ export async function bootstrapParallel(
   const parts: BootstrapPart[] = [];
   let next = 0;
   let done = 0;
+  let collected = 0;
+  // settles once every replicate's row is in (a worker still starting up is then not waited for)
+  let finish: () => void = () => {};
+  let fail: (e: unknown) => void = () => {};
+  const complete = new Promise<void>((res, rej) => {
+    finish = res;
+    fail = rej;
+  });
   const report = (k: number) => {
     done += k;
     opts.onProgress?.(done, nsim);
   };
+  const collect = (part: BootstrapPart) => {
+    parts.push(part);
+    collected += part.to - part.from;
+    if (collected === nsim) finish();
+  };
+  let stopped = false;
   const workerLoop = async (): Promise<void> => {
     // claim work only once the thread has started and loaded its script
     await pool.exec("ready", []);
-    while (next < nsim) {
+    while (next < nsim && !stopped) {
       const from = next;
       const to = Math.min(nsim, from + chunk);
       next = to;
@@ -84,27 +98,33 @@ export async function bootstrapParallel(
         },
       })) as BootstrapPart;
       if (to - from > seen) report(to - from - seen);
-      parts.push(part);
+      collect(part);
     }
   };
   const mainLoop = async (): Promise<void> => {
     const runner = bootstrapRunner(spec);
-    while (next < nsim) {
+    while (next < nsim && !stopped) {
       const t0 = performance.now();
       // one replicate at a time off the shared queue, for about SLICE_MS, then yield
       while (next < nsim && performance.now() - t0 < SLICE_MS) {
         const r = next++;
-        parts.push(runner.run(r, r + 1));
+        collect(runner.run(r, r + 1));
         report(1);
       }
       await new Promise<void>((resolve) => setImmediate(resolve));
     }
   };
+  for (let w = 0; w < workers; w++)
+    workerLoop().catch((e: unknown) => {
+      if (!stopped) fail(e);
+    });
+  if (opts.callerRuns !== false) mainLoop().catch(fail);
   try {
-    const running = Array.from({ length: workers }, workerLoop);
-    await Promise.all([...(opts.callerRuns === false ? [] : [mainLoop()]), ...running]);
+    await complete;
     return assembleBootstrap(spec, parts);
   } finally {
-    await pool.terminate();
+    stopped = true;
+    // every claimed range is in (or the run failed): stop the threads, even one still starting
+    await pool.terminate(true);
   }
 }
