@@ -138,9 +138,12 @@ export function bootstrapRunner(spec: BootstrapSpec): BootstrapRunner {
         let ok = true;
         try {
           const codes = refitParameters(model, y, options, row);
-          for (const c of spec.designWarnings) warningCounts[c] = (warningCounts[c] ?? 0) + 1;
-          for (const c of codes) warningCounts[c] = (warningCounts[c] ?? 0) + 1;
+          // an estimate outside double precision fails the refit (as fitLmm throws for it)
           for (let c = 0; c < ncol; c++) if (!Number.isFinite(row[c])) ok = false;
+          if (ok) {
+            for (const c of spec.designWarnings) warningCounts[c] = (warningCounts[c] ?? 0) + 1;
+            for (const c of codes) warningCounts[c] = (warningCounts[c] ?? 0) + 1;
+          }
         } catch {
           ok = false;
         }
