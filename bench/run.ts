@@ -13,7 +13,10 @@
  * ignores it), so latest.json always holds a full run. Then the Bayesian bench (bench/bayes.ts: its
  * own table against Stan's figures, bench/results/bayes.json; `--only bayes` runs it alone), and
  * the GLMM bench (bench/glmm.ts: cbpp Laplace and nAGQ = 25, a Bernoulli crossed model of 10⁵
- * rows, next to lme4's; bench/results/glmm.json; `--only glmm` runs it alone).
+ * rows, next to lme4's; bench/results/glmm.json; `--only glmm` runs it alone), and the inference
+ * bench (bench/inference.ts: profile CIs, the bootstrap serial and on all cores, Satterthwaite,
+ * Kenward–Roger, predict next to lme4's, bench/results/inference.json; `--only inference` runs it
+ * alone).
  */
 import { spawnSync } from "node:child_process";
 import { mkdirSync, writeFileSync } from "node:fs";
@@ -156,6 +159,17 @@ function runBayesBench(opts: Options): void {
   if (r.status !== 0) process.exitCode = 1;
 }
 
+/** bench/inference.ts in a child process (its table on stdout). */
+function runInferenceBench(opts: Options): void {
+  log("inference (bench/inference.ts) …");
+  const r = spawnSync(
+    process.execPath,
+    ["--import", "tsx", "bench/inference.ts", ...(opts.quick ? ["--quick"] : [])],
+    { cwd: ROOT, stdio: "inherit" },
+  );
+  if (r.status !== 0) process.exitCode = 1;
+}
+
 function build(): void {
   log("building the CLI bundle (npm run build) …");
   const r = spawnSync(process.execPath, ["scripts/build.mjs"], { cwd: ROOT, stdio: "inherit" });
@@ -169,7 +183,13 @@ function main(): void {
   // the Bayesian bench (bench/bayes.ts, its own table and bench/results/bayes.json) runs last
   const bayes = opts.only.length === 0 || opts.only.some((s) => s.toLowerCase().includes("bayes"));
   const glmm = opts.only.length === 0 || opts.only.some((s) => s.toLowerCase().includes("glmm"));
-  if (workloads.length === 0 && (bayes || glmm)) {
+  // the inference bench (bench/inference.ts, bench/results/inference.json) runs before it
+  const inference = opts.only.length === 0 || opts.only.some((s) => s.toLowerCase().includes("inference"));
+  if (workloads.length === 0 && (bayes || glmm || inference)) {
+    if (inference) {
+      if (opts.build) build();
+      runInferenceBench(opts);
+    }
     if (glmm) runGlmmBench(opts);
     if (bayes) runBayesBench(opts);
     return;
@@ -207,6 +227,7 @@ function main(): void {
   writeFileSync(resolve(ROOT, opts.out), text);
   log(`results written to ${opts.out}`);
   if (rows.some((r) => r.status === "ERROR")) process.exitCode = 1;
+  if (inference) runInferenceBench(opts);
   if (glmm) runGlmmBench(opts);
   if (bayes) runBayesBench(opts);
 }

@@ -5,6 +5,7 @@
 //       by readData is `instanceof DataError` of the main entry) in dist/chunks/
 //   dist/cli.js   the `mixed` command (with dist/chunks/cli-*: code loaded lazily, e.g. by `mixed plot`)
 //   dist/bayes-worker.js   the worker thread of the parallel Bayesian chains, one self-contained file
+//   dist/bootstrap-worker.js   the worker thread of the parallel bootstrap, one self-contained file
 //   dist/types/   declaration files of the three entries (tsc -p tsconfig.build.json)
 // `--outdir DIR` builds into DIR instead of dist/ (the packed-package test builds a staging copy).
 import { spawnSync } from "node:child_process";
@@ -49,6 +50,16 @@ await build({
   // the worker thread of the Node entry's fitBayesParallel (and of `mixed sample`), self-contained
   entryPoints: ["src/node/bayes-worker.ts"],
   outfile: join(out, "bayes-worker.js"),
+  banner: {
+    js: "import { createRequire as __cr } from 'node:module'; const require = __cr(import.meta.url);",
+  },
+});
+await build({
+  ...common,
+  platform: "node",
+  // the worker thread of the Node entry's bootstrapParallel (and of `mixed bootstrap`), self-contained
+  entryPoints: ["src/node/bootstrap-worker.ts"],
+  outfile: join(out, "bootstrap-worker.js"),
   banner: {
     js: "import { createRequire as __cr } from 'node:module'; const require = __cr(import.meta.url);",
   },

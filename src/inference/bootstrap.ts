@@ -1,20 +1,27 @@
 /**
  * The parametric bootstrap of a linear mixed model (lme4's `bootMer`): responses are simulated
- * from the fit (`simulate.ts`), the same model structure is refitted to each (`fit.refit`, which
- * reuses the factorisation's structure), and every parameter of each refit is recorded. Percentile
- * intervals from the replicates are `confint(m, method = "boot")`.
+ * from the fit (`simulate.ts`), the same model structure is refitted to each from the fit's θ̂
+ * (`refitParameters`: only the response's blocks of the system change, and only the parameters are
+ * read off the factor), and every parameter of each refit is recorded. Percentile intervals from
+ * the replicates are `confint(m, method = "boot")`.
  *
- * Replicates run one after another here (the core runs in a browser too); replicate r always uses
- * the stream of `replicateSeeds(seed, nsim)[r]`, so any split of the replicates over threads gives
+ * The work is described by a `BootstrapSpec` (plain data: it can be sent to worker threads, see
+ * `bootstrapParallel` in the Node entry); replicates run one after another here (the core runs in
+ * a browser too). Replicate r always draws from its own stream, seeded by `replicateSeeds(seed,
+ * nsim)[r]` (a function of the seed and r only), so any split of the replicates over threads gives
  * the same table.
  */
 import { RandomStream } from "../bayes/random.ts";
-import { OptionError } from "../errors.ts";
+import { OptionError, SpecError } from "../errors.ts";
+import { fitInternals } from "../lmm/fit-internals.ts";
 import type { LmmFit } from "../lmm/fit-lmm.ts";
+import { createLmm } from "../lmm/lmm-model.ts";
+import type { LmmProblem } from "../lmm/lmm-problem.ts";
+import { parameterCount, refitParameters } from "../lmm/refit-parameters.ts";
 import { quantile7 } from "../report/quantile.ts";
 import type { ConfintResult } from "./profile.ts";
 import { varParams } from "./profile.ts";
-import { replicateSeeds, responseSampler } from "./simulate.ts";
+import { replicateSeeds, responseSampler, type SimulationSpec, simulationSpec } from "./simulate.ts";
 
 export interface BootstrapOptions {
   readonly seed?: number;
@@ -36,49 +43,155 @@ export interface BootstrapTable {
   readonly warningCounts: Readonly<Record<string, number>>;
 }
 
-function paramsOf(fit: LmmFit): number[] {
-  const out: number[] = [...fit.theta];
-  for (const g of fit.varcorr.groups) {
-    const S = g.terms.length;
-    for (let c = 0; c < S; c++)
-      for (let r = c; r < S; r++) out.push(r === c ? g.stddev[r] : g.correlation[r][c]);
-  }
-  out.push(fit.sigma, ...fit.beta, fit.objective);
-  return out;
+/** A bootstrap run as plain data (structured-cloneable), for `runBootstrapSpec` on any thread. */
+export interface BootstrapSpec {
+  readonly nsim: number;
+  readonly seed: number;
+  readonly columns: readonly string[];
+  /** The fit's engine input (with its own response). */
+  readonly problem: LmmProblem;
+  readonly reml: boolean;
+  /** θ̂ of the fit: every refit starts there. */
+  readonly start: readonly number[];
+  readonly simulation: SimulationSpec;
+  /** Codes of the fit's design warnings (counted once per replicate, as a refit repeats them). */
+  readonly designWarnings: readonly string[];
 }
 
-/** `nsim` parametric-bootstrap replicates of `fit` (see the module comment). */
-export function bootstrap(fit: LmmFit, nsim: number, opts: BootstrapOptions = {}): BootstrapTable {
+/** The replicates [from, to) of a spec: `values` holds their rows one after another. */
+export interface BootstrapPart {
+  readonly from: number;
+  readonly to: number;
+  readonly values: Float64Array;
+  readonly failures: number;
+  readonly warningCounts: Record<string, number>;
+}
+
+function checkCount(nsim: number): void {
   if (!Number.isSafeInteger(nsim) || nsim < 1)
     throw new OptionError(`the number of bootstrap replicates must be a positive integer, got ${nsim}`);
-  const seed = opts.seed ?? 1;
-  const [from, to] = opts.range ?? [0, nsim];
-  if (!(Number.isInteger(from) && Number.isInteger(to) && 0 <= from && from <= to && to <= nsim))
-    throw new OptionError(`range [${from}, ${to}) is not within [0, ${nsim})`);
-  const seeds = replicateSeeds(seed, nsim);
-  const draw = responseSampler(fit);
+}
+
+/** Describe `nsim` replicates of `fit` for `seed` (default 1) as a `BootstrapSpec`. */
+export function bootstrapSpec(fit: LmmFit, nsim: number, seed = 1): BootstrapSpec {
+  checkCount(nsim);
+  if (!Number.isSafeInteger(seed)) throw new OptionError(`the seed must be an integer, got ${seed}`);
+  const internals = fitInternals(fit);
+  if (!internals)
+    throw new SpecError(
+      "E_SPEC_UNSUPPORTED",
+      "this fit was not made by fitLmm, so it cannot be bootstrapped",
+    );
+  const { design, y } = internals;
   const columns = [
     ...fit.thetaNames.map((t) => `theta_${t}`),
     ...varParams(fit).map((v) => v.name),
     ...fit.xnames,
     "objective",
   ];
+  return {
+    nsim,
+    seed,
+    columns,
+    problem: {
+      y,
+      X: design.X,
+      xnames: design.xnames,
+      reterms: design.reterms,
+      weights: design.weights,
+      offset: design.offset,
+    },
+    reml: fit.REML,
+    start: [...fit.theta],
+    simulation: simulationSpec(fit),
+    designWarnings: design.warnings.map((w) => w.code),
+  };
+}
+
+/** Runs ranges of replicates of one spec on one engine model (built once, reused by every range). */
+export interface BootstrapRunner {
+  /** Replicates [from, to); `onProgress(done, to − from)` after each. */
+  run(from: number, to: number, onProgress?: (done: number, total: number) => void): BootstrapPart;
+}
+
+/** A runner for `spec` (a fresh engine model, so the fit's own is untouched). */
+export function bootstrapRunner(spec: BootstrapSpec): BootstrapRunner {
+  const { nsim } = spec;
+  const ncol = spec.columns.length;
+  const seeds = replicateSeeds(spec.seed, nsim);
+  const draw = responseSampler(spec.simulation);
+  const model = createLmm(spec.problem);
+  if (parameterCount(model) !== ncol)
+    throw new SpecError("E_SPEC_UNSUPPORTED", "the bootstrap spec's columns do not match its model");
+  const options = { REML: spec.reml, start: spec.start };
+  const y = new Float64Array(model.n);
+  const row = new Float64Array(ncol);
+  return {
+    run(from, to, onProgress): BootstrapPart {
+      if (!(Number.isInteger(from) && Number.isInteger(to) && 0 <= from && from <= to && to <= nsim))
+        throw new OptionError(`range [${from}, ${to}) is not within [0, ${nsim})`);
+      const values = new Float64Array((to - from) * ncol);
+      const warningCounts: Record<string, number> = Object.create(null);
+      let failures = 0;
+      for (let r = from; r < to; r++) {
+        draw(RandomStream.forChain(seeds[r], 0, 0), y);
+        let ok = true;
+        try {
+          const codes = refitParameters(model, y, options, row);
+          // an estimate outside double precision fails the refit (as fitLmm throws for it)
+          for (let c = 0; c < ncol; c++) if (!Number.isFinite(row[c])) ok = false;
+          if (ok) {
+            for (const c of spec.designWarnings) warningCounts[c] = (warningCounts[c] ?? 0) + 1;
+            for (const c of codes) warningCounts[c] = (warningCounts[c] ?? 0) + 1;
+          }
+        } catch {
+          ok = false;
+        }
+        if (ok) values.set(row, (r - from) * ncol);
+        else {
+          failures++;
+          values.fill(Number.NaN, (r - from) * ncol, (r - from + 1) * ncol);
+        }
+        onProgress?.(r - from + 1, to - from);
+      }
+      return { from, to, values, failures, warningCounts };
+    },
+  };
+}
+
+/** Run replicates [from, to) of a spec (`bootstrapRunner(spec).run`). */
+export function runBootstrapSpec(
+  spec: BootstrapSpec,
+  from: number,
+  to: number,
+  onProgress?: (done: number, total: number) => void,
+): BootstrapPart {
+  return bootstrapRunner(spec).run(from, to, onProgress);
+}
+
+/** The table of a spec from parts covering [0, nsim) (in any order). */
+export function assembleBootstrap(spec: BootstrapSpec, parts: readonly BootstrapPart[]): BootstrapTable {
+  const ncol = spec.columns.length;
+  const sorted = [...parts].sort((a, b) => a.from - b.from);
   const rows: Float64Array[] = [];
   let failures = 0;
   const warningCounts: Record<string, number> = Object.create(null);
-  for (let r = from; r < to; r++) {
-    const y = draw(RandomStream.forChain(seeds[r], 0, 0));
-    try {
-      const f = fit.refit(y, { start: fit.theta });
-      for (const w of f.warnings) warningCounts[w.code] = (warningCounts[w.code] ?? 0) + 1;
-      rows.push(Float64Array.from(paramsOf(f)));
-    } catch {
-      failures++;
-      rows.push(new Float64Array(columns.length).fill(Number.NaN));
-    }
-    opts.onProgress?.(r - from + 1, to - from);
+  let next = sorted.length ? sorted[0].from : 0;
+  for (const part of sorted) {
+    if (part.from !== next) throw new OptionError(`bootstrap parts leave a gap at replicate ${next}`);
+    next = part.to;
+    for (let r = 0; r < part.to - part.from; r++) rows.push(part.values.slice(r * ncol, (r + 1) * ncol));
+    failures += part.failures;
+    for (const [k, v] of Object.entries(part.warningCounts)) warningCounts[k] = (warningCounts[k] ?? 0) + v;
   }
-  return { nsim, seed, columns, rows, failures, warningCounts };
+  return { nsim: spec.nsim, seed: spec.seed, columns: spec.columns, rows, failures, warningCounts };
+}
+
+/** `nsim` parametric-bootstrap replicates of `fit` (see the module comment). */
+export function bootstrap(fit: LmmFit, nsim: number, opts: BootstrapOptions = {}): BootstrapTable {
+  const spec = bootstrapSpec(fit, nsim, opts.seed ?? 1);
+  const [from, to] = opts.range ?? [0, nsim];
+  return assembleBootstrap(spec, [runBootstrapSpec(spec, from, to, opts.onProgress)]);
 }
 
 /** Percentile intervals of the sd/cor/sigma and fixed-effect columns (lme4's `confint(m, method = "boot")`). */

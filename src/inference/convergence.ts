@@ -16,6 +16,7 @@
  * - it is numerically singular (smallest/largest eigenvalue < 1e-10): some combination of the
  *   variance parameters is not determined by the data.
  */
+import { richardsonGradient, richardsonHessian } from "../util/central-differences.ts";
 import { type Warning, SpecError } from "../errors.ts";
 import { symmetricEigen } from "../linalg/symmetric-eigen.ts";
 import { fitInternals, modelFor } from "../lmm/fit-internals.ts";
@@ -62,54 +63,9 @@ export function convergenceDiagnostics(fit: LmmFit, opts: { tol?: number } = {})
       true,
     ).value;
   const h = Float64Array.from(x0, (v) => 1e-4 * Math.max(Math.abs(v), 0.1));
-  const f0 = f(x0);
-  const at = (dx: [number, number][]): number => {
-    const x = Float64Array.from(x0);
-    for (const [i, s] of dx) x[i] += s;
-    return f(x);
-  };
-  const grad = (scale: number) =>
-    Array.from(
-      { length: d },
-      (_, i) => (at([[i, h[i] * scale]]) - at([[i, -h[i] * scale]])) / (2 * h[i] * scale),
-    );
-  const hess = (scale: number) => {
-    const H = Array.from({ length: d }, () => new Array<number>(d).fill(0));
-    for (let i = 0; i < d; i++) {
-      const hi = h[i] * scale;
-      H[i][i] = (at([[i, hi]]) - 2 * f0 + at([[i, -hi]])) / (hi * hi);
-      for (let j = 0; j < i; j++) {
-        const hj = h[j] * scale;
-        const v =
-          (at([
-            [i, hi],
-            [j, hj],
-          ]) -
-            at([
-              [i, hi],
-              [j, -hj],
-            ]) -
-            at([
-              [i, -hi],
-              [j, hj],
-            ]) +
-            at([
-              [i, -hi],
-              [j, -hj],
-            ])) /
-          (4 * hi * hj);
-        H[i][j] = v;
-        H[j][i] = v;
-      }
-    }
-    return H;
-  };
-  const g1 = grad(1);
-  const g2 = grad(0.5);
-  const g = g1.map((v, i) => (4 * g2[i] - v) / 3);
-  const H1 = hess(1);
-  const H2 = hess(0.5);
-  const H = H1.map((row, i) => row.map((v, j) => (4 * H2[i][j] - v) / 3));
+  const g = Array.from(richardsonGradient(f, x0, h));
+  const Hflat = richardsonHessian(f, x0, h);
+  const H = Array.from({ length: d }, (_, i) => Array.from(Hflat.subarray(i * d, (i + 1) * d)));
   updateL(model, Float64Array.from(fit.theta));
 
   // coordinates at a bound with the gradient pushing outwards are held there

@@ -9,8 +9,8 @@
  *   D(φ) = log|L_θ|² + n·log(2πσ²) + pwrss(θ)/σ²,   θ = chol(Σ(φ)/σ²) per term,
  * where φ = (standard deviations and correlations of each term, σ). With β_j held at c, pwrss(θ)
  * becomes l_yy² + min over the other β of ‖L_XXᵀβ − l_yXᵀ‖² (the blocks of L that the fit already
- * factors), so no new model is built. The crossing points are found by bracketing and
- * bisection/secant steps to 1e-8 of the parameter's scale; the inner minimisations use BOBYQA,
+ * factors), so no new model is built. The crossing points are bracketed by doubling steps, then
+ * found by regula falsi (Anderson–Björck) to |ζ − z| ≤ 1e-7; the inner minimisations use BOBYQA,
  * started from the previous point of the same profile.
  *
  * Where the profile does not reach the quantile before a bound (a standard deviation at 0, a
@@ -18,6 +18,7 @@
  */
 import { OptionError, SpecError } from "../errors.ts";
 import type { DenseBlock } from "../linalg/block-types.ts";
+import { psdCholesky } from "../linalg/psd-cholesky.ts";
 import { qrDecompose, qrResiduals } from "../linalg/qr.ts";
 import { fitInternals, modelFor } from "../lmm/fit-internals.ts";
 import type { LmmFit } from "../lmm/fit-lmm.ts";
@@ -106,20 +107,11 @@ function thetaOfPhi(fit: LmmFit, phi: ArrayLike<number>): Float64Array | null {
       }
     for (let i = 0; i < S; i++) R[i * S + i] = 1;
     // lower Cholesky of Σ/σ², allowing zero columns (a standard deviation at 0)
-    const L = new Float64Array(S * S);
-    for (let j = 0; j < S; j++) {
-      let d = (sd[j] * sd[j]) / (sigma * sigma);
-      for (let k = 0; k < j; k++) d -= L[j * S + k] * L[j * S + k];
-      if (d < -1e-12 * Math.max(1, (sd[j] * sd[j]) / (sigma * sigma))) return null;
-      const ljj = d > 0 ? Math.sqrt(d) : 0;
-      L[j * S + j] = ljj;
-      for (let i = j + 1; i < S; i++) {
-        let s = (sd[i] * sd[j] * R[i * S + j]) / (sigma * sigma);
-        for (let k = 0; k < j; k++) s -= L[i * S + k] * L[j * S + k];
-        L[i * S + j] = ljj > 0 ? s / ljj : 0;
-        if (ljj === 0 && Math.abs(s) > 1e-10) return null;
-      }
-    }
+    const A = new Float64Array(S * S);
+    for (let j = 0; j < S; j++)
+      for (let i = j; i < S; i++) A[i * S + j] = (sd[i] * sd[j] * R[i * S + j]) / (sigma * sigma);
+    const { L, psd } = psdCholesky(A, S);
+    if (!psd) return null;
     for (let c = 0; c < S; c++) for (let r = c; r < S; r++) theta.push(L[r * S + c]);
   }
   return Float64Array.from(theta);
@@ -158,34 +150,53 @@ function factorAt(
   };
 }
 
-/** Find t in [a, b] with g(t) = 0, given g(a) and g(b) of opposite signs (bisection + secant). */
-function findRoot(
+/**
+ * Find t in [a, b] with g(t) = 0, given g(a) and g(b) of opposite signs: regula falsi with the
+ * Anderson–Björck modification (superlinear, always bracketed), until |g(t)| ≤ gtol or the bracket
+ * is shorter than `tol`.
+ */
+export function findRoot(
   g: (t: number) => number,
   a: number,
   b: number,
   ga: number,
   gb: number,
   tol: number,
+  gtol: number,
 ): number {
-  for (let it = 0; it < 200 && Math.abs(b - a) > tol; it++) {
+  for (let it = 0; it < 100 && Math.abs(b - a) > tol; it++) {
     let t = b - (gb * (b - a)) / (gb - ga);
-    if (!(t > Math.min(a, b) && t < Math.max(a, b)) || it % 3 === 2) t = 0.5 * (a + b);
+    if (!(t > Math.min(a, b) && t < Math.max(a, b))) t = 0.5 * (a + b);
     const gt = g(t);
-    if (gt === 0) return t;
-    if (Math.sign(gt) === Math.sign(ga)) {
-      a = t;
-      ga = gt;
-    } else {
-      b = t;
-      gb = gt;
+    if (!Number.isFinite(gt)) {
+      // a failed evaluation: fall back to halving towards the finite end
+      b = 0.5 * (a + b);
+      gb = g(b);
+      if (!Number.isFinite(gb)) return b;
+      continue;
     }
+    if (Math.abs(gt) <= gtol) return t;
+    if (Math.sign(gt) === Math.sign(gb)) {
+      // t replaces b; a stays: scale g(a) down (Anderson–Björck) so the next step moves it
+      const m = 1 - gt / gb;
+      ga *= m > 0 ? m : 0.5;
+    } else {
+      a = b;
+      ga = gb;
+    }
+    b = t;
+    gb = gt;
   }
-  return 0.5 * (a + b);
+  return Math.abs(ga) < Math.abs(gb) ? a : b;
 }
+
+/** The interval ends are where |ζ − (±z)| is at most this. */
+const ROOT_ZETA_TOL = 1e-7;
 
 /** lme4's `confint(m, method = "profile")` (see the module comment). */
 export function profileConfint(fit: LmmFit, level = 0.95): ConfintResult {
-  const { method, parameters, lower, upper } = profile(fit, { level });
+  // the interval ends only: no extra points for a zeta plot
+  const { method, parameters, lower, upper } = profile(fit, { level, extra: 0 });
   return { method, level, parameters, lower, upper };
 }
 
@@ -292,12 +303,14 @@ export function profile(fit: LmmFit, opts: { level?: number; extra?: number } = 
       }
       const gb = zeta(b);
       if (Number.isFinite(gb) && Math.sign(gb) !== Math.sign(ga))
-        return findRoot(zeta, a, b, ga, gb, 1e-8 * scale);
+        return findRoot(zeta, a, b, ga, gb, 1e-10 * scale, ROOT_ZETA_TOL);
       if (atBound) return bound;
       if (Number.isFinite(gb)) {
         a = b;
         ga = gb;
       }
+      // (doubling: each point warm-starts the next inner fit; bigger, extrapolated steps start
+      // them farther away, and a standard deviation stuck at 0 then gives a wrong ζ)
       step *= 2;
     }
     return Number.NaN;

@@ -7,6 +7,7 @@
  */
 import { RandomStream } from "../bayes/random.ts";
 import { OptionError, SpecError } from "../errors.ts";
+import { psdCholesky } from "../linalg/psd-cholesky.ts";
 import { fitInternals } from "../lmm/fit-internals.ts";
 import type { LmmFit } from "../lmm/fit-lmm.ts";
 
@@ -23,8 +24,31 @@ function checkCount(nsim: number): void {
     throw new OptionError(`the number of simulations must be a positive integer, got ${nsim}`);
 }
 
-/** A function drawing one response vector from `stream`; the fixed part is computed once. */
-export function responseSampler(fit: LmmFit): (stream: RandomStream) => Float64Array {
+/** One random-effects term of a `SimulationSpec`: per level, b = L·z with z standard normal. */
+export interface SimulationTerm {
+  readonly S: number;
+  /** Lower Cholesky factor of the term's Σ̂ (row-major S×S; zero columns for variances at 0). */
+  readonly L: Float64Array;
+  /** Number of levels. */
+  readonly nl: number;
+  /** 0-based level of each observation. */
+  readonly refs: Int32Array;
+  /** S×n: z[t*S + s] is column s at observation t. */
+  readonly z: Float64Array;
+}
+
+/**
+ * Everything needed to draw responses from a fit, as plain data (it can be sent to a worker
+ * thread): the fixed part Xβ̂ + offset, the residual SD of each row, and the random-effects terms.
+ */
+export interface SimulationSpec {
+  readonly mean: Float64Array;
+  readonly sd: Float64Array;
+  readonly terms: readonly SimulationTerm[];
+}
+
+/** The `SimulationSpec` of a fit made by `fitLmm`. */
+export function simulationSpec(fit: LmmFit): SimulationSpec {
   const internals = fitInternals(fit);
   if (!internals)
     throw new SpecError(
@@ -41,48 +65,52 @@ export function responseSampler(fit: LmmFit): (stream: RandomStream) => Float64A
     for (let t = 0; t < n; t++) mean[t] += xj[t] * bj;
   }
   if (design.offset) for (let t = 0; t < n; t++) mean[t] += design.offset[t];
-  // lower Cholesky factor of each term's Σ̂ (zero columns allowed: a variance at 0)
-  const terms = design.reterms.map((rt) => {
+  const terms = design.reterms.map((rt): SimulationTerm => {
     const g = fit.varcorr.groups.find((x) => x.name === rt.name);
     if (!g) throw new SpecError("E_SPEC_UNSUPPORTED", `random term ${rt.name} not found in the fit`);
     const S = rt.cnames.length;
-    const L = new Float64Array(S * S);
-    for (let j = 0; j < S; j++) {
-      let dj = g.covariance[j][j];
-      for (let k = 0; k < j; k++) dj -= L[j * S + k] ** 2;
-      const ljj = dj > 0 ? Math.sqrt(dj) : 0;
-      L[j * S + j] = ljj;
-      for (let i = j + 1; i < S; i++) {
-        let s = g.covariance[i][j];
-        for (let k = 0; k < j; k++) s -= L[i * S + k] * L[j * S + k];
-        L[i * S + j] = ljj > 0 ? s / ljj : 0;
-      }
-    }
-    return { rt, S, L, nl: rt.levels.length };
+    const cov = new Float64Array(S * S);
+    for (let i = 0; i < S; i++) for (let j = 0; j < S; j++) cov[i * S + j] = g.covariance[i][j];
+    return { S, L: psdCholesky(cov, S).L, nl: rt.levels.length, refs: rt.refs, z: rt.z };
   });
   const sd = Float64Array.from({ length: n }, (_, t) =>
     design.weights ? fit.sigma / Math.sqrt(design.weights[t]) : fit.sigma,
   );
-  return (stream: RandomStream): Float64Array => {
-    const y = Float64Array.from(mean);
-    for (const { rt, S, L, nl } of terms) {
-      const b = new Float64Array(nl * S);
-      const z = new Float64Array(S);
+  return { mean, sd, terms };
+}
+
+/**
+ * A function drawing one response vector from `stream` into `out` (a new array when omitted);
+ * its scratch space is allocated once.
+ */
+export function responseSampler(
+  spec: SimulationSpec,
+): (stream: RandomStream, out?: Float64Array) => Float64Array {
+  const { mean, sd, terms } = spec;
+  const n = mean.length;
+  const bs = terms.map((t) => new Float64Array(t.nl * t.S));
+  const zs = terms.map((t) => new Float64Array(t.S));
+  return (stream: RandomStream, out = new Float64Array(n)): Float64Array => {
+    const y = out;
+    y.set(mean);
+    terms.forEach(({ S, L, nl, refs, z: zt }, i) => {
+      const b = bs[i];
+      const z = zs[i];
       for (let l = 0; l < nl; l++) {
         for (let s = 0; s < S; s++) z[s] = stream.normal();
-        for (let i = 0; i < S; i++) {
+        for (let r = 0; r < S; r++) {
           let v = 0;
-          for (let k = 0; k <= i; k++) v += L[i * S + k] * z[k];
-          b[l * S + i] = v;
+          for (let k = 0; k <= r; k++) v += L[r * S + k] * z[k];
+          b[l * S + r] = v;
         }
       }
       for (let t = 0; t < n; t++) {
-        const l = rt.refs[t];
+        const l = refs[t];
         let v = 0;
-        for (let s = 0; s < S; s++) v += rt.z[t * S + s] * b[l * S + s];
+        for (let s = 0; s < S; s++) v += zt[t * S + s] * b[l * S + s];
         y[t] += v;
       }
-    }
+    });
     for (let t = 0; t < n; t++) y[t] += sd[t] * stream.normal();
     return y;
   };
@@ -91,6 +119,6 @@ export function responseSampler(fit: LmmFit): (stream: RandomStream) => Float64A
 /** `nsim` responses drawn from the fitted model (see the module comment), for `seed`. */
 export function simulate(fit: LmmFit, nsim = 1, opts: { seed?: number } = {}): Float64Array[] {
   checkCount(nsim);
-  const draw = responseSampler(fit);
+  const draw = responseSampler(simulationSpec(fit));
   return replicateSeeds(opts.seed ?? 1, nsim).map((s) => draw(RandomStream.forChain(s, 0, 0)));
 }

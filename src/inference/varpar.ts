@@ -15,6 +15,7 @@
  * Reparametrising φ linearly leaves every Satterthwaite df unchanged, so working-scale φ give the
  * df of the user's scale; C and its derivatives are reported for the user's β.
  */
+import { richardson, richardsonHessian } from "../util/central-differences.ts";
 import type { Warning } from "../errors.ts";
 import { fitInternals, modelFor } from "../lmm/fit-internals.ts";
 import type { LmmFit } from "../lmm/fit-lmm.ts";
@@ -86,36 +87,7 @@ export function varparAnalysis(fit: LmmFit): VarparAnalysis {
   const steps = Float64Array.from(phi0, (v) => 1e-3 * Math.max(Math.abs(v), 0.1));
 
   // Hessian: central differences at h and h/2, Richardson-extrapolated
-  const hessianAt = (scale: number): Float64Array => {
-    const H = new Float64Array(d * d);
-    const f0 = dev(phi0);
-    const x = Float64Array.from(phi0);
-    const at = (i: number, si: number, j: number, sj: number): number => {
-      x.set(phi0);
-      x[i] += si * steps[i] * scale;
-      x[j] += sj * steps[j] * scale;
-      return dev(x);
-    };
-    for (let i = 0; i < d; i++) {
-      const hi = steps[i] * scale;
-      x.set(phi0);
-      x[i] = phi0[i] + hi;
-      const fp = dev(x);
-      x[i] = phi0[i] - hi;
-      const fm = dev(x);
-      H[i * d + i] = (fp - 2 * f0 + fm) / (hi * hi);
-      for (let j = 0; j < i; j++) {
-        const hj = steps[j] * scale;
-        const v = (at(i, 1, j, 1) - at(i, 1, j, -1) - at(i, -1, j, 1) + at(i, -1, j, -1)) / (4 * hi * hj);
-        H[i * d + j] = v;
-        H[j * d + i] = v;
-      }
-    }
-    return H;
-  };
-  const H1 = hessianAt(1);
-  const H2 = hessianAt(0.5);
-  const H = Float64Array.from(H1, (v, i) => (4 * H2[i] - v) / 3);
+  const H = richardsonHessian(dev, phi0, steps);
 
   // 2·H⁺ (Moore–Penrose over the eigenvalues above the tolerance), lmerTest's warnings
   const warnings: Warning[] = [];
@@ -166,7 +138,7 @@ export function varparAnalysis(fit: LmmFit): VarparAnalysis {
     };
     const d1 = diff(steps[k]);
     const d2 = diff(steps[k] / 2);
-    jacobian.push(Float64Array.from(d1, (v, i) => (4 * d2[i] - v) / 3));
+    jacobian.push(richardson(d1, d2));
   }
   jacobian.push(Float64Array.from(U0, (v) => 2 * sigma0 * v));
   // leave L factored at the fit's own θ

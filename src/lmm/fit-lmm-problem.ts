@@ -49,8 +49,24 @@ export function fitLmmProblem(problem: LmmProblem, options: FitLmmOptions = {}):
   return fitModel(createLmm(problem), options);
 }
 
-/** Optimise θ for a constructed model (the structure is reused; only L is overwritten). */
-export function fitModel(model: LmmModel, options: FitLmmOptions = {}): LmmResult {
+/** The optimum of θ found by `optimizeTheta` (before the result is assembled). */
+export interface ThetaOptimum {
+  /** θ̂ (input order, the user's scale). */
+  readonly theta: number[];
+  readonly feval: number;
+  readonly converged: boolean;
+  readonly message: string;
+  readonly optimizer: OptimResult["optimizer"];
+  /** The optimiser stopped where a coordinate step still lowers the criterion (badly scaled). */
+  readonly stalled: boolean;
+}
+
+/**
+ * Optimise θ for a constructed model (the structure is reused; only L is overwritten): the
+ * optimiser from `options.start` (default λ = I), restarts when it had to repair its model, and
+ * the zero snap of near-boundary diagonal elements. L is left factored at some trial θ.
+ */
+export function optimizeTheta(model: LmmModel, options: FitLmmOptions = {}): ThetaOptimum {
   const reml = options.REML ?? true;
   const lower = thetaLowerBounds(model);
   // the optimiser works on the working θ (θ × thetaFactor: powers of two, 1 for ordinary data)
@@ -101,7 +117,21 @@ export function fitModel(model: LmmModel, options: FitLmmOptions = {}): LmmResul
       fbest = ft;
     }
   }
-  const theta = Array.from(toTheta(work));
+  return {
+    theta: Array.from(toTheta(work)),
+    feval,
+    converged: res.converged,
+    message: res.message,
+    optimizer: res.optimizer,
+    stalled,
+  };
+}
+
+/** Optimise θ for a constructed model (the structure is reused; only L is overwritten). */
+export function fitModel(model: LmmModel, options: FitLmmOptions = {}): LmmResult {
+  const reml = options.REML ?? true;
+  const opt = optimizeTheta(model, options);
+  const { theta } = opt;
   const warnings: Warning[] = [...model.warnings];
   let mlDev: number | null = null;
   if (reml) {
@@ -113,32 +143,53 @@ export function fitModel(model: LmmModel, options: FitLmmOptions = {}): LmmResul
       "E_NUMERIC_NOT_POSITIVE_DEFINITE",
       "the Cholesky factorisation failed at the optimum",
     );
-  if (!res.converged)
-    warnings.push({ code: "not_converged", message: `optimizer did not converge: ${res.message}` });
-  else if (stalled)
-    warnings.push({
+  const convergence = convergenceWarning(opt);
+  if (convergence) warnings.push(convergence);
+  const optinfo = {
+    feval: opt.feval,
+    converged: opt.converged,
+    message: opt.message,
+    optimizer: opt.optimizer,
+  };
+  const result = buildResult(model, theta, reml, optinfo, warnings, mlDev);
+  checkResultFinite(result, model);
+  if (result.isSingular) warnings.push(BOUNDARY_WARNING);
+  warnings.push(...optimumWarnings(model, result.sigma));
+  return result;
+}
+
+/** `not_converged` when the optimiser did not converge or stalled; null otherwise. */
+export function convergenceWarning(opt: ThetaOptimum): Warning | null {
+  if (!opt.converged) return { code: "not_converged", message: `optimizer did not converge: ${opt.message}` };
+  if (opt.stalled)
+    return {
       code: "not_converged",
       message:
         "the optimizer stopped at a point that is not a minimum of the criterion (a coordinate step lowers it); " +
         "the criterion is badly scaled, e.g. by prior weights spanning many orders of magnitude: the estimates are not reliable",
-    });
-  const optinfo = { feval, converged: res.converged, message: res.message, optimizer: res.optimizer };
-  const result = buildResult(model, theta, reml, optinfo, warnings, mlDev);
-  checkResultFinite(result, model);
-  if (result.isSingular) warnings.push(BOUNDARY_WARNING);
-  const ratio = result.sigma / model.sigmaFactor / model.response.spread;
-  if (ratio < RESIDUAL_ZERO_RATIO) warnings.push(residualZeroWarning(result.sigma, ratio));
+    };
+  return null;
+}
+
+/**
+ * The warnings read off the optimum (L factored at θ̂, σ̂ on the user's scale):
+ * `residual_variance_zero` and `ill_conditioned`.
+ */
+export function optimumWarnings(model: LmmModel, sigma: number): Warning[] {
+  const out: Warning[] = [];
+  const ratio = sigma / model.sigmaFactor / model.response.spread;
+  if (ratio < RESIDUAL_ZERO_RATIO) out.push(residualZeroWarning(sigma, ratio));
   const range = diagonalRange(model);
   const digits = -Math.log10(Number.EPSILON * range * range);
   if (digits < MIN_DIGITS)
-    warnings.push({
+    out.push({
       code: "ill_conditioned",
       message:
         `the mixed-model equations are ill-conditioned at the optimum (the diagonal of their Cholesky factor spans a ratio of ${range.toExponential(1)}): ` +
         `the criterion and the estimates carry only about ${Math.max(0, Math.floor(digits))} correct digits and the optimum may be misplaced; ` +
         "rescale the variables, bound extreme prior weights, or simplify the random effects",
     });
-  return result;
+  return out;
 }
 
 /** Fewer correct digits than this (ε·range² of the factor's diagonal) give `ill_conditioned`. */

@@ -3,9 +3,7 @@
  * chain). Every chain depends only on the run's spec and its chain number, so the draws are the
  * same as `fitBayes`'s for the same seed, whatever the scheduling.
  */
-import { existsSync } from "node:fs";
 import { availableParallelism } from "node:os";
-import { join } from "node:path";
 import workerpool from "workerpool";
 import type { BayesFit } from "../bayes/bayes-fit.ts";
 import type { BayesFitOptions } from "../bayes/bayes-options.ts";
@@ -14,23 +12,13 @@ import type { DrawSummary } from "../bayes/summarise-draws.ts";
 import { finishBayesRun, prepareBayesRun } from "../bayes/fit-bayes.ts";
 import type { DataSource } from "../data/column.ts";
 import type { ModelFormula } from "../formula/model-formula.ts";
-import { packageRoot } from "./package-root.ts";
+import { workerScript } from "./worker-script.ts";
 
 export interface ParallelBayesOptions extends BayesFitOptions {
   /** Worker threads; default min(chains, available cores). 1 still runs in a worker. */
   readonly workers?: number;
   /** Called as chains advance: iterations done (warm-up + draws) per chain, 0-based chain index. */
   readonly onProgress?: (chain: number, iteration: number) => void;
-}
-
-/** The worker script: the built dist/bayes-worker.js, or the TypeScript source run through tsx. */
-function workerScript(): { path: string; execArgv: string[] } {
-  const root = packageRoot();
-  const built = join(root, "dist", "bayes-worker.js");
-  if (existsSync(built)) return { path: built, execArgv: [] };
-  const source = join(root, "src", "node", "bayes-worker.ts");
-  if (existsSync(source)) return { path: source, execArgv: ["--import", "tsx"] };
-  throw new Error(`the Bayes worker script is missing (${built}); run 'npm run build'`);
 }
 
 /** Fit by NUTS with the chains in parallel worker threads; same options and result as `fitBayes`. */
@@ -43,7 +31,7 @@ export async function fitBayesParallel(
   const run = prepareBayesRun(formula, data, opts);
   const nChains = run.settings.chains;
   const workers = Math.max(1, Math.min(opts.workers ?? availableParallelism(), nChains));
-  const script = workerScript();
+  const script = workerScript("bayes-worker");
   const pool = workerpool.pool(script.path, {
     workerType: "thread",
     maxWorkers: workers,

@@ -10,3 +10,5 @@ export type { SvgToPngOptions } from "./svg-to-png.ts";
 export { svgToPng } from "./svg-to-png.ts";
 export type { ParallelBayesOptions } from "./fit-bayes-parallel.ts";
 export { fitBayesParallel } from "./fit-bayes-parallel.ts";
+export type { ParallelBootstrapOptions } from "./bootstrap-parallel.ts";
+export { bootstrapParallel } from "./bootstrap-parallel.ts";

@@ -3,20 +3,19 @@
  * parametric bootstrap of a mixed model (lme4's bootMer). Prints the replicates' summary (mean,
  * sd, 2.5/50/97.5% quantiles per parameter); `-o` writes the replicate table as CSV (`-o -` to
  * standard output instead of the summary); `--json` writes `{nsim, seed, columns, rows, summary,
- * failures, warning_counts}`. A progress bar shows on a terminal.
+ * failures, warning_counts}`. The replicates run on worker threads (`bootstrapParallel`); a progress
+ * bar shows on a terminal.
  */
 import { writeFileSync } from "node:fs";
-import { bootstrap, bootstrapCsv, fitLmm, OptionError, parseFormula } from "../../index.ts";
+import { bootstrapCsv, fitLmm, OptionError, parseFormula } from "../../index.ts";
 import { readData } from "../../node/read-data.ts";
 import { formatDataFrame } from "../../report/format-data-frame.ts";
 import { quantile7 } from "../../report/quantile.ts";
 import type { ModelOptions } from "../main.ts";
-import { progressBar } from "../progress.ts";
+import { parseReplicates, type ReplicateOptions, runBootstrapCli } from "../bootstrap-run.ts";
 import { checkModelOptions, writeWarnings } from "./fit.ts";
 
-export interface BootstrapCliOptions extends ModelOptions {
-  nsim?: string;
-  seed?: string;
+export interface BootstrapCliOptions extends ModelOptions, ReplicateOptions {
   output?: string;
 }
 
@@ -25,17 +24,11 @@ export async function runBootstrap(formulaText: string, opts: BootstrapCliOption
   const formula = parseFormula(formulaText);
   if (formula.random.length === 0)
     throw new OptionError("mixed bootstrap needs a mixed model: the formula has no random-effects term");
-  const nsim = opts.nsim === undefined ? 500 : Number(opts.nsim);
-  const seed = opts.seed === undefined ? 1 : Number(opts.seed);
-  if (!Number.isSafeInteger(nsim) || nsim < 1)
-    throw new OptionError(`--nsim must be a positive integer, got ${opts.nsim}`);
-  if (!Number.isSafeInteger(seed)) throw new OptionError(`--seed must be an integer, got ${opts.seed}`);
+  const { nsim, seed } = parseReplicates(opts);
   const data = await readData(opts.data, { schemaPath: opts.schema, encoding: opts.encoding });
   const fit = fitLmm(formula, data, { REML: !opts.ml, weights: opts.weights });
   writeWarnings(fit.warnings);
-  const bar = opts.json ? null : await progressBar(nsim);
-  const table = bootstrap(fit, nsim, { seed, onProgress: bar?.update });
-  bar?.stop();
+  const table = await runBootstrapCli(fit, nsim, seed, opts.json);
   const summary = table.columns.map((_, c) => {
     const v = table.rows.map((r) => r[c]).filter((x) => !Number.isNaN(x));
     v.sort((a, b) => a - b);

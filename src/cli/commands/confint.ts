@@ -1,19 +1,26 @@
 /**
  * `mixed confint FORMULA --data DATA [--method profile|wald|boot] [--level 0.95] [--nsim N]
  * [--seed S] [--json]`: lme4's `confint(m, method, level, oldNames = FALSE)` for a mixed model
- * fitted by REML (unless --ml); the bootstrap shows a progress bar on a terminal.
+ * fitted by REML (unless --ml); the bootstrap runs on worker threads and shows a progress bar on a
+ * terminal.
  */
-import { confint, confintToJSON, fitLmm, OptionError, parseFormula, printConfint } from "../../index.ts";
+import {
+  bootConfint,
+  confint,
+  confintToJSON,
+  fitLmm,
+  OptionError,
+  parseFormula,
+  printConfint,
+} from "../../index.ts";
 import { readData } from "../../node/read-data.ts";
 import type { ModelOptions } from "../main.ts";
-import { progressBar } from "../progress.ts";
+import { parseReplicates, type ReplicateOptions, runBootstrapCli } from "../bootstrap-run.ts";
 import { checkModelOptions, writeWarnings } from "./fit.ts";
 
-export interface ConfintCliOptions extends ModelOptions {
+export interface ConfintCliOptions extends ModelOptions, ReplicateOptions {
   method?: "wald" | "profile" | "boot";
   level?: string;
-  nsim?: string;
-  seed?: string;
 }
 
 export async function runConfint(formulaText: string, opts: ConfintCliOptions): Promise<number> {
@@ -24,16 +31,13 @@ export async function runConfint(formulaText: string, opts: ConfintCliOptions): 
   const level = opts.level === undefined ? 0.95 : Number(opts.level);
   if (!(level > 0 && level < 1)) throw new OptionError(`--level must be between 0 and 1, got ${opts.level}`);
   const method = opts.method ?? "profile";
-  const nsim = opts.nsim === undefined ? 500 : Number(opts.nsim);
-  const seed = opts.seed === undefined ? 1 : Number(opts.seed);
-  if (!Number.isSafeInteger(nsim) || nsim < 1)
-    throw new OptionError(`--nsim must be a positive integer, got ${opts.nsim}`);
-  if (!Number.isSafeInteger(seed)) throw new OptionError(`--seed must be an integer, got ${opts.seed}`);
+  const { nsim, seed } = parseReplicates(opts);
   const data = await readData(opts.data, { schemaPath: opts.schema, encoding: opts.encoding });
   const fit = fitLmm(formula, data, { REML: !opts.ml, weights: opts.weights });
-  const bar = method === "boot" && !opts.json ? await progressBar(nsim) : null;
-  const c = confint(fit, { method, level, nsim, seed, onProgress: bar?.update });
-  bar?.stop();
+  const c =
+    method === "boot"
+      ? bootConfint(fit, await runBootstrapCli(fit, nsim, seed, opts.json), level)
+      : confint(fit, { method, level });
   if (opts.json) {
     process.stdout.write(`${JSON.stringify(confintToJSON(c))}\n`);
     return 0;

@@ -68,3 +68,29 @@ test("bootstrap: replicates split over ranges give the same table; percentile in
   const sigma = boot.parameters.indexOf("sigma");
   assert.ok(boot.lower[sigma] < m.sigma && m.sigma < boot.upper[sigma]);
 });
+
+test("bootstrap: the table is a function of the seed and nsim only (ranges, lean refits = full refits)", () => {
+  const t = bootstrap(m, 12, { seed: 21 });
+  const again = bootstrap(m, 12, { seed: 21 });
+  assert.deepEqual(t.rows, again.rows);
+  // a replicate's row is what a full refit of its simulated response reports
+  const y = simulate(m, 12, { seed: 21 });
+  for (const r of [0, 7]) {
+    const f = m.refit(y[r], { start: m.theta });
+    const sd = f.varcorr.groups[0];
+    const expected = [
+      ...f.theta,
+      sd.stddev[0],
+      sd.correlation[1][0],
+      sd.stddev[1],
+      f.sigma,
+      ...f.beta,
+      f.objective,
+    ];
+    assert.deepEqual(Array.from(t.rows[r]), expected);
+  }
+  assert.throws(
+    () => bootstrap(m, 5, { seed: 1.5 }),
+    (e) => e instanceof MixedError && e.code === "E_OPTION_INVALID",
+  );
+});

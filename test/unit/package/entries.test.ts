@@ -26,7 +26,13 @@ test("engine internals are in mixedmodels/engine, not in the main entry", () => 
     assert.ok(!(name in main), `main entry exports ${name}`);
     assert.equal(typeof (engine as Record<string, unknown>)[name], "function", `engine lacks ${name}`);
   }
-  assert.deepEqual(Object.keys(node).sort(), ["fitBayesParallel", "listDatasets", "readData", "svgToPng"]);
+  assert.deepEqual(Object.keys(node).sort(), [
+    "bootstrapParallel",
+    "fitBayesParallel",
+    "listDatasets",
+    "readData",
+    "svgToPng",
+  ]);
 });
 
 test("the report entry has reportHtml; the main entry the variance decomposition", () => {
