@@ -6,8 +6,8 @@
  *
  * The new data go through the fit's own coding: factor levels are matched by label to the levels
  * of the fit (a level of a fixed-effect factor that the fit never saw is refused), contrasts are
- * the fit's. `scale()` and `poly()` depend on the fitted data's mean, spread and polynomial
- * coefficients, which the fit does not keep yet, so formulas that use them are refused.
+ * the fit's. `scale()` and `poly()` use the fitted data's centre, scale and polynomial
+ * coefficients, not the new data's (R's `makepredictcall`; see design/data-transforms.ts).
  *
  * Beyond lme4: `seFit`, the standard error of the fixed part x'β̂ (√(x' V x), V = vcov(β̂)), and a
  * prediction interval for a new observation, from the variance x'Vx + Σ z' C z + σ², where C is the
@@ -21,7 +21,7 @@ import type { EvaluatedVariable, FactorVariable } from "../design/evaluated-vari
 import { groupingFactor } from "../design/model-frame.ts";
 import { materializeModelMatrix, planModelMatrix } from "../design/model-matrix.ts";
 import { DataError, OptionError, SpecError } from "../errors.ts";
-import type { VarExpr } from "../formula/model-formula.ts";
+import type { TransformState } from "../design/data-transforms.ts";
 import { fitInternals } from "../lmm/fit-internals.ts";
 import type { LmmFit } from "../lmm/fit-lmm.ts";
 import { qnorm } from "../special/quantiles.ts";
@@ -52,45 +52,92 @@ export interface Prediction {
   readonly newLevelRows: number;
 }
 
-const STATEFUL = new Set(["scale", "poly"]);
-
-function statefulCall(e: VarExpr): string | null {
-  switch (e.kind) {
-    case "call":
-      if (STATEFUL.has(e.fn)) return e.fn;
-      for (const a of e.args) {
-        const s = statefulCall(a);
-        if (s) return s;
-      }
-      return null;
-    case "binary":
-      return statefulCall(e.left) ?? statefulCall(e.right);
-    case "unary":
-      return statefulCall(e.arg);
-    default:
-      return null;
-  }
-}
-
 /** The new data's values of a factor, recoded to the fit's levels (-1 where missing or unseen). */
 function recode(train: FactorVariable, fresh: FactorVariable, label: string, fixed: boolean): FactorVariable {
   const index = new Map(train.levels.map((l, i) => [l, i]));
-  const map = fresh.levels.map((l) => index.get(l) ?? -2);
-  const codes = Int32Array.from(fresh.codes, (c) => (c < 0 ? -1 : map[c]));
-  if (fixed) {
-    const bad = codes.indexOf(-2);
-    if (bad >= 0) {
+  const map = Int32Array.from(fresh.levels, (l) => index.get(l) ?? -2);
+  const n = fresh.codes.length;
+  const codes = new Int32Array(n);
+  for (let i = 0; i < n; i++) {
+    const c = fresh.codes[i];
+    const m = c < 0 ? -1 : map[c];
+    if (m === -2 && fixed) {
       throw new DataError(
         "E_DATA_NEW_LEVEL",
-        `factor ${quote(label)} has the level ${quote(fresh.levels[fresh.codes[bad]])} in row ${bad + 1} of the new data, which the fitted data did not have`,
+        `factor ${quote(label)} has the level ${quote(fresh.levels[c])} in row ${i + 1} of the new data, which the fitted data did not have`,
         `the model has no coefficient for it; the fitted levels are ${train.levels
           .slice(0, 12)
           .map((l) => quote(l))
           .join(", ")}${train.levels.length > 12 ? ", …" : ""}`,
       );
     }
+    codes[i] = m < 0 ? -1 : m;
   }
-  return { ...train, codes: Int32Array.from(codes, (c) => (c === -2 ? -1 : c)) };
+  return { ...train, codes };
+}
+
+/** Level codes (within a factor of `nlevels` levels) per row; -1 missing. */
+interface RowCodes {
+  readonly codes: Int32Array;
+  readonly levels: readonly string[];
+}
+
+/**
+ * Each row's level of a grouping factor (`g` or `g1:g2:…`) as an index into the fit's `levels`:
+ * -1 where a part is missing, -2 for a level the fit never saw. Labels are looked up once per
+ * distinct level (combination), not per row.
+ */
+function trainLevelIndex(parts: readonly RowCodes[], trainLevels: readonly string[], n: number): Int32Array {
+  const index = new Map(trainLevels.map((l, i) => [l, i]));
+  const out = new Int32Array(n);
+  if (parts.length === 1) {
+    const { codes, levels } = parts[0];
+    const map = Int32Array.from(levels, (l) => index.get(l) ?? -2);
+    for (let i = 0; i < n; i++) {
+      const c = codes[i];
+      out[i] = c < 0 ? -1 : map[c];
+    }
+    return out;
+  }
+  // interactions: a combined numeric code per row, its label resolved once per distinct value
+  const seen = new Map<number, number>();
+  for (let i = 0; i < n; i++) {
+    let key = 0;
+    let absent = false;
+    for (const pt of parts) {
+      const c = pt.codes[i];
+      if (c < 0) {
+        absent = true;
+        break;
+      }
+      key = key * pt.levels.length + c;
+    }
+    if (absent) {
+      out[i] = -1;
+      continue;
+    }
+    let l = seen.get(key);
+    if (l === undefined) {
+      const label = parts.map((pt) => pt.levels[pt.codes[i]]).join(":");
+      l = index.get(label) ?? -2;
+      seen.set(key, l);
+    }
+    out[i] = l;
+  }
+  return out;
+}
+
+/** Row-major S×S matrices of each level, flattened (NaN rows where `mats` is null). */
+function flattenLevels(
+  mats: readonly (readonly (readonly number[])[])[] | null,
+  nlev: number,
+  S: number,
+): Float64Array {
+  const out = new Float64Array(nlev * S * S);
+  if (!mats) return out.fill(Number.NaN);
+  for (let l = 0; l < nlev; l++)
+    for (let a = 0; a < S; a++) for (let b = 0; b < S; b++) out[(l * S + a) * S + b] = mats[l][a][b];
+  return out;
 }
 
 /** lme4's `predict(m, newdata)` with standard errors and prediction intervals (see the module comment). */
@@ -109,6 +156,8 @@ export function predict(fit: LmmFit, newdata: DataSource, opts: PredictOptions =
   const text = formula.text;
   const n = newdata.nrow;
   const missing = new Uint8Array(n);
+  // scale() and poly() use the fitted data's centre, scale and coefficients (R's makepredictcall)
+  const state: TransformState = { mode: "replay", transforms: design.frame.transforms };
 
   // the variables, in the fit's coding
   const vars = new Map<string, EvaluatedVariable>();
@@ -117,15 +166,7 @@ export function predict(fit: LmmFit, newdata: DataSource, opts: PredictOptions =
     if (label === formula.responseLabel || v.expr === formula.response) continue;
     const train = design.frame.variables.get(label);
     if (!train) continue;
-    const fn = statefulCall(v.expr);
-    if (fn) {
-      throw new SpecError(
-        "E_SPEC_UNSUPPORTED",
-        `predict with new data does not support ${fn}() yet (${quote(label)} depends on the fitted data's ${fn === "scale" ? "mean and standard deviation" : "polynomial coefficients"})`,
-        `transform the column before fitting and give the new data the same transformation`,
-      );
-    }
-    const ev = evaluateVariable(v, newdata, text);
+    const ev = evaluateVariable(v, newdata, text, state);
     if (train.kind === "factor") {
       if (ev.kind !== "factor") {
         throw new DataError(
@@ -146,13 +187,15 @@ export function predict(fit: LmmFit, newdata: DataSource, opts: PredictOptions =
         );
       }
       const cols = ev.kind === "numeric" ? 1 : ev.ncol;
-      for (let i = 0; i < n; i++)
-        for (let c = 0; c < cols; c++) if (Number.isNaN(ev.values[c * n + i])) missing[i] = 1;
+      for (let c = 0; c < cols; c++) {
+        const col = ev.values.subarray(c * n, (c + 1) * n);
+        for (let i = 0; i < n; i++) if (Number.isNaN(col[i])) missing[i] = 1;
+      }
       vars.set(label, ev);
     }
   }
 
-  // fixed part: the fit's columns (aliased ones dropped), Xβ + offset, and x'Vx
+  // fixed part: the fit's columns (aliased ones dropped), Xβ + offset, and x'Vx column by column
   const mm = materializeModelMatrix(planModelMatrix(formula.fixed, vars, n));
   const colOf = new Map(mm.names.map((nm, j) => [nm, j]));
   const p = fit.xnames.length;
@@ -164,20 +207,22 @@ export function predict(fit: LmmFit, newdata: DataSource, opts: PredictOptions =
   });
   const eta = new Float64Array(n);
   const fixedVar = new Float64Array(n);
-  for (let i = 0; i < n; i++) {
-    let s = 0;
-    let v = 0;
-    for (let a = 0; a < p; a++) {
-      const xa = X[a][i];
-      s += xa * fit.beta[a];
-      if (xa === 0) continue;
-      for (let b = 0; b < p; b++) v += xa * fit.vcov[a][b] * X[b][i];
+  for (let a = 0; a < p; a++) {
+    const xa = X[a];
+    const ba = fit.beta[a];
+    for (let i = 0; i < n; i++) eta[i] += xa[i] * ba;
+    // x'Vx = Σ_a V_aa x_a² + 2 Σ_{b<a} V_ab x_a x_b
+    const vaa = fit.vcov[a][a];
+    for (let i = 0; i < n; i++) fixedVar[i] += vaa * xa[i] * xa[i];
+    for (let b = 0; b < a; b++) {
+      const xb = X[b];
+      const vab = 2 * fit.vcov[a][b];
+      if (vab === 0) continue;
+      for (let i = 0; i < n; i++) fixedVar[i] += vab * xa[i] * xb[i];
     }
-    eta[i] = s;
-    fixedVar[i] = v;
   }
   for (const off of formula.offsets) {
-    const o = evaluateNumeric(off, newdata, text, "the offset");
+    const o = evaluateNumeric(off, newdata, text, "the offset", state);
     for (let i = 0; i < n; i++) eta[i] += o[i];
   }
 
@@ -206,34 +251,29 @@ export function predict(fit: LmmFit, newdata: DataSource, opts: PredictOptions =
     const include =
       want === "all" || (want !== "none" && (want.includes(term.name) || want.includes(term.factor)));
     const S = term.cnames.length;
-    const zmm = materializeModelMatrix(planModelMatrix(rt.lhs, vars, n));
-    // the row's level of the grouping factor, by label
-    const parts = rt.group.map((g) => {
-      const gf = groupingFactor(newdata, g, text, rt.groupSpan);
-      return { codes: gf.codes, levels: gf.levels };
-    });
-    const index = new Map(term.levels.map((l, i) => [l, i]));
+    const Z = materializeModelMatrix(planModelMatrix(rt.lhs, vars, n)).X;
+    const parts = rt.group.map((g) => groupingFactor(newdata, g, text, rt.groupSpan));
+    const lev = trainLevelIndex(parts, term.levels, n);
     const ranefTerm = fit.ranefTerms.find((t) => t.name === term.name);
     const group = fit.varcorr.groups.find((g) => g.name === term.name);
     if (!ranefTerm || !group)
       throw new SpecError("E_SPEC_UNSUPPORTED", `random term ${quote(term.name)} not found in the fit`);
+    const nlev = term.levels.length;
+    const modes = new Float64Array(nlev * S);
+    for (let l = 0; l < nlev; l++) for (let r = 0; r < S; r++) modes[l * S + r] = ranefTerm.values[l][r];
+    const condVar = flattenLevels(ranefTerm.condVar, nlev, S);
+    const sigmaRe = flattenLevels([group.covariance], 1, S);
     for (let i = 0; i < n; i++) {
-      let label = "";
-      let absent = false;
-      parts.forEach((pt, j) => {
-        const c = pt.codes[i];
-        if (c < 0) absent = true;
-        else label += (j > 0 ? ":" : "") + pt.levels[c];
-      });
-      if (absent) {
+      const l = lev[i];
+      if (l === -1) {
         missing[i] = 1;
         continue;
       }
-      const l = index.get(label);
-      const z = Array.from({ length: S }, (_, r) => zmm.X[r * n + i]);
-      let cov: readonly (readonly number[])[] = group.covariance;
-      if (l === undefined) {
+      let cov = sigmaRe;
+      let off = 0;
+      if (l === -2) {
         if (include && newLevels === "error") {
+          const label = parts.map((pt) => pt.levels[pt.codes[i]]).join(":");
           throw new DataError(
             "E_DATA_NEW_LEVEL",
             `${quote(term.factor)} has the level ${quote(label)} in row ${i + 1} of the new data, which the fit never saw`,
@@ -245,11 +285,18 @@ export function predict(fit: LmmFit, newdata: DataSource, opts: PredictOptions =
           newLevelRows++;
         }
       } else if (include) {
-        for (let r = 0; r < S; r++) eta[i] += z[r] * ranefTerm.values[l][r];
-        if (ranefTerm.condVar) cov = ranefTerm.condVar[l];
-        else cov = group.covariance.map((row) => row.map(() => Number.NaN));
+        let s = 0;
+        for (let r = 0; r < S; r++) s += Z[r * n + i] * modes[l * S + r];
+        eta[i] += s;
+        cov = condVar;
+        off = l * S * S;
       }
-      for (let a = 0; a < S; a++) for (let b = 0; b < S; b++) reVar[i] += z[a] * cov[a][b] * z[b];
+      let v = 0;
+      for (let a = 0; a < S; a++) {
+        const za = Z[a * n + i];
+        for (let b = 0; b < S; b++) v += za * cov[off + a * S + b] * Z[b * n + i];
+      }
+      reVar[i] += v;
     }
   }
 
