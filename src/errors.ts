@@ -97,7 +97,11 @@ export type ErrorCode =
   | "E_PLOT_BAD_SIZE"
   | "E_PLOT_UNKNOWN_KIND"
   | "E_PLOT_BAD_MODEL"
-  | "E_PLOT_BAD_OPTION";
+  | "E_PLOT_BAD_OPTION"
+  // saved fits (appended): a saved fit's JSON that is not one (missing or mistyped fields), and
+  // data that are not the data the saved fit was fitted to (rows, response, levels, objective)
+  | "E_FIT_BAD_JSON"
+  | "E_FIT_DATA_MISMATCH";
 
 export class MixedError extends Error {
   readonly code: ErrorCode;

@@ -29,6 +29,8 @@ export { fitLm } from "./lm/fit-lm.ts";
 export { lmToJSON } from "./lm/lm-json.ts";
 export type { LmmFit, LmmFitOptions } from "./lmm/fit-lmm.ts";
 export { fitLmm, lmmToJSON } from "./lmm/fit-lmm.ts";
+export type { RestoreLmmOptions } from "./lmm/restore-lmm.ts";
+export { restoreLmm } from "./lmm/restore-lmm.ts";
 export type { CoefFactor, OptInfo, RanefFactor, VarCorrGroup } from "./lmm/lmm-result.ts";
 
 // Bayesian fits (NUTS; chains in sequence here, in worker threads with mixedmodels/node)
