@@ -1,26 +1,26 @@
 /**
  * `mixed confint FORMULA --data DATA [--method profile|wald|boot] [--level 0.95] [--nsim N]
  * [--seed S] [--json]`: lme4's `confint(m, method, level, oldNames = FALSE)` for a mixed model
- * fitted by REML (unless --ml); the bootstrap shows a progress bar on a terminal.
+ * fitted by REML (unless --ml), or restored from `--fit FILE.json` (the formula may then be left
+ * out); the bootstrap shows a progress bar on a terminal.
  */
-import { confint, confintToJSON, fitLmm, OptionError, parseFormula, printConfint } from "../../index.ts";
+import { confint, confintToJSON, OptionError, printConfint } from "../../index.ts";
 import { readData } from "../../node/read-data.ts";
 import type { ModelOptions } from "../main.ts";
 import { progressBar } from "../progress.ts";
 import { checkModelOptions, writeWarnings } from "./fit.ts";
+import { fitOrRestore } from "./saved-fit.ts";
 
 export interface ConfintCliOptions extends ModelOptions {
   method?: "wald" | "profile" | "boot";
   level?: string;
   nsim?: string;
   seed?: string;
+  fit?: string;
 }
 
-export async function runConfint(formulaText: string, opts: ConfintCliOptions): Promise<number> {
+export async function runConfint(formulaText: string | undefined, opts: ConfintCliOptions): Promise<number> {
   checkModelOptions(opts);
-  const formula = parseFormula(formulaText);
-  if (formula.random.length === 0)
-    throw new OptionError("mixed confint needs a mixed model: the formula has no random-effects term");
   const level = opts.level === undefined ? 0.95 : Number(opts.level);
   if (!(level > 0 && level < 1)) throw new OptionError(`--level must be between 0 and 1, got ${opts.level}`);
   const method = opts.method ?? "profile";
@@ -30,7 +30,7 @@ export async function runConfint(formulaText: string, opts: ConfintCliOptions): 
     throw new OptionError(`--nsim must be a positive integer, got ${opts.nsim}`);
   if (!Number.isSafeInteger(seed)) throw new OptionError(`--seed must be an integer, got ${opts.seed}`);
   const data = await readData(opts.data, { schemaPath: opts.schema, encoding: opts.encoding });
-  const fit = fitLmm(formula, data, { REML: !opts.ml, weights: opts.weights });
+  const fit = await fitOrRestore("confint", formulaText, opts, data);
   const bar = method === "boot" && !opts.json ? await progressBar(nsim) : null;
   const c = confint(fit, { method, level, nsim, seed, onProgress: bar?.update });
   bar?.stop();
