@@ -11,7 +11,9 @@
  * Results go to bench/results/latest.json (numbers to 4 significant digits, one row per line);
  * a run with --only, --quick or --skip-large writes bench/results/partial.json.tmp instead (git
  * ignores it), so latest.json always holds a full run. Then the Bayesian bench (bench/bayes.ts: its
- * own table against Stan's figures, bench/results/bayes.json; `--only bayes` runs it alone).
+ * own table against Stan's figures, bench/results/bayes.json; `--only bayes` runs it alone) and
+ * the inference bench (bench/inference.ts: profile CIs, bootstrap, Satterthwaite, Kenward–Roger,
+ * predict and restoreLmm next to lme4; `--only inference` runs it alone).
  */
 import { spawnSync } from "node:child_process";
 import { mkdirSync, writeFileSync } from "node:fs";
@@ -140,6 +142,18 @@ function runBayesBench(opts: Options): void {
   if (r.status !== 0) process.exitCode = 1;
 }
 
+/** bench/inference.ts in a child process (its table on stdout, a MISS sets the exit status). */
+function runInferenceBench(opts: Options): void {
+  log(`inference (bench/inference.ts), load average ${loadAverage1().toFixed(2)} …`);
+  const r = spawnSync(
+    process.execPath,
+    ["--import", "tsx", "bench/inference.ts", ...(opts.quick ? ["--quick"] : [])],
+    { cwd: ROOT, stdio: "inherit" },
+  );
+  log(`load average at the end ${loadAverage1().toFixed(2)}`);
+  if (r.status !== 0) process.exitCode = 1;
+}
+
 function build(): void {
   log("building the CLI bundle (npm run build) …");
   const r = spawnSync(process.execPath, ["scripts/build.mjs"], { cwd: ROOT, stdio: "inherit" });
@@ -152,8 +166,10 @@ function main(): void {
   const workloads = selected(opts);
   // the Bayesian bench (bench/bayes.ts, its own table and bench/results/bayes.json) runs last
   const bayes = opts.only.length === 0 || opts.only.some((s) => s.toLowerCase().includes("bayes"));
-  if (workloads.length === 0 && bayes) {
-    runBayesBench(opts);
+  const inference = opts.only.length === 0 || opts.only.some((s) => s.toLowerCase().includes("inference"));
+  if (workloads.length === 0 && (bayes || inference)) {
+    if (inference) runInferenceBench(opts);
+    if (bayes) runBayesBench(opts);
     return;
   }
   if (workloads.length === 0) throw new Error(`no workload matches --only ${opts.only.join(",")}`);
@@ -189,6 +205,7 @@ function main(): void {
   writeFileSync(resolve(ROOT, opts.out), text);
   log(`results written to ${opts.out}`);
   if (rows.some((r) => r.status === "ERROR")) process.exitCode = 1;
+  if (inference) runInferenceBench(opts);
   if (bayes) runBayesBench(opts);
 }
 

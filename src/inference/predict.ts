@@ -302,22 +302,20 @@ export function predict(fit: LmmFit, newdata: DataSource, opts: PredictOptions =
 
   const q = qnorm(0.5 + level / 2);
   const s2 = fit.sigma * fit.sigma;
-  const fitOut = new Float64Array(n);
-  const se = new Float64Array(n);
-  const lower = new Float64Array(n);
+  // eta becomes the fit and fixedVar the standard error, in place
+  const lower = reVar;
   const upper = new Float64Array(n);
   for (let i = 0; i < n; i++) {
     if (missing[i]) {
-      fitOut[i] = se[i] = lower[i] = upper[i] = Number.NaN;
+      eta[i] = fixedVar[i] = lower[i] = upper[i] = Number.NaN;
       continue;
     }
-    fitOut[i] = eta[i];
-    se[i] = Math.sqrt(fixedVar[i]);
     const half = q * Math.sqrt(fixedVar[i] + reVar[i] + s2);
+    fixedVar[i] = Math.sqrt(fixedVar[i]);
     lower[i] = eta[i] - half;
     upper[i] = eta[i] + half;
   }
-  return { fit: fitOut, seFit: se, lower, upper, level, newLevelRows };
+  return { fit: eta, seFit: fixedVar, lower, upper, level, newLevelRows };
 }
 
 /** `mixed predict --json`: `{fit, se_fit, lower, upper, level}` (null where a prediction is missing). */
