@@ -49,6 +49,20 @@ const cases: { id: string; data: string; formula: string; opts: LmmFitOptions; n
     newdata: "Subject,Days\n308,0\n309,2.5\n372,11\n999,4\n",
   },
   {
+    id: "sleepstudy uncorrelated slopes (REML)",
+    data: "sleepstudy",
+    formula: "Reaction ~ Days + (Days || Subject)",
+    opts: {},
+    newdata: "Subject,Days\n308,0\n309,2.5\n372,11\n999,4\n",
+  },
+  {
+    id: "pastes nested (ML)",
+    data: "Pastes",
+    formula: "strength ~ 1 + (1 | batch/cask)",
+    opts: { REML: false },
+    newdata: "batch,cask\nA,a\nB,c\nZ,a\n",
+  },
+  {
     id: "sleepstudy poly (REML)",
     data: "sleepstudy",
     formula: "Reaction ~ poly(Days, 2) + (1 | Subject)",
