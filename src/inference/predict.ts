@@ -140,6 +140,111 @@ function flattenLevels(
   return out;
 }
 
+/** y += a·x (the hot loops live in small functions, which V8 optimises early even on a first call). */
+function axpy(y: Float64Array, x: Float64Array, a: number): void {
+  for (let i = 0; i < y.length; i++) y[i] += a * x[i];
+}
+
+function markMissingCodes(codes: Int32Array, missing: Uint8Array): void {
+  for (let i = 0; i < codes.length; i++) if (codes[i] < 0) missing[i] = 1;
+}
+
+function markMissingValues(values: Float64Array, missing: Uint8Array): void {
+  for (let i = 0; i < values.length; i++) if (Number.isNaN(values[i])) missing[i] = 1;
+}
+
+function count(flags: Uint8Array): number {
+  let c = 0;
+  for (let i = 0; i < flags.length; i++) c += flags[i];
+  return c;
+}
+
+/** y += c·x₁·x₂ elementwise. */
+function addProduct(y: Float64Array, x1: Float64Array, x2: Float64Array, c: number): void {
+  for (let i = 0; i < y.length; i++) y[i] += c * x1[i] * x2[i];
+}
+
+interface RandomTermRows {
+  /** n×S column-major random-effect columns of the new rows. */
+  readonly Z: Float64Array;
+  readonly S: number;
+  readonly n: number;
+  /** Each row's level index (-1 missing, -2 unseen). */
+  readonly lev: Int32Array;
+  /** nlev×S conditional modes, nlev×S×S conditional covariances, S×S covariance Σ. */
+  readonly modes: Float64Array;
+  readonly condVar: Float64Array;
+  readonly sigmaRe: Float64Array;
+  readonly include: boolean;
+}
+
+/**
+ * Add one term's z'b to eta (when included) and z'Cz to reVar (C: the level's conditional
+ * covariance, or Σ for an unseen level or a term left out); mark missing and unseen rows. Returns
+ * the first unseen row when `refuseNew`, else -1.
+ */
+function addRandomTerm(
+  t: RandomTermRows,
+  eta: Float64Array,
+  reVar: Float64Array,
+  missing: Uint8Array,
+  isNew: Uint8Array,
+  refuseNew: boolean,
+): number {
+  const { Z, S, n, lev, modes, condVar, sigmaRe, include } = t;
+  for (let i = 0; i < n; i++) {
+    const l = lev[i];
+    if (l === -1) {
+      missing[i] = 1;
+      continue;
+    }
+    let cov = sigmaRe;
+    let off = 0;
+    if (l === -2) {
+      if (refuseNew) return i;
+      if (include) isNew[i] = 1;
+    } else if (include) {
+      let s = 0;
+      for (let r = 0; r < S; r++) s += Z[r * n + i] * modes[l * S + r];
+      eta[i] += s;
+      cov = condVar;
+      off = l * S * S;
+    }
+    let v = 0;
+    for (let a = 0; a < S; a++) {
+      const za = Z[a * n + i];
+      for (let b = 0; b < S; b++) v += za * cov[off + a * S + b] * Z[b * n + i];
+    }
+    reVar[i] += v;
+  }
+  return -1;
+}
+
+/**
+ * In place: fit = eta, se = √fixedVar, and the interval eta ± q·√(fixedVar + reVar + σ²) into
+ * (reVar, upper); NaN for missing rows.
+ */
+function intervals(
+  eta: Float64Array,
+  fixedVar: Float64Array,
+  reVar: Float64Array,
+  upper: Float64Array,
+  missing: Uint8Array,
+  q: number,
+  s2: number,
+): void {
+  for (let i = 0; i < eta.length; i++) {
+    if (missing[i]) {
+      eta[i] = fixedVar[i] = reVar[i] = upper[i] = Number.NaN;
+      continue;
+    }
+    const half = q * Math.sqrt(fixedVar[i] + reVar[i] + s2);
+    fixedVar[i] = Math.sqrt(fixedVar[i]);
+    reVar[i] = eta[i] - half;
+    upper[i] = eta[i] + half;
+  }
+}
+
 /** lme4's `predict(m, newdata)` with standard errors and prediction intervals (see the module comment). */
 export function predict(fit: LmmFit, newdata: DataSource, opts: PredictOptions = {}): Prediction {
   const internals = fitInternals(fit);
@@ -176,7 +281,7 @@ export function predict(fit: LmmFit, newdata: DataSource, opts: PredictOptions =
         );
       }
       const r = recode(train, ev, label, fixedLabels.has(label));
-      for (let i = 0; i < n; i++) if (r.codes[i] < 0) missing[i] = 1;
+      markMissingCodes(r.codes, missing);
       vars.set(label, r);
     } else {
       if (ev.kind === "factor") {
@@ -189,7 +294,7 @@ export function predict(fit: LmmFit, newdata: DataSource, opts: PredictOptions =
       const cols = ev.kind === "numeric" ? 1 : ev.ncol;
       for (let c = 0; c < cols; c++) {
         const col = ev.values.subarray(c * n, (c + 1) * n);
-        for (let i = 0; i < n; i++) if (Number.isNaN(col[i])) missing[i] = 1;
+        markMissingValues(col, missing);
       }
       vars.set(label, ev);
     }
@@ -208,28 +313,19 @@ export function predict(fit: LmmFit, newdata: DataSource, opts: PredictOptions =
   const eta = new Float64Array(n);
   const fixedVar = new Float64Array(n);
   for (let a = 0; a < p; a++) {
-    const xa = X[a];
-    const ba = fit.beta[a];
-    for (let i = 0; i < n; i++) eta[i] += xa[i] * ba;
+    axpy(eta, X[a], fit.beta[a]);
     // x'Vx = Σ_a V_aa x_a² + 2 Σ_{b<a} V_ab x_a x_b
-    const vaa = fit.vcov[a][a];
-    for (let i = 0; i < n; i++) fixedVar[i] += vaa * xa[i] * xa[i];
-    for (let b = 0; b < a; b++) {
-      const xb = X[b];
-      const vab = 2 * fit.vcov[a][b];
-      if (vab === 0) continue;
-      for (let i = 0; i < n; i++) fixedVar[i] += vab * xa[i] * xb[i];
-    }
+    addProduct(fixedVar, X[a], X[a], fit.vcov[a][a]);
+    for (let b = 0; b < a; b++)
+      if (fit.vcov[a][b] !== 0) addProduct(fixedVar, X[a], X[b], 2 * fit.vcov[a][b]);
   }
   for (const off of formula.offsets) {
-    const o = evaluateNumeric(off, newdata, text, "the offset", state);
-    for (let i = 0; i < n; i++) eta[i] += o[i];
+    axpy(eta, evaluateNumeric(off, newdata, text, "the offset", state), 1);
   }
 
   // random part
   const want = opts.re ?? "all";
   const reVar = new Float64Array(n);
-  let newLevelRows = 0;
   const isNew = new Uint8Array(n);
   const used = new Set<number>();
   for (const rt of formula.random) {
@@ -263,58 +359,31 @@ export function predict(fit: LmmFit, newdata: DataSource, opts: PredictOptions =
     for (let l = 0; l < nlev; l++) for (let r = 0; r < S; r++) modes[l * S + r] = ranefTerm.values[l][r];
     const condVar = flattenLevels(ranefTerm.condVar, nlev, S);
     const sigmaRe = flattenLevels([group.covariance], 1, S);
-    for (let i = 0; i < n; i++) {
-      const l = lev[i];
-      if (l === -1) {
-        missing[i] = 1;
-        continue;
-      }
-      let cov = sigmaRe;
-      let off = 0;
-      if (l === -2) {
-        if (include && newLevels === "error") {
-          const label = parts.map((pt) => pt.levels[pt.codes[i]]).join(":");
-          throw new DataError(
-            "E_DATA_NEW_LEVEL",
-            `${quote(term.factor)} has the level ${quote(label)} in row ${i + 1} of the new data, which the fit never saw`,
-            'predict it from the fixed effects alone with newLevels "population" (--new-levels population), or leave the term out (re "none")',
-          );
-        }
-        if (include && !isNew[i]) {
-          isNew[i] = 1;
-          newLevelRows++;
-        }
-      } else if (include) {
-        let s = 0;
-        for (let r = 0; r < S; r++) s += Z[r * n + i] * modes[l * S + r];
-        eta[i] += s;
-        cov = condVar;
-        off = l * S * S;
-      }
-      let v = 0;
-      for (let a = 0; a < S; a++) {
-        const za = Z[a * n + i];
-        for (let b = 0; b < S; b++) v += za * cov[off + a * S + b] * Z[b * n + i];
-      }
-      reVar[i] += v;
+    const firstNew = addRandomTerm(
+      { Z, S, n, lev, modes, condVar, sigmaRe, include },
+      eta,
+      reVar,
+      missing,
+      isNew,
+      include && newLevels === "error",
+    );
+    if (firstNew >= 0) {
+      const label = parts.map((pt) => pt.levels[pt.codes[firstNew]]).join(":");
+      throw new DataError(
+        "E_DATA_NEW_LEVEL",
+        `${quote(term.factor)} has the level ${quote(label)} in row ${firstNew + 1} of the new data, which the fit never saw`,
+        'predict it from the fixed effects alone with newLevels "population" (--new-levels population), or leave the term out (re "none")',
+      );
     }
   }
+  const newLevelRows = count(isNew);
 
   const q = qnorm(0.5 + level / 2);
   const s2 = fit.sigma * fit.sigma;
-  // eta becomes the fit and fixedVar the standard error, in place
-  const lower = reVar;
+  // eta becomes the fit and fixedVar the standard error, in place; reVar the lower end
   const upper = new Float64Array(n);
-  for (let i = 0; i < n; i++) {
-    if (missing[i]) {
-      eta[i] = fixedVar[i] = lower[i] = upper[i] = Number.NaN;
-      continue;
-    }
-    const half = q * Math.sqrt(fixedVar[i] + reVar[i] + s2);
-    fixedVar[i] = Math.sqrt(fixedVar[i]);
-    lower[i] = eta[i] - half;
-    upper[i] = eta[i] + half;
-  }
+  intervals(eta, fixedVar, reVar, upper, missing, q, s2);
+  const lower = reVar;
   return { fit: eta, seFit: fixedVar, lower, upper, level, newLevelRows };
 }
 
