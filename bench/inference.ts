@@ -32,7 +32,15 @@ import { dirname, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import { parseCsv } from "../src/data/parse-csv.ts";
 import { parseSchema } from "../src/data/schema.ts";
-import { bootConfint, bootstrap, confint, fitLmm, fixedEffectTests, predict } from "../src/index.ts";
+import {
+  bootConfint,
+  bootstrap,
+  confint,
+  fitLmm,
+  fixedEffectTests,
+  predict,
+  restoreLmm,
+} from "../src/index.ts";
 import { bootstrapParallel } from "../src/node/bootstrap-parallel.ts";
 import { loadAverage1, machineInfo } from "./machine-info.ts";
 
@@ -165,6 +173,20 @@ rows.push({
   case: "predict 100,000 rows",
   ours_s: await time(3, (f) => predict(f, nd, { newLevels: "population" })),
   lme4_s: 0.203,
+  target_s: null,
+});
+// restoring a saved fit (rebuild the design, one objective evaluation) next to fitting it afresh
+const saved = JSON.stringify(fitLmm(formula, data).toJSON());
+rows.push({
+  case: "restoreLmm (saved fit)",
+  ours_s: await time(5, () => restoreLmm(saved, data)),
+  lme4_s: null,
+  target_s: null,
+});
+rows.push({
+  case: "fitLmm (for comparison)",
+  ours_s: await time(5, () => fitLmm(formula, data)),
+  lme4_s: null,
   target_s: null,
 });
 const loadEnd = loadAverage1();

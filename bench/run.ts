@@ -159,9 +159,9 @@ function runBayesBench(opts: Options): void {
   if (r.status !== 0) process.exitCode = 1;
 }
 
-/** bench/inference.ts in a child process (its table on stdout). */
+/** bench/inference.ts in a child process (its table on stdout, a MISS sets the exit status). */
 function runInferenceBench(opts: Options): void {
-  log("inference (bench/inference.ts) …");
+  log(`inference (bench/inference.ts), load average ${loadAverage1().toFixed(2)} …`);
   const r = spawnSync(
     process.execPath,
     ["--import", "tsx", "bench/inference.ts", ...(opts.quick ? ["--quick"] : [])],

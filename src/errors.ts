@@ -101,7 +101,11 @@ export type ErrorCode =
   // GLMM (appended): PIRLS could not lower the penalised deviance (names the step); a quadrature
   // request the model cannot take (nAGQ > 1 with a vector or several random-effects terms)
   | "E_NUMERIC_PIRLS_DIVERGED"
-  | "E_SPEC_NAGQ";
+  | "E_SPEC_NAGQ"
+  // saved fits (appended): a saved fit's JSON that is not one (missing or mistyped fields), and
+  // data that are not the data the saved fit was fitted to (rows, response, levels, objective)
+  | "E_FIT_BAD_JSON"
+  | "E_FIT_DATA_MISMATCH";
 
 export class MixedError extends Error {
   readonly code: ErrorCode;

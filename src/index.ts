@@ -36,6 +36,8 @@ export { makeFamily } from "./glm/make-family.ts";
 export { makeLink } from "./glm/make-link.ts";
 export type { LmmFit, LmmFitOptions } from "./lmm/fit-lmm.ts";
 export { fitLmm, lmmToJSON } from "./lmm/fit-lmm.ts";
+export type { RestoreLmmOptions } from "./lmm/restore-lmm.ts";
+export { restoreLmm } from "./lmm/restore-lmm.ts";
 export type { CoefFactor, OptInfo, RanefFactor, VarCorrGroup } from "./lmm/lmm-result.ts";
 export type { GlmmFit, GlmmFitOptions } from "./glmm/fit-glmm.ts";
 export { fitGlmm, glmmToJSON } from "./glmm/fit-glmm.ts";

@@ -131,8 +131,12 @@ async function main(argv: string[]): Promise<number> {
     program
       .command("confint")
       .description("confidence intervals for every parameter (lme4's confint)")
-      .argument("<formula>", "model formula"),
+      .argument("[formula]", "model formula (may be left out with --fit)"),
   )
+    .option(
+      "--fit <file>",
+      "a fit saved by `mixed fit ... --json`, restored with --data instead of refitting",
+    )
     .addOption(
       new Option("--method <method>", "profile (likelihood profile), wald (fixed effects only)")
         .choices(["profile", "wald", "boot"])
@@ -141,7 +145,7 @@ async function main(argv: string[]): Promise<number> {
     .option("--level <p>", "confidence level", "0.95")
     .option("--nsim <n>", "bootstrap replicates (--method boot)")
     .option("--seed <s>", "random seed (--method boot)")
-    .action((formula: string, opts: ConfintCliOptions) =>
+    .action((formula: string | undefined, opts: ConfintCliOptions) =>
       run(() => runConfint(formula, { ...opts, debug }))(),
     );
   addModelOptions(
@@ -160,8 +164,12 @@ async function main(argv: string[]): Promise<number> {
     program
       .command("predict")
       .description("predict new data from a fitted mixed model (lme4's predict), with standard errors")
-      .argument("<formula>", "model formula"),
+      .argument("[formula]", "model formula (may be left out with --fit)"),
   )
+    .option(
+      "--fit <file>",
+      "a fit saved by `mixed fit ... --json`, restored with --data instead of refitting",
+    )
     .requiredOption("--newdata <file>", "CSV file (or bundled dataset) with the rows to predict")
     .addOption(new Option("--re <which>", "random effects to add").choices(["all", "none"]).default("all"))
     .addOption(
@@ -170,7 +178,7 @@ async function main(argv: string[]): Promise<number> {
         .default("error"),
     )
     .option("--level <p>", "level of the prediction intervals", "0.95")
-    .action((formula: string, opts: PredictCliOptions) =>
+    .action((formula: string | undefined, opts: PredictCliOptions) =>
       run(() => runPredict(formula, { ...opts, debug }))(),
     );
   addSamplerOptions(

@@ -15,7 +15,8 @@ import type { Span, VarExpr, Variable } from "../formula/model-formula.ts";
 import { didYouMean } from "../util/did-you-mean.ts";
 import { scaleColumn } from "../util/stats.ts";
 import type { EvaluatedVariable, FactorVariable } from "./evaluated-variable.ts";
-import { orthogonalPolynomial } from "./poly.ts";
+import type { DataTransform, TransformState } from "./data-transforms.ts";
+import { orthogonalPolynomial, predictOrthogonalPolynomial } from "./poly.ts";
 import { quote, quoteList } from "../util/quote.ts";
 import { maxAbsFinite, pow2Exponent, scaleByPow2 } from "../linalg/pow2-scale.ts";
 
@@ -112,7 +113,29 @@ class Evaluator {
   constructor(
     readonly data: DataSource,
     readonly formula: string,
+    readonly state: TransformState | undefined,
   ) {}
+
+  /** The fitted data's transform of call `e` when replaying (new data), else null. */
+  private replayed(e: VarExpr, kind: DataTransform["kind"]): DataTransform | null {
+    if (this.state?.mode !== "replay") return null;
+    const t = this.state.transforms.get(deparse(e));
+    if (!t || t.kind !== kind) {
+      throw new FormulaError(
+        "E_SPEC_UNSUPPORTED",
+        `${deparse(e)} depends on the fitted data, whose transformation was not recorded`,
+        this.formula,
+        e.span,
+        "refit the model with this version of mixedmodels",
+      );
+    }
+    return t;
+  }
+
+  private record(e: VarExpr, t: DataTransform): void {
+    if (this.state?.mode === "record")
+      (this.state.transforms as Map<string, DataTransform>).set(deparse(e), t);
+  }
 
   /** `value` is the offending result: NaN or ±Inf decide what R would have done, or a note of its own. */
   private domainError(e: VarExpr, msg: string, value: number | string, hint: string): FormulaError {
@@ -294,8 +317,17 @@ class Evaluator {
   /** R's scale(): centred, divided by the standard deviation; refuses a constant variable. */
   private scale(e: Extract<VarExpr, { kind: "call" }>): Float64Array {
     const a = this.numeric(e.args[0], "scale()");
+    const old = this.replayed(e, "scale");
+    if (old?.kind === "scale") {
+      // the fitted data's centre and scale (R's makepredictcall), in the same power-of-two units
+      const x = a.slice();
+      scaleByPow2(x, -old.pow2);
+      for (let i = 0; i < x.length; i++) x[i] = (x[i] - old.center) / old.scale;
+      return x;
+    }
     // Scaling by a power of two first changes no bit of the result, but keeps the sum of
     // squares from overflowing (values near 1e200) or underflowing (values near 1e-200).
+    const pow2 = pow2Exponent(maxAbsFinite(a));
     const s = scaleColumn(powerOfTwoScaled(a));
     let present = 0;
     for (const v of a) if (!Number.isNaN(v)) present++;
@@ -311,6 +343,7 @@ class Evaluator {
         "a constant variable carries no information beyond the intercept; remove the term",
       );
     }
+    this.record(e, { kind: "scale", pow2, center: s.center, scale: s.scale });
     return s.values;
   }
 
@@ -339,11 +372,22 @@ class Evaluator {
     const degreeArg = e.args[1];
     const degree = degreeArg && degreeArg.kind === "number" ? degreeArg.value : 1;
     const n = x.length;
+    const colnames = Array.from({ length: degree }, (_, j) => String(j + 1));
+    const old = this.replayed(e, "poly");
+    if (old?.kind === "poly") {
+      // the fitted data's recurrence coefficients (R's predict(poly(x, d), newx)); NaN stays NaN
+      const xs = x.slice();
+      scaleByPow2(xs, -old.pow2);
+      const values = predictOrthogonalPolynomial(xs, old.coefs);
+      return { kind: "matrix", label: v.label, ncol: degree, values, colnames };
+    }
     const rows: number[] = [];
     for (let i = 0; i < n; i++) if (!Number.isNaN(x[i])) rows.push(i);
     // Orthogonal polynomials do not change when x is multiplied by a power of two (not a bit of
     // them), and the scaled x keeps the sums of powers from overflowing or underflowing.
-    const xs = powerOfTwoScaled(Float64Array.from(rows, (i) => x[i]));
+    const present = Float64Array.from(rows, (i) => x[i]);
+    const pow2 = pow2Exponent(maxAbsFinite(present));
+    const xs = powerOfTwoScaled(present);
     const distinct = new Set(xs).size;
     if (degree >= distinct) {
       throw new FormulaError(
@@ -370,13 +414,8 @@ class Evaluator {
       rows.forEach((r, k) => {
         values[j * n + r] = p.values[j * xs.length + k];
       });
-    return {
-      kind: "matrix",
-      label: v.label,
-      ncol: degree,
-      values,
-      colnames: Array.from({ length: degree }, (_, j) => String(j + 1)),
-    };
+    this.record(e, { kind: "poly", pow2, coefs: p.coefs });
+    return { kind: "matrix", label: v.label, ncol: degree, values, colnames };
   }
 }
 
@@ -420,9 +459,17 @@ function arith(op: "+" | "-" | "*" | "/" | "^", a: number, b: number): number {
   }
 }
 
-/** Evaluate one formula variable over all rows of `data`. */
-export function evaluateVariable(v: Variable, data: DataSource, formula: string): EvaluatedVariable {
-  return new Evaluator(data, formula).variable(v);
+/**
+ * Evaluate one formula variable over all rows of `data`. With a `state`, the data-dependent calls
+ * (`scale`, `poly`) record what they learned from the data, or replay the fitted data's.
+ */
+export function evaluateVariable(
+  v: Variable,
+  data: DataSource,
+  formula: string,
+  state?: TransformState,
+): EvaluatedVariable {
+  return new Evaluator(data, formula, state).variable(v);
 }
 
 /** Evaluate a numeric expression (response, offset) over all rows of `data`. */
@@ -431,6 +478,7 @@ export function evaluateNumeric(
   data: DataSource,
   formula: string,
   context: string,
+  state?: TransformState,
 ): Float64Array {
-  return new Evaluator(data, formula).numeric(e, context);
+  return new Evaluator(data, formula, state).numeric(e, context);
 }

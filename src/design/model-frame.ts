@@ -14,6 +14,7 @@ import {
   isMissingAt,
   subsetVariable,
 } from "./evaluated-variable.ts";
+import { type DataTransform, recordTransforms } from "./data-transforms.ts";
 import { evaluateNumeric, evaluateVariable, formatLevel, requireColumn } from "./evaluate-variable.ts";
 import { didYouMean } from "../util/did-you-mean.ts";
 import { quote, quoteList } from "../util/quote.ts";
@@ -52,6 +53,8 @@ export interface ModelFrame {
   readonly groups: ReadonlyMap<string, FactorVariable>;
   readonly weights: Float64Array | undefined;
   readonly offset: Float64Array | undefined;
+  /** What `scale()` and `poly()` learned from the data, for new data (data-transforms.ts). */
+  readonly transforms: ReadonlyMap<string, DataTransform>;
   readonly warnings: readonly Warning[];
 }
 
@@ -94,10 +97,35 @@ export function groupingFactor(data: DataSource, name: string, formula: string, 
       );
     }
   }
-  const distinct = Array.from(new Set(values)).filter((v) => !Number.isNaN(v));
-  distinct.sort((a, b) => a - b);
-  const index = new Map(distinct.map((v, i) => [v, i]));
-  const codes = Int32Array.from(values, (v) => (Number.isNaN(v) ? -1 : index.get(v)!));
+  // codes by one Map lookup per run of equal values (ids usually come in runs), no per-row closures
+  const index = new Map<number, number>();
+  const firstCodes = new Int32Array(values.length);
+  let last = Number.NaN;
+  let lastCode = -1;
+  for (let i = 0; i < values.length; i++) {
+    const v = values[i];
+    if (v !== last) {
+      if (Number.isNaN(v)) lastCode = -1;
+      else {
+        let c = index.get(v);
+        if (c === undefined) {
+          c = index.size;
+          index.set(v, c);
+        }
+        lastCode = c;
+      }
+      last = v;
+    }
+    firstCodes[i] = lastCode;
+  }
+  // renumber from order of appearance to sorted order (R's factor() of numbers)
+  const distinct = Array.from(index.keys()).sort((a, b) => a - b);
+  const rank = new Int32Array(distinct.length);
+  distinct.forEach((v, r) => {
+    rank[index.get(v)!] = r;
+  });
+  const codes = firstCodes;
+  for (let i = 0; i < codes.length; i++) if (codes[i] >= 0) codes[i] = rank[codes[i]];
   return {
     kind: "factor",
     label: name,
@@ -165,11 +193,12 @@ export function buildModelFrame(
   const y2All = second ? evaluateNumeric(second, data, text, "the response") : undefined;
 
   const vars = new Map<string, EvaluatedVariable>();
+  const state = recordTransforms();
   const numericLooking: Warning[] = [];
   for (const [label, v] of formula.variables) {
     if (label === formula.responseLabel) continue;
     if (v.expr === formula.response) continue;
-    const ev = evaluateVariable(v, data, text);
+    const ev = evaluateVariable(v, data, text, state);
     if (ev.kind === "numeric") checkFinite(ev.values, quote(label), text, v.span);
     else if (v.expr.kind === "column") {
       const col = data.column(v.expr.name);
@@ -213,7 +242,7 @@ export function buildModelFrame(
   }
   let offsetAll: Float64Array | undefined;
   for (const off of formula.offsets) {
-    const o = evaluateNumeric(off, data, text, "offset()");
+    const o = evaluateNumeric(off, data, text, "offset()", state);
     if (!offsetAll) offsetAll = o.slice();
     else for (let i = 0; i < N; i++) offsetAll[i] += o[i];
   }
@@ -272,6 +301,7 @@ export function buildModelFrame(
     groups,
     weights: subset(weightsAll),
     offset: subset(offsetAll),
+    transforms: state.transforms,
     warnings,
   };
 }

@@ -51,7 +51,8 @@ export interface LmmFit extends LmmResult {
   toJSON(): Record<string, unknown>;
 }
 
-function thetaNames(design: Design): string[] {
+/** θ names of a design (see `LmmFit.thetaNames`). */
+export function thetaNames(design: Design): string[] {
   const out: string[] = [];
   for (const t of design.reterms) {
     const c = t.cnames;
@@ -74,7 +75,11 @@ function problemOf(design: Design): LmmProblem {
   };
 }
 
-function finish(
+/**
+ * A fit from its design, engine model (L factored at the result's θ) and result. Shared with
+ * `restoreLmm`; not part of the public API.
+ */
+export function assembleFit(
   design: Design,
   model: LmmModel,
   result: LmmResult,
@@ -99,14 +104,14 @@ function finish(
       }
       const t0 = performance.now();
       const r = refit(model, newY, options.start ? { ...opts, start: options.start } : opts);
-      return finish({ ...design, y: newY }, model, r, opts, (performance.now() - t0) / 1000);
+      return assembleFit({ ...design, y: newY }, model, r, opts, (performance.now() - t0) / 1000);
     },
     refitML(): LmmFit {
       if (!fit.REML) return fit;
       const t0 = performance.now();
       const mlOpts: LmmFitOptions = { ...opts, REML: false, start: fit.theta };
       const r = fitModel(modelFor(internals), mlOpts);
-      return finish(design, model, r, mlOpts, (performance.now() - t0) / 1000);
+      return assembleFit(design, model, r, mlOpts, (performance.now() - t0) / 1000);
     },
     toJSON: () => lmmToJSON(fit),
   };
@@ -114,9 +119,15 @@ function finish(
   return Object.freeze(fit);
 }
 
-/** Fit `formula` (lme4 syntax, with at least one random term) to `data` by REML (default) or ML. */
-export function fitLmm(formula: string | ModelFormula, data: DataSource, opts: LmmFitOptions = {}): LmmFit {
-  const t0 = performance.now();
+/**
+ * The design and engine model of `formula` on `data` (checked as `fitLmm` checks them), before any
+ * θ is chosen. Shared with `restoreLmm`; not part of the public API.
+ */
+export function prepareLmm(
+  formula: string | ModelFormula,
+  data: DataSource,
+  opts: LmmFitOptions,
+): { design: Design; model: LmmModel } {
   const f = typeof formula === "string" ? parseFormula(formula) : formula;
   if (f.random.length === 0) {
     throw new SpecError(
@@ -134,9 +145,29 @@ export function fitLmm(formula: string | ModelFormula, data: DataSource, opts: L
       "a mixed model needs positive prior weights; drop the rows with zero weight",
     );
   }
-  const model = createLmm(problemOf(design));
+  return { design, model: createLmm(problemOf(design)) };
+}
+
+/** Fit `formula` (lme4 syntax, with at least one random term) to `data` by REML (default) or ML. */
+export function fitLmm(formula: string | ModelFormula, data: DataSource, opts: LmmFitOptions = {}): LmmFit {
+  const t0 = performance.now();
+  const { design, model } = prepareLmm(formula, data, opts);
   const result = fitModel(model, opts);
-  return finish(design, model, result, opts, (performance.now() - t0) / 1000);
+  return assembleFit(design, model, result, opts, (performance.now() - t0) / 1000);
+}
+
+/**
+ * A fingerprint of the response a fit was fitted to (FNV-1a over the bytes of the doubles, as 8
+ * hex digits), saved in the JSON so that `restoreLmm` can tell a different response from the same.
+ */
+export function responseHash(y: Float64Array): string {
+  const bytes = new Uint8Array(y.buffer, y.byteOffset, y.byteLength);
+  let h = 0x811c9dc5;
+  for (let i = 0; i < bytes.length; i++) {
+    h ^= bytes[i];
+    h = Math.imul(h, 0x01000193);
+  }
+  return (h >>> 0).toString(16).padStart(8, "0");
 }
 
 function checkResponse(design: Design): void {
@@ -203,6 +234,9 @@ export function lmmToJSON(fit: LmmFit): Record<string, unknown> {
     warnings: fit.warnings.map((w) => ({ code: w.code, message: w.message })),
     variance_decomposition: jsonDecomposition(fit),
     timing: { fit_s: fit.fitSeconds },
+    // what restoreLmm needs beyond the estimates: the prior-weights column and the response's fingerprint
+    weights: fit.weightsColumn ?? null,
+    response_hash: responseHash(fitInternals(fit)?.y ?? new Float64Array(0)),
   };
 }
 

@@ -1,31 +1,31 @@
 /**
  * `mixed predict FORMULA --data DATA --newdata FILE [--re all|none] [--new-levels population|error]
- * [--level L] [--json]`: fit the model (REML unless --ml), then predict the new data's rows. Writes
+ * [--level L] [--json]`: fit the model (REML unless --ml), or restore a saved one with
+ * `--fit FILE.json` (the formula may then be left out), then predict the new data's rows. Writes
  * CSV (`fit,se_fit,lower,upper`, one line per new row, `NA` where a variable is missing) or, with
  * --json, `{fit, se_fit, lower, upper, level}`.
  */
-import { fitLmm, OptionError, parseFormula, predict, predictionToJSON } from "../../index.ts";
+import { OptionError, predict, predictionToJSON } from "../../index.ts";
 import { readData } from "../../node/read-data.ts";
 import type { ModelOptions } from "../main.ts";
 import { checkModelOptions, writeWarnings } from "./fit.ts";
+import { fitOrRestore } from "./saved-fit.ts";
 
 export interface PredictCliOptions extends ModelOptions {
   newdata: string;
+  fit?: string;
   re?: "all" | "none";
   newLevels?: "population" | "error";
   level?: string;
 }
 
-export async function runPredict(formulaText: string, opts: PredictCliOptions): Promise<number> {
+export async function runPredict(formulaText: string | undefined, opts: PredictCliOptions): Promise<number> {
   checkModelOptions(opts);
-  const formula = parseFormula(formulaText);
-  if (formula.random.length === 0)
-    throw new OptionError("mixed predict needs a mixed model: the formula has no random-effects term");
   const level = opts.level === undefined ? 0.95 : Number(opts.level);
   if (!(level > 0 && level < 1)) throw new OptionError(`--level must be between 0 and 1, got ${opts.level}`);
   const data = await readData(opts.data, { schemaPath: opts.schema, encoding: opts.encoding });
   const newdata = await readData(opts.newdata, { encoding: opts.encoding });
-  const fit = fitLmm(formula, data, { REML: !opts.ml, weights: opts.weights });
+  const fit = await fitOrRestore("predict", formulaText, opts, data);
   const p = predict(fit, newdata, { re: opts.re ?? "all", newLevels: opts.newLevels ?? "error", level });
   if (opts.json) {
     process.stdout.write(`${JSON.stringify(predictionToJSON(p))}\n`);

@@ -48,6 +48,12 @@ test("the main entry has the accessors and printers, and no old printer names", 
   for (const old of ["lmmSummary", "lmSummary", "lmmRanef", "lmmCoef"]) assert.ok(!(old in main), old);
 });
 
+test("the main entry saves and restores fits: toJSON / lmmToJSON and restoreLmm", () => {
+  for (const name of ["lmmToJSON", "restoreLmm", "predict"])
+    assert.equal(typeof (main as Record<string, unknown>)[name], "function", name);
+  assert.ok(!("restoreLmm" in engine), "restoreLmm belongs to the main entry");
+});
+
 test("package.json exports the five entries with their declaration files", () => {
   const pkg = JSON.parse(readFileSync("package.json", "utf8"));
   assert.deepEqual(pkg.exports["."], { types: "./dist/types/index.d.ts", default: "./dist/index.js" });
