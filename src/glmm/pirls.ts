@@ -240,7 +240,7 @@ function installWorking(work: GlmmWork, theta: ArrayLike<number>): boolean {
     z[t] = zt;
   }
   try {
-    reweightLmm(model, wts, z);
+    reweightLmm(model, wts, z, { light: true });
   } catch (e) {
     if (e instanceof MixedError) return false;
     throw e;

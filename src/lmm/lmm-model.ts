@@ -33,6 +33,7 @@ import {
   type ResponseScaling,
   scaleFixedEffects,
   scaleResponse,
+  scaleResponseLight,
   weightScale,
 } from "./working-scale.ts";
 
@@ -391,10 +392,16 @@ const offPositions = new WeakMap<LmmModel, Int32Array[][]>();
  * one): √w, Σ log w, the weight scale c (θ and σ factors), the weighted z and [X y], every A block,
  * and what the fast paths derived from A's values (the grouped downdate) are recomputed exactly as
  * `createLmm` computes them, so the model equals one built from scratch with these weights (bit
- * for bit). The weights are copied: the model never aliases or writes the caller's arrays. L is
+ * for bit; with `light`, the response is only scaled by a power of two, `scaleResponseLight`, the
+ * cheap refill PIRLS repeats at every step). The weights are copied: the model never aliases or writes the caller's arrays. L is
  * left stale (`model.theta` is reset to NaN): call `updateL` before reading anything off L.
  */
-export function reweightLmm(model: LmmModel, w: Float64Array | null, y?: Float64Array): void {
+export function reweightLmm(
+  model: LmmModel,
+  w: Float64Array | null,
+  y?: Float64Array,
+  opts: { readonly light?: boolean } = {},
+): void {
   const { n, p, k, terms, A, Xy, problem } = model;
   // the model's own √w buffer is reused (it is never the caller's array)
   const { sqrtw, sumLogWeights, wc } = workingWeights(w, n, model.sqrtw);
@@ -416,18 +423,20 @@ export function reweightLmm(model: LmmModel, w: Float64Array | null, y?: Float64
   const Akk = A[k][k] as DenseBlock;
   fillXDiag(Akk, Xy, n, p);
   const yNew = y ?? problem.y;
-  model.response = scaleResponse(
-    yNew,
-    problem.offset,
-    problem.X,
-    model.xScale,
-    n,
-    sqrtw,
-    Xy,
-    Akk.data,
-    p + 1,
-    cached.constCol,
-  );
+  model.response = opts.light
+    ? scaleResponseLight(yNew, problem.offset, p, n, sqrtw, Xy)
+    : scaleResponse(
+        yNew,
+        problem.offset,
+        problem.X,
+        model.xScale,
+        n,
+        sqrtw,
+        Xy,
+        Akk.data,
+        p + 1,
+        cached.constCol,
+      );
   fillXyDiag(Akk, Xy, n, p, p);
   let pos = offPositions.get(model);
   if (!pos) {

@@ -319,3 +319,34 @@ function overflow(what: string, name: string): NumericalError {
     `rescale ${name.startsWith("the ") ? name : `the variable '${name}'`} (e.g. change its units) so that its values are of moderate size`,
   );
 }
+
+/**
+ * The working response of a refill repeated many times (PIRLS: new weights and response at every
+ * step): √w·(y − offset) brought to max-abs in [1, 2) by a power of two, without the centring and
+ * least-squares projection of `scaleResponse` (`betaShift` is zero). Exact up to the power of two,
+ * so β and the modes read off the factor are those of the unscaled problem; `spread` (the σ̂ ≈ 0
+ * yardstick of `fitLmm`) is not computed (NaN): PIRLS never asks for σ̂.
+ */
+export function scaleResponseLight(
+  y: Float64Array,
+  offset: Float64Array | undefined,
+  p: number,
+  n: number,
+  sqrtw: Float64Array | null,
+  Xy: Float64Array,
+): ResponseScaling {
+  const u = Xy.subarray(p * n, (p + 1) * n);
+  let mu = 0;
+  for (let t = 0; t < n; t++) {
+    const x = (y[t] - (offset ? offset[t] : 0)) * (sqrtw ? sqrtw[t] : 1);
+    if (!Number.isFinite(x))
+      throw overflow(`the working response is not finite at row ${t + 1}`, "the response or the weights");
+    u[t] = x;
+    const a = Math.abs(x);
+    if (a > mu) mu = a;
+  }
+  const s = pow2Floor(mu);
+  const is = exactReciprocal(s);
+  for (let t = 0; t < n; t++) u[t] = is ? u[t] * is : u[t] / s;
+  return { scale: s, logScale: Math.log(s), betaShift: new Float64Array(p), spread: Number.NaN };
+}
