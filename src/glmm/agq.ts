@@ -33,6 +33,10 @@ export function agqDeviance(work: GlmmWork, theta: ArrayLike<number>, nAGQ: numb
     sd[l] = 1 / L0.data[l];
   }
   for (let r = 0; r < n; r++) devc0[refs[r]] += fam.devResid(y[r], work.mu[r], prior[r]);
+  // binomial-logit: the deviance residual from η directly, 2w·(y log y + (1−y) log(1−y) + log(1 + e^η) − yη),
+  // one exp and one log1p per row and node instead of the inverse link's exp and two logs
+  // (|η| > 30, where the inverse link clamps μ, takes the general route)
+  const ylogy = fam.family === "binomial" && fam.link === "logit" ? binomialEntropyTerms(y) : null;
   const mult = new Float64Array(nl);
   const devc = new Float64Array(nl);
   for (let k = 0; k < nodes.length; k++) {
@@ -48,7 +52,10 @@ export function agqDeviance(work: GlmmWork, theta: ArrayLike<number>, nAGQ: numb
     for (let r = 0; r < n; r++) {
       const l = refs[r];
       const eta = fixed[r] + z[r] * lam * (u[l] + zk * sd[l]);
-      devc[l] += fam.devResid(y[r], fam.linkinv(eta), prior[r]);
+      devc[l] +=
+        ylogy !== null && eta <= 30 && eta >= -30
+          ? 2 * prior[r] * (ylogy[r] + softplus(eta) - y[r] * eta)
+          : fam.devResid(y[r], fam.linkinv(eta), prior[r]);
     }
     for (let l = 0; l < nl; l++) mult[l] += weights[k] * Math.exp((zk * zk + devc0[l] - devc[l]) / 2);
   }
@@ -142,4 +149,19 @@ export function agqDevianceVector(work: GlmmWork, theta: ArrayLike<number>, nAGQ
   let D = 2 * logDet;
   for (let l = 0; l < nl; l++) D += devc0[l] - 2 * Math.log(mult[l]);
   return D;
+}
+
+/** y log y + (1 − y) log(1 − y) per row (0 log 0 = 0). */
+function binomialEntropyTerms(y: Float64Array): Float64Array {
+  const out = new Float64Array(y.length);
+  for (let r = 0; r < y.length; r++) {
+    const v = y[r];
+    out[r] = (v > 0 ? v * Math.log(v) : 0) + (v < 1 ? (1 - v) * Math.log(1 - v) : 0);
+  }
+  return out;
+}
+
+/** log(1 + e^x) without overflow. */
+function softplus(x: number): number {
+  return x > 0 ? x + Math.log1p(Math.exp(-x)) : Math.log1p(Math.exp(x));
 }
