@@ -6,26 +6,13 @@
  * family, link, deviance (residual deviance, R's `deviance(fit)`), null_deviance, df_null,
  * dispersion, iter, converged, pearson_chisq, overdispersion_ratio. `sigma` = √dispersion.
  */
-import { VCOV_JSON_LIMIT } from "../lm/lm-json.ts";
+import { estimableVcov, named } from "../lm/lm-json.ts";
 import type { GlmFit } from "./fit-glm.ts";
-
-function named(names: readonly string[], values: ArrayLike<number>): Record<string, number | null> {
-  const out: Record<string, number | null> = Object.create(null);
-  names.forEach((n, i) => {
-    out[n] = Number.isFinite(values[i]) ? values[i] : null;
-  });
-  return out;
-}
 
 const finite = (v: number) => (Number.isFinite(v) ? v : null);
 
 export function glmToJSON(fit: GlmFit): Record<string, unknown> {
-  const est = fit.estimable;
-  let vcov: number[][] | null = null;
-  if (est.length <= VCOV_JSON_LIMIT) {
-    const full = fit.vcov;
-    vcov = est.map((i) => est.map((j) => full[i][j]));
-  }
+  const vcov = estimableVcov(fit);
   return {
     formula: fit.formula,
     model_class: "glm",

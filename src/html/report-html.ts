@@ -20,6 +20,7 @@ import type { VarianceDecomposition } from "../lmm/decompose-variance.ts";
 import type { LmmFit } from "../lmm/fit-lmm.ts";
 import { caterpillar } from "../plot/caterpillar.ts";
 import { facets } from "../plot/facets.ts";
+import { formulaColumns } from "../plot/formula-columns.ts";
 import { AXIS_MARGINS, axisScale, type FigureOptions } from "../plot/figure-options.ts";
 import { pooled } from "../plot/pooled.ts";
 import { type PosteriorDraws, posteriorDensity, rankPlot, tracePlot } from "../plot/posterior-plots.ts";
@@ -112,24 +113,6 @@ function keyFigures(items: readonly [string, string][]): string {
   return `<div class="key">${items.map(([v, l]) => `<div><b>${esc(v)}</b><span>${esc(l)}</span></div>`).join("")}</div>`;
 }
 
-/** The formula's y, x (first single-variable fixed term that is a column) and first grouping factor. */
-function formulaColumns(formula: string): { y?: string; x?: string; group?: string } {
-  const f = parseFormula(formula);
-  const out: { y?: string; x?: string; group?: string } = {};
-  if (f.response.kind === "column") out.y = f.response.name;
-  for (const t of f.fixed.terms) {
-    if (t.variables.length !== 1) continue;
-    const v = f.variables.get(t.variables[0]);
-    if (v?.expr.kind === "column") {
-      out.x = v.expr.name;
-      break;
-    }
-  }
-  const r = f.random.find((t) => t.group.length === 1);
-  if (r !== undefined) out.group = r.group[0];
-  return out;
-}
-
 function tryFigure(title: string, caption: string, make: () => string): Figure {
   try {
     return { title, caption, svg: inlineSvg(make()) };
@@ -145,7 +128,7 @@ function isNumericColumn(data: DataSource, name: string | undefined): name is st
 }
 
 function lmmFigures(fit: LmmFit, data: DataSource, opts: ReportOptions, fig: (id: string) => FigureOptions) {
-  const cols = formulaColumns(fit.formula);
+  const cols = formulaColumns(parseFormula(fit.formula));
   const x = opts.x ?? cols.x;
   const group = opts.group ?? cols.group;
   const figures: Figure[] = [
@@ -196,7 +179,7 @@ function lmmFigures(fit: LmmFit, data: DataSource, opts: ReportOptions, fig: (id
 }
 
 function lmFigures(fit: LmFit, data: DataSource, opts: ReportOptions, fig: (id: string) => FigureOptions) {
-  const cols = formulaColumns(fit.formula);
+  const cols = formulaColumns(parseFormula(fit.formula));
   const x = opts.x ?? cols.x;
   const figures: Figure[] = [];
   if (

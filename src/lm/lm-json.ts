@@ -5,7 +5,8 @@
  */
 import type { LmFit } from "./fit-lm.ts";
 
-function named(names: readonly string[], values: ArrayLike<number>): Record<string, number | null> {
+/** `{name: value}` with non-finite values as null. */
+export function named(names: readonly string[], values: ArrayLike<number>): Record<string, number | null> {
   const out: Record<string, number | null> = Object.create(null);
   names.forEach((n, i) => {
     out[n] = Number.isFinite(values[i]) ? values[i] : null;
@@ -16,13 +17,19 @@ function named(names: readonly string[], values: ArrayLike<number>): Record<stri
 /** Largest number of estimable coefficients whose covariance matrix goes into the JSON. */
 export const VCOV_JSON_LIMIT = 1000;
 
-export function lmToJSON(fit: LmFit): Record<string, unknown> {
+/** The covariance of the estimable coefficients, or null above {@link VCOV_JSON_LIMIT} of them. */
+export function estimableVcov(fit: {
+  readonly estimable: readonly number[];
+  readonly vcov: readonly (readonly number[])[];
+}): number[][] | null {
   const est = fit.estimable;
-  let vcov: number[][] | null = null;
-  if (est.length <= VCOV_JSON_LIMIT) {
-    const full = fit.vcov;
-    vcov = est.map((i) => est.map((j) => full[i][j]));
-  }
+  if (est.length > VCOV_JSON_LIMIT) return null;
+  const full = fit.vcov;
+  return est.map((i) => est.map((j) => full[i][j]));
+}
+
+export function lmToJSON(fit: LmFit): Record<string, unknown> {
+  const vcov = estimableVcov(fit);
   return {
     formula: fit.formula,
     model_class: "lm",

@@ -24,6 +24,7 @@ import {
   profile,
 } from "../../index.ts";
 import { readData } from "../../node/read-data.ts";
+import { formulaColumns } from "../../plot/formula-columns.ts";
 import {
   betweenWithin,
   bootstrapDensities,
@@ -273,23 +274,6 @@ function positiveInt(v: string, flag: string, lo: number, hi: number): number {
   if (!Number.isInteger(n) || n < lo || n > hi)
     throw new OptionError(`${flag} ${quote(v)} is not a whole number from ${lo} to ${hi}`);
   return n;
-}
-
-/** y, x and group named by a formula `y ~ x + (x | g)`. */
-export function formulaColumns(f: ModelFormula): Partial<Record<PlotRole, string>> {
-  const out: Partial<Record<PlotRole, string>> = {};
-  if (f.response.kind === "column") out.y = f.response.name;
-  for (const t of f.fixed.terms) {
-    if (t.variables.length !== 1) continue;
-    const v = f.variables.get(t.variables[0]);
-    if (v?.expr.kind === "column") {
-      out.x = v.expr.name;
-      break;
-    }
-  }
-  const r = f.random.find((t) => t.group.length === 1);
-  if (r !== undefined) out.group = r.group[0];
-  return out;
 }
 
 type OutputFormat = "svg" | "png" | "stdout";
