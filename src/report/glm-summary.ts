@@ -7,10 +7,10 @@
  */
 import type { Node } from "../formula/ast.ts";
 import { parseAst } from "../formula/parser.ts";
+import { coefficientsBlock } from "./coefficients-block.ts";
 import { type CallArg, deparseCall } from "./deparse-call.ts";
-import { formatNumber, formatNumbers, type MaybeNumber, zapsmall } from "./format-number.ts";
+import { formatNumber, formatNumbers, zapsmall } from "./format-number.ts";
 import type { NamedNumbers } from "./lm-summary.ts";
-import { printCoefmat } from "./print-coefmat.ts";
 import { printNamedVector } from "./print-named-vector.ts";
 import { residualQuantiles } from "./quantile.ts";
 
@@ -50,8 +50,6 @@ export interface GlmSummaryInput {
   /** Significant digits; R's default 4. */
   readonly digits?: number;
 }
-
-const isAliased = (v: MaybeNumber) => v === null || v === undefined || Number.isNaN(v);
 
 function familyArg(input: GlmSummaryInput): CallArg {
   if (input.defaultLink) return { name: "family", value: { kind: "text", text: input.family } };
@@ -104,25 +102,7 @@ export function formatGlmSummary(input: GlmSummaryInput): string {
       2,
     );
   }
-  const names = Object.keys(input.beta);
-  if (names.length === 0) out += "\nNo Coefficients\n";
-  else {
-    const rank = names.filter((n) => !isAliased(input.beta[n])).length;
-    const nsingular = names.length - rank;
-    out +=
-      nsingular > 0
-        ? `\nCoefficients: (${nsingular} not defined because of singularities)\n`
-        : "\nCoefficients:\n";
-    const rows = names.map((n) =>
-      isAliased(input.beta[n])
-        ? [null, null, null, null]
-        : [input.beta[n], input.se[n], input.statistic[n], input.p[n]],
-    );
-    const s = input.statisticName;
-    out += printCoefmat(rows, names, ["Estimate", "Std. Error", `${s} value`, `Pr(>|${s}|)`], {
-      digits,
-    });
-  }
+  out += coefficientsBlock(input.beta, input.se, input.statistic, input.p, input.statisticName, digits);
   out += `\n(Dispersion parameter for ${input.family} family taken to be ${formatNumber(input.dispersion)})\n\n`;
   const dev = formatNumbers([input.null_deviance, input.deviance], Math.max(5, digits + 1));
   const dfs = [String(input.df_null), String(input.df_residual)];

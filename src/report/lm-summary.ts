@@ -1,10 +1,10 @@
 /**
  * `formatLmSummary()`: the text of R's `print(summary(lm(...)))` (stats 4.2), from plain numbers.
  */
+import { coefficientsBlock, isAliased } from "./coefficients-block.ts";
 import { signifR } from "./exact-decimal.ts";
 import { formatC, formatNumber, formatNumbers, type MaybeNumber, zapsmall } from "./format-number.ts";
 import { formatPval } from "./format-pval.ts";
-import { printCoefmat } from "./print-coefmat.ts";
 import { printNamedVector } from "./print-named-vector.ts";
 import { residualQuantiles } from "./quantile.ts";
 
@@ -49,8 +49,6 @@ export interface LmSummaryInput {
   readonly digits?: number;
 }
 
-const isAliased = (v: MaybeNumber) => v === null || v === undefined || Number.isNaN(v);
-
 /** The exact text R prints for `summary(lm(...))`, ending in a blank line. */
 export function formatLmSummary(input: LmSummaryInput): string {
   const digits = input.digits ?? 4;
@@ -78,20 +76,7 @@ export function formatLmSummary(input: LmSummaryInput): string {
   } else {
     out += `ALL ${rank} residuals are 0: no residual degrees of freedom!\n`;
   }
-  if (names.length === 0) out += "\nNo Coefficients\n";
-  else {
-    const nsingular = names.length - rank;
-    out +=
-      nsingular > 0
-        ? `\nCoefficients: (${nsingular} not defined because of singularities)\n`
-        : "\nCoefficients:\n";
-    const rows = names.map((n) =>
-      isAliased(input.beta[n])
-        ? [null, null, null, null]
-        : [input.beta[n], input.se[n], input.t[n], input.p[n]],
-    );
-    out += printCoefmat(rows, names, ["Estimate", "Std. Error", "t value", "Pr(>|t|)"], { digits });
-  }
+  out += coefficientsBlock(input.beta, input.se, input.t, input.p, "t", digits);
   out += `\nResidual standard error: ${formatNumber(signifR(input.sigma, digits))} on ${rdf} degrees of freedom\n`;
   if (input.n_dropped)
     out += `  (${input.n_dropped} ${input.n_dropped === 1 ? "observation" : "observations"} deleted due to missingness)\n`;
