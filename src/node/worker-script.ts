@@ -1,7 +1,8 @@
 /**
- * Where a worker thread's script is: the built `dist/<name>.js` (self-contained, see
- * scripts/build.mjs), or else, in a source checkout without a build, the TypeScript source
- * `src/node/<name>.ts` run through tsx. (Node 20 does not apply `--import tsx` given in a worker's
+ * Where a worker thread's script is: the same code as the caller's. Called from the built bundle,
+ * the built `dist/<name>.js` (self-contained, see scripts/build.mjs); called from the TypeScript
+ * source (run through tsx), the source `src/node/<name>.ts`, so that a stale `dist/` never gives a
+ * worker different code from its caller. (Node 20 does not apply `--import tsx` given in a worker's
  * execArgv to the worker's own entry, so the source is loaded by a small shim in the temporary
  * directory, which registers tsx's loader first.)
  */
@@ -21,7 +22,11 @@ export interface WorkerScript {
 export function workerScript(name: string): WorkerScript {
   const root = packageRoot();
   const built = join(root, "dist", `${name}.js`);
-  if (existsSync(built)) return { path: built, execArgv: [] };
+  const fromSource = import.meta.url.endsWith(".ts");
+  if (!fromSource) {
+    if (existsSync(built)) return { path: built, execArgv: [] };
+    throw new Error(`the worker script is missing (${built}); run 'npm run build'`);
+  }
   const source = join(root, "src", "node", `${name}.ts`);
   let tsx: string | null = null;
   try {
@@ -29,8 +34,10 @@ export function workerScript(name: string): WorkerScript {
   } catch {
     tsx = null;
   }
-  if (!existsSync(source) || tsx === null)
-    throw new Error(`the worker script is missing (${built}); run 'npm run build'`);
+  if (!existsSync(source) || tsx === null) {
+    if (existsSync(built)) return { path: built, execArgv: [] };
+    throw new Error(`the worker script is missing (${source}); run 'npm run build'`);
+  }
   const text = `import { register } from ${JSON.stringify(tsx)};\nregister();\nawait import(${JSON.stringify(pathToFileURL(source).href)});\n`;
   // named by its content, written once (atomically: other processes may be reading it)
   const hash = createHash("sha256").update(text).digest("hex").slice(0, 16);
