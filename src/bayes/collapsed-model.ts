@@ -28,7 +28,7 @@ import { type BayesDesign, hyperOutputNames, ranefOutputNames, writeHyperOutputs
 import { HyperParameters } from "./hyper-parameters.ts";
 import type { BayesModel } from "./log-density.ts";
 import type { ResolvedPriors } from "./priors.ts";
-import { hyperInverseMetric, type StartEstimates } from "./start-estimates.ts";
+import { hyperInverseMetric, jitterNearEstimates, type StartEstimates } from "./start-estimates.ts";
 
 export interface CollapsedModelOptions {
   /** As `FullModelOptions.start`: REML estimates for starting points and the suggested metric. */
@@ -515,18 +515,7 @@ export function createCollapsedModel(
   function initialPoint(qq: Float64Array, uniform: () => number): void {
     for (let k = 0; k < hyper.dim; k++) qq[k] = 4 * uniform() - 2;
     const st = opts.start;
-    if (!st) return;
-    for (let j = 0; j < p; j++)
-      qq[j] = hyper.unconstrainBeta(j, st.beta[j] + (qq[j] / 20) * (Math.abs(st.beta[j]) + st.sigma));
-    let sdIndex = 0;
-    for (const t of hyper.terms) {
-      for (let r = 0; r < t.S; r++) {
-        const scale = Math.max(st.sd[sdIndex + r], 1e-3 * st.sigma);
-        qq[t.tauOff + r] = hyper.unconstrainSd(sdIndex + r, scale * Math.exp(qq[t.tauOff + r] / 4));
-      }
-      sdIndex += t.S;
-    }
-    qq[hyper.sigmaOff] = hyper.unconstrainSigma(st.sigma * Math.exp(qq[hyper.sigmaOff] / 4));
+    if (st) jitterNearEstimates(hyper, st, qq);
   }
 
   let suggestedInverseMetric: Float64Array | null = null;

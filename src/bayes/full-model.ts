@@ -24,7 +24,7 @@ import type { BayesModel } from "./log-density.ts";
 import { type BayesDesign, hyperOutputNames, ranefOutputNames, writeHyperOutputs } from "./bayes-design.ts";
 import { HyperParameters } from "./hyper-parameters.ts";
 import type { ResolvedPriors } from "./priors.ts";
-import { hyperInverseMetric, type StartEstimates } from "./start-estimates.ts";
+import { hyperInverseMetric, jitterNearEstimates, type StartEstimates } from "./start-estimates.ts";
 
 export type Parameterisation = "noncentred" | "centred" | "hcentred";
 
@@ -278,20 +278,9 @@ export function createFullModel(
     for (let k = 0; k < dim; k++) q[k] = 4 * uniform() - 2;
     const st = opts.start;
     if (!st) return;
-    // β near its estimate (± 2 SD-scale units of jitter are too wide for β: ± 0.1 |β|+ 0.1 σ)
-    for (let j = 0; j < p; j++)
-      q[j] = hyper.unconstrainBeta(j, st.beta[j] + (q[j] / 20) * (Math.abs(st.beta[j]) + st.sigma));
-    let sdIndex = 0;
-    for (const t of hyper.terms) {
-      for (let r = 0; r < t.S; r++) {
-        const scale = Math.max(st.sd[sdIndex + r], 1e-3 * st.sigma);
-        q[t.tauOff + r] = hyper.unconstrainSd(sdIndex + r, scale * Math.exp(q[t.tauOff + r] / 4));
-      }
-      sdIndex += t.S;
-    }
-    q[hyper.sigmaOff] = hyper.unconstrainSigma(st.sigma * Math.exp(q[hyper.sigmaOff] / 4));
+    jitterNearEstimates(hyper, st, q);
     if (centred) {
-      sdIndex = 0;
+      let sdIndex = 0;
       for (let ti = 0; ti < nt; ti++) {
         const S = terms[ti].S;
         const mode = st.ranef?.[ti];

@@ -44,3 +44,21 @@ export function hyperInverseMetric(
   });
   out[hyper.sigmaOff] = hyper.isIntervalSigma() ? 1 : 1 / (2 * Math.max(2, nobs));
 }
+
+/**
+ * Move the hyper-parameter coordinates q[0 .. hyper.dim), filled with uniform jitter in (−2, 2),
+ * near the estimates: β_j ± (|β_j| + σ)/10, each SD and σ within a factor e^{±1/2}.
+ */
+export function jitterNearEstimates(hyper: HyperParameters, est: StartEstimates, q: Float64Array): void {
+  for (let j = 0; j < hyper.p; j++)
+    q[j] = hyper.unconstrainBeta(j, est.beta[j] + (q[j] / 20) * (Math.abs(est.beta[j]) + est.sigma));
+  let sdIndex = 0;
+  for (const t of hyper.terms) {
+    for (let r = 0; r < t.S; r++) {
+      const scale = Math.max(est.sd[sdIndex + r], 1e-3 * est.sigma);
+      q[t.tauOff + r] = hyper.unconstrainSd(sdIndex + r, scale * Math.exp(q[t.tauOff + r] / 4));
+    }
+    sdIndex += t.S;
+  }
+  q[hyper.sigmaOff] = hyper.unconstrainSigma(est.sigma * Math.exp(q[hyper.sigmaOff] / 4));
+}

@@ -72,7 +72,7 @@ export class CsvBuilder {
   #line = 1;
   #bytes: ByteDecoder | null = null;
 
-  constructor(opts: CsvOptions) {
+  constructor(opts: CsvOptions = { name: "data" }) {
     this.#opts = opts;
   }
 

@@ -218,3 +218,14 @@ describe("hostile headers and values", () => {
     assert.deepEqual(factorValues(t, "d"), ["1e400", "0x10"]);
   });
 });
+
+describe("options", () => {
+  test("parseCsv and CsvBuilder work without options (the dataset is named 'data')", () => {
+    const t = parseCsv("y,g\n1,a\n2,b\n");
+    assert.equal(t.nrow, 2);
+    assert.deepEqual(factorValues(t, "g"), ["a", "b"]);
+    const b = new CsvBuilder();
+    b.write("y\n3\n");
+    assert.deepEqual(numericValues(b.finish(), "y"), [3]);
+  });
+});
