@@ -89,10 +89,16 @@ export function checkNagq(problem: GlmmProblem, nAGQ: number, mode: AgqMode = "l
     const d = comps.maxDim;
     if (nAGQ ** d > MAX_AGQ_GRID) {
       const big = comps.components[comps.largest];
+      // several levels of two or more terms in one block: crossed factors
+      const perTerm = new Map<number, number>();
+      for (const i of big.terms) perTerm.set(i, (perTerm.get(i) ?? 0) + 1);
+      const crossed = [...perTerm.values()].filter((m) => m > 1).length > 1;
       throw new SpecError(
         "E_SPEC_NAGQ",
         `nAGQ = ${nAGQ} in the extended mode needs ${nAGQ}^${d} = ${nAGQ ** d} quadrature points for the largest block of random effects linked through shared observations (${d} effects: ${describeComponent(rt, big)}; ${comps.components.length} block${comps.components.length === 1 ? "" : "s"} in all), more than the limit of ${MAX_AGQ_GRID} points per block`,
-        `${limitHint(d)}; crossed grouping factors link most levels into one block, which quadrature cannot reach`,
+        crossed
+          ? `${limitHint(d)}; crossed grouping factors link most levels into one block, which quadrature cannot reach`
+          : limitHint(d),
       );
     }
     return comps;
