@@ -48,6 +48,17 @@ function productGrid(nAGQ: number, d: number): Grid {
   return { z, w, zz, size };
 }
 
+/** Per-row constants of the η forms of the deviance residual (kind 1 binomial-logit, 2 Poisson-log). */
+function rowConstants(y: Float64Array, kind: 1 | 2): Float64Array {
+  const out = new Float64Array(y.length);
+  for (let r = 0; r < y.length; r++) {
+    const v = y[r];
+    const ylogy = v > 0 ? v * Math.log(v) : 0;
+    out[r] = kind === 1 ? ylogy + (v < 1 ? (1 - v) * Math.log(1 - v) : 0) : ylogy - v;
+  }
+  return out;
+}
+
 /** D_AGQ over the components at the state PIRLS left (u = modes at θ, β; working weights `wts`). */
 export function agqDevianceComponents(
   work: GlmmWork,
@@ -73,7 +84,19 @@ export function agqDevianceComponents(
     for (let c = 0; c < s; c++) for (let r = c; r < s; r++, o++) m[c * s + r] = theta[o];
     lam.push(m);
   }
+  // binomial-logit and Poisson-log: the deviance residual from η directly, with a per-row constant
+  // c: 2w(c + log(1 + e^η) − yη), c = y log y + (1 − y) log(1 − y) (|η| ≤ 30, where the inverse
+  // link does not clamp), and 2w(c − yη + e^η), c = y log y − y (η > −36, where e^η > ε); one exp
+  // (and one log1p) per row and point instead of the inverse link's and the residual's
+  const kind =
+    fam.family === "binomial" && fam.link === "logit"
+      ? 1
+      : fam.family === "poisson" && fam.link === "log"
+        ? 2
+        : 0;
+  const cst = kind === 0 ? null : rowConstants(y, kind);
   const grids = new Map<number, Grid>();
+  const { z: z1, w: w1 } = gaussHermite(nAGQ);
   let D = 0;
   for (const comp of comps.components) {
     const d = comp.dim;
@@ -152,29 +175,56 @@ export function agqDevianceComponents(
       eta0[q] = e;
       devc0 += fam.devResid(y[t], mu[t], prior[t]);
     }
-    let grid = grids.get(d);
+    // the product grid as the outer axes 1..d−1 (a grid of nAGQ^(d−1) points) times the inner axis
+    // 0: with M upper triangular, z_0 moves only u_0, and η by B[·, 0] z_0, so the outer point's
+    // part of ‖u‖² and of η is computed once for its nAGQ inner nodes
+    let grid = grids.get(d - 1);
     if (!grid) {
-      grid = productGrid(nAGQ, d);
-      grids.set(d, grid);
+      grid = productGrid(nAGQ, d - 1);
+      grids.set(d - 1, grid);
     }
+    const e0 = d - 1;
+    const etaOuter = new Float64Array(m);
+    const b0 = new Float64Array(m);
+    for (let q = 0; q < m; q++) b0[q] = B[q * d];
     let mult = 0;
     for (let p = 0; p < grid.size; p++) {
-      const W = grid.w[p];
-      if (W === 0) continue;
-      const zo = p * d;
-      let devc = 0;
-      for (let a = 0; a < d; a++) {
-        let s = u0[a];
-        for (let c = a; c < d; c++) s += M[a * d + c] * grid.z[zo + c];
-        devc += s * s;
+      const Wo = grid.w[p];
+      if (Wo === 0) continue;
+      const zo = p * e0; // outer coordinate a ≥ 1 is grid.z[zo + a − 1]
+      let penOuter = 0;
+      for (let a = 1; a < d; a++) {
+        let v = u0[a];
+        for (let c = a; c < d; c++) v += M[a * d + c] * grid.z[zo + c - 1];
+        penOuter += v * v;
       }
+      let uBase = u0[0];
+      for (let c = 1; c < d; c++) uBase += M[c] * grid.z[zo + c - 1];
       for (let q = 0; q < m; q++) {
-        const t = rows[q];
         let e = eta0[q];
-        for (let a = 0; a < d; a++) e += B[q * d + a] * grid.z[zo + a];
-        devc += fam.devResid(y[t], fam.linkinv(e), prior[t]);
+        for (let a = 1; a < d; a++) e += B[q * d + a] * grid.z[zo + a - 1];
+        etaOuter[q] = e;
       }
-      mult += W * Math.exp((grid.zz[p] + devc0 - devc) / 2);
+      for (let i = 0; i < nAGQ; i++) {
+        const W = Wo * w1[i];
+        if (W === 0) continue;
+        const z0 = z1[i];
+        const v = uBase + M[0] * z0;
+        let devc = penOuter + v * v;
+        for (let q = 0; q < m; q++) {
+          const t = rows[q];
+          const e = etaOuter[q] + b0[q] * z0;
+          if (cst !== null && kind === 1 && e <= 30 && e >= -30)
+            devc +=
+              2 *
+              prior[t] *
+              (cst[t] + (e > 0 ? e + Math.log1p(Math.exp(-e)) : Math.log1p(Math.exp(e))) - y[t] * e);
+          else if (cst !== null && kind === 2 && e > -36)
+            devc += 2 * prior[t] * (cst[t] - y[t] * e + Math.exp(e));
+          else devc += fam.devResid(y[t], fam.linkinv(e), prior[t]);
+        }
+        mult += W * Math.exp((grid.zz[p] + z0 * z0 + devc0 - devc) / 2);
+      }
     }
     D += devc0 + 2 * logDet - 2 * Math.log(mult);
   }
