@@ -2,6 +2,9 @@
  * Fit a GLMM by maximum likelihood as glmer does (algorithm.md §9): stage 1 optimises θ with β
  * inside PIRLS (nAGQ = 0), stage 2 (nAGQ ≥ 1) optimises (θ, β) jointly over the Laplace or the
  * adaptive Gauss–Hermite deviance, with PIRLS for u only, starting from the stage-1 solution.
+ * The quadrature is lme4's rule for a single scalar term (`agqDeviance`); the extended mode takes a
+ * single vector term per level (`agqDevianceVector`) and several terms per block of linked random
+ * effects (`agqDevianceComponents`).
  * Both stages use BOBYQA; stage 2 works on β in units of its stage-1 standard error so that all
  * coordinates have comparable scales. Standard errors come from a finite-difference Hessian of the
  * stage-2 deviance over (θ, β), as lme4 reports them (`se`), next to the ones from the factor
