@@ -99,7 +99,8 @@ export type ErrorCode =
   | "E_PLOT_BAD_MODEL"
   | "E_PLOT_BAD_OPTION"
   // GLMM (appended): PIRLS could not lower the penalised deviance (names the step); a quadrature
-  // request the model cannot take (nAGQ > 1 with a vector or several random-effects terms)
+  // request the model cannot take (nAGQ > 1 with a vector or several random-effects terms without
+  // the extended mode, or a block of linked random effects whose grid exceeds the limit)
   | "E_NUMERIC_PIRLS_DIVERGED"
   | "E_SPEC_NAGQ"
   // saved fits (appended): a saved fit's JSON that is not one (missing or mistyped fields), and

@@ -49,11 +49,12 @@ export interface ModelOptions {
   family?: string;
   link?: string;
   nagq?: string;
+  agq?: "lme4" | "extended";
   json?: boolean;
   debug?: boolean;
 }
 
-/** Options shared by the model commands (`--family`/`--link`/`--nagq` select a generalized model). */
+/** Options shared by the model commands (`--family`/`--link`/`--nagq`/`--agq` select a generalized model). */
 function addModelOptions(cmd: Command): Command {
   return cmd
     .requiredOption("-d, --data <data>", "CSV file, '-' for standard input, or a bundled dataset name")
@@ -74,6 +75,12 @@ function addModelOptions(cmd: Command): Command {
     )
     .option("--link <link>", "link function: logit, probit, cloglog (binomial), log, identity")
     .option("--nagq <n>", "GLMM: 1 = Laplace (default), 0 = fast, >1 = adaptive Gauss-Hermite points")
+    .addOption(
+      new Option(
+        "--agq <mode>",
+        "GLMM, nAGQ > 1: lme4 (default: a single scalar random term) or extended (beyond lme4: any random terms, a product rule per block of linked random effects)",
+      ).choices(["lme4", "extended"]),
+    )
     .option("--json", "write one JSON object to standard output");
 }
 

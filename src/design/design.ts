@@ -78,7 +78,10 @@ export function buildDesign(formula: ModelFormula, data: DataSource, opts: Desig
       "check the predictors",
     );
   }
-  const re = buildRandomEffects(frame, maxBytes);
+  // glmer accepts as many levels (random effects) as observations (lme4's glFormula: allow.n =
+  // TRUE), e.g. an observation-level term (1 | obs) for overdispersion; lmer does not
+  const glmm = opts.family !== undefined && opts.family !== "gaussian";
+  const re = buildRandomEffects(frame, maxBytes, glmm);
   warnings.push(...re.warnings);
   return {
     frame,

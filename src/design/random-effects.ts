@@ -79,10 +79,14 @@ function constantWithinGroups(
   return true;
 }
 
-/** Build the random-effects terms of the frame's formula in lme4's order. */
+/**
+ * Build the random-effects terms of the frame's formula in lme4's order. `allowN`: a term may have
+ * as many levels and random effects as there are observations (glmer's rule; lmer needs fewer).
+ */
 export function buildRandomEffects(
   frame: ModelFrame,
   maxBytes = DEFAULT_MAX_MATRIX_BYTES,
+  allowN = false,
 ): { terms: RandomEffectsTerm[]; warnings: Warning[] } {
   const n = frame.n;
   const warnings: Warning[] = [];
@@ -119,14 +123,14 @@ export function buildRandomEffects(
         "drop the random term, or fit an ordinary linear model",
       );
     }
-    if (nl >= n) {
+    if (allowN ? nl > n : nl >= n) {
       throw new SpecError(
         "E_SPEC_TOO_MANY_RANDOM_EFFECTS",
-        `grouping factor '${b.g.label}' has ${nl} levels for ${n} observations; it must have fewer levels than observations`,
+        `grouping factor '${b.g.label}' has ${nl} levels for ${n} observations; it must have ${allowN ? "at most as many" : "fewer"} levels than observations`,
         "each level needs repeated observations for its variance to be identifiable",
       );
     }
-    if (nl * b.S >= n) {
+    if (allowN ? nl * b.S > n : nl * b.S >= n) {
       throw new SpecError(
         "E_SPEC_TOO_MANY_RANDOM_EFFECTS",
         `term (${b.cnames.join(" + ")} | ${b.g.label}) has ${nl * b.S} random effects for ${n} observations`,

@@ -2,6 +2,9 @@
  * Fit a GLMM by maximum likelihood as glmer does (algorithm.md §9): stage 1 optimises θ with β
  * inside PIRLS (nAGQ = 0), stage 2 (nAGQ ≥ 1) optimises (θ, β) jointly over the Laplace or the
  * adaptive Gauss–Hermite deviance, with PIRLS for u only, starting from the stage-1 solution.
+ * The quadrature is lme4's rule for a single scalar term (`agqDeviance`); the extended mode takes a
+ * single vector term per level (`agqDevianceVector`) and several terms per block of linked random
+ * effects (`agqDevianceComponents`).
  * Both stages use BOBYQA; stage 2 works on β in units of its stage-1 standard error so that all
  * coordinates have comparable scales. Standard errors come from a finite-difference Hessian of the
  * stage-2 deviance over (θ, β), as lme4 reports them (`se`), next to the ones from the factor
@@ -13,10 +16,12 @@ import type { LmmModel } from "../lmm/lmm-model.ts";
 import { thetaLowerBounds } from "../lmm/lmm-result.ts";
 import { bobyqa } from "../optim/bobyqa.ts";
 import { agqDeviance, agqDevianceVector, MAX_AGQ_GRID } from "./agq.ts";
+import { agqDevianceComponents } from "./agq-components.ts";
 import { MAX_NODES } from "./gauss-hermite.ts";
 import type { GlmmProblem } from "./glmm-problem.ts";
-import { buildGlmmResult, type GlmmResult } from "./glmm-result.ts";
+import { buildGlmmResult, type GlmmQuadrature, type GlmmResult } from "./glmm-result.ts";
 import { createGlmmWork, type GlmmWork, type PirlsResult, pirls, pirlsLme4, setFixed } from "./pirls.ts";
+import { describeComponent, type ReComponents, reComponents } from "./re-components.ts";
 
 export interface FitGlmmOptions {
   /**
@@ -37,38 +42,74 @@ export interface FitGlmmOptions {
    */
   readonly exactLaplace?: boolean;
   /**
-   * Extended mode (neither lme4 nor MixedModels.jl has it): allow nAGQ > 1 for a single
-   * vector-valued random-effects term such as (1 + x | g), by an S-dimensional product rule per
-   * level (nAGQ^S points, at most 10,000). Several random-effects terms are still refused.
+   * Which models adaptive quadrature (nAGQ > 1) may take. "lme4" (default): a single scalar
+   * random-effects term, as lme4 and MixedModels.jl. "extended" (neither has it): any random
+   * effects, by a product rule over each block of random effects linked through shared
+   * observations (a single vector term: per level, S effects; nested terms: per level of the outer
+   * factor with its inner levels; crossed factors: usually one block of all levels). A block of d
+   * effects costs nAGQ^d points, at most 10,000 (`E_SPEC_NAGQ` above).
    */
-  readonly agqVector?: boolean;
+  readonly agq?: AgqMode;
 }
+
+/** The models nAGQ > 1 may take: lme4's rule (a single scalar term) or the extended mode. */
+export type AgqMode = "lme4" | "extended";
 
 /** Step of the finite differences for the Hessian (lme4's deriv12 delta). */
 const HESS_DELTA = 1e-4;
 
-export function checkNagq(problem: GlmmProblem, nAGQ: number, agqVector = false): void {
+/**
+ * Check nAGQ for the model: an integer 0..100; > 1 needs a single scalar term, or the extended
+ * mode with every block of linked random effects within the grid limit. Returns those blocks when
+ * the extended deviance over them will be used (several terms), else null.
+ */
+export function checkNagq(problem: GlmmProblem, nAGQ: number, mode: AgqMode = "lme4"): ReComponents | null {
   if (!Number.isInteger(nAGQ) || nAGQ < 0 || nAGQ > MAX_NODES)
     throw new OptionError(`nAGQ must be an integer from 0 to ${MAX_NODES}, got ${nAGQ}`);
-  if (nAGQ <= 1) return;
+  if (mode !== "lme4" && mode !== "extended")
+    throw new OptionError(`agq must be "lme4" or "extended", got '${String(mode)}'`);
+  if (nAGQ <= 1) return null;
   const rt = problem.reterms;
-  if (rt.length === 1 && rt[0].cnames.length === 1) return;
-  if (agqVector && rt.length === 1) {
-    const S = rt[0].cnames.length;
-    if (nAGQ ** S > MAX_AGQ_GRID)
+  if (rt.length === 1 && rt[0].cnames.length === 1) return null;
+  if (mode === "extended") {
+    const limitHint = (d: number): string => {
+      const most = Math.floor(MAX_AGQ_GRID ** (1 / d) + 1e-9);
+      return most >= 2
+        ? `use nAGQ = ${most} or fewer points for this model, or nAGQ = 1 (Laplace)`
+        : `no nAGQ > 1 fits within the limit for ${d} linked random effects: use nAGQ = 1 (Laplace)`;
+    };
+    if (rt.length === 1) {
+      const S = rt[0].cnames.length;
+      if (nAGQ ** S > MAX_AGQ_GRID)
+        throw new SpecError(
+          "E_SPEC_NAGQ",
+          `nAGQ = ${nAGQ} for the ${S}-column term (${rt[0].cnames.join(" + ")} | ${rt[0].factor}) needs ${nAGQ}^${S} = ${nAGQ ** S} quadrature points per level, more than the limit of ${MAX_AGQ_GRID}`,
+          limitHint(S),
+        );
+      return null;
+    }
+    const comps = reComponents(rt, problem.y.length);
+    const d = comps.maxDim;
+    if (nAGQ ** d > MAX_AGQ_GRID) {
+      const big = comps.components[comps.largest];
+      // several levels of two or more terms in one block: crossed factors
+      const perTerm = new Map<number, number>();
+      for (const i of big.terms) perTerm.set(i, (perTerm.get(i) ?? 0) + 1);
+      const crossed = [...perTerm.values()].filter((m) => m > 1).length > 1;
       throw new SpecError(
         "E_SPEC_NAGQ",
-        `nAGQ = ${nAGQ} for the ${S}-column term (${rt[0].cnames.join(" + ")} | ${rt[0].factor}) needs ${nAGQ}^${S} = ${nAGQ ** S} quadrature points per level, more than the limit of ${MAX_AGQ_GRID}`,
-        `use at most ${Math.floor(MAX_AGQ_GRID ** (1 / S) + 1e-9)} points for this term, or nAGQ = 1 (Laplace)`,
+        `nAGQ = ${nAGQ} in the extended mode needs ${nAGQ}^${d} = ${nAGQ ** d} quadrature points for the largest block of random effects linked through shared observations (${d} effects: ${describeComponent(rt, big)}; ${comps.components.length} block${comps.components.length === 1 ? "" : "s"} in all), more than the limit of ${MAX_AGQ_GRID} points per block`,
+        crossed
+          ? `${limitHint(d)}; crossed grouping factors link most levels into one block, which quadrature cannot reach`
+          : limitHint(d),
       );
-    return;
+    }
+    return comps;
   }
   throw new SpecError(
     "E_SPEC_NAGQ",
     `nAGQ = ${nAGQ} (adaptive Gauss–Hermite quadrature) needs a single scalar random-effects term such as (1 | g), but the model has ${rt.length === 1 ? `the vector-valued term (${rt[0].cnames.join(" + ")} | ${rt[0].factor})` : `${rt.length} random-effects terms`}`,
-    rt.length === 1
-      ? "use nAGQ = 1 (the Laplace approximation) or nAGQ = 0, as lme4 does, or ask for the extended mode (agqVector) for a vector-valued term"
-      : "use nAGQ = 1 (the Laplace approximation) or nAGQ = 0 for this model, as lme4 does",
+    'use nAGQ = 1 (the Laplace approximation) or nAGQ = 0, as lme4 does, or ask for the extended mode (agq: "extended", CLI --agq extended), which integrates each block of linked random effects by a product rule',
   );
 }
 
@@ -98,13 +139,13 @@ export function fitGlmmModel(
   options: FitGlmmOptions = {},
 ): { result: GlmmResult; model: LmmModel } {
   const nAGQ = options.nAGQ ?? 1;
-  checkNagq(problem, nAGQ, options.agqVector ?? false);
+  const agqMode = options.agq ?? "lme4";
+  const comps = checkNagq(problem, nAGQ, agqMode);
   const maxfun = options.maxfun ?? 10000;
   const work = createGlmmWork(problem);
   const { model, p, n } = work;
   const lower = thetaLowerBounds(model);
   const nth = model.ntheta;
-  const vectorAgq = model.terms[0].S > 1;
   const theta0 = options.start
     ? Float64Array.from(options.start)
     : Float64Array.from(lower, (l) => (l === 0 ? 1 : 0));
@@ -167,7 +208,8 @@ export function fitGlmmModel(
       setFixed(work, beta);
       const r = run(th, false, lp2);
       if (nAGQ === 1) return r.ldL2 + r.sqrL + r.devResid;
-      return vectorAgq ? agqDevianceVector(work, th, nAGQ) : agqDeviance(work, th, nAGQ);
+      if (comps) return agqDevianceComponents(work, th, nAGQ, comps);
+      return model.terms[0].S > 1 ? agqDevianceVector(work, th, nAGQ) : agqDeviance(work, th, nAGQ);
     };
     const start2 = new Float64Array(nth + p);
     start2.set(theta);
@@ -219,6 +261,7 @@ export function fitGlmmModel(
   const result = buildGlmmResult(work, {
     theta,
     nAGQ,
+    quadrature: quadratureInfo(model, nAGQ, comps),
     // the optimisers minimise deviance-residual forms (the saturated constant left out: finite even
     // for non-integer counts); lme4 reports −2 logLik with the full density for nAGQ ≤ 1
     objective: nAGQ > 1 ? objective : objective + work.minus2LogLikSaturated,
@@ -228,6 +271,20 @@ export function fitGlmmModel(
     warnings,
   });
   return { result, model: work.model };
+}
+
+/** What the quadrature of nAGQ > 1 integrated: lme4's rule, or the extended mode's blocks. */
+function quadratureInfo(model: LmmModel, nAGQ: number, comps: ReComponents | null): GlmmQuadrature | null {
+  if (nAGQ <= 1) return null;
+  if (comps)
+    return {
+      mode: "extended",
+      blocks: comps.components.length,
+      maxDimension: comps.maxDim,
+      gridPoints: nAGQ ** comps.maxDim,
+    };
+  const t = model.terms[0];
+  return { mode: t.S === 1 ? "lme4" : "extended", blocks: t.nl, maxDimension: t.S, gridPoints: nAGQ ** t.S };
 }
 
 /**

@@ -13,6 +13,7 @@ import { glmResponse } from "../glm/glm-response.ts";
 import { makeFamily } from "../glm/make-family.ts";
 import { registerFitInternals } from "../lmm/fit-internals.ts";
 import { quantile } from "../util/stats.ts";
+import { MAX_AGQ_GRID } from "./agq.ts";
 import { type FitGlmmOptions, fitGlmmModel } from "./fit-glmm-problem.ts";
 import { glmmFamily } from "./glmm-family.ts";
 import type { GlmmProblem } from "./glmm-problem.ts";
@@ -58,7 +59,8 @@ function thetaNamesOf(reterms: GlmmProblem["reterms"]): string[] {
 /**
  * Fit `formula` (lme4 syntax, at least one random term) to `data` by maximum likelihood as
  * `glmer(formula, data, family, nAGQ)`: Laplace (nAGQ = 1, default), nAGQ = 0, or adaptive
- * Gauss–Hermite quadrature (nAGQ > 1, a single scalar random-effects term).
+ * Gauss–Hermite quadrature (nAGQ > 1, a single scalar random-effects term; any other random
+ * effects with `agq: "extended"`).
  */
 export function fitGlmm(formula: string | ModelFormula, data: DataSource, opts: GlmmFitOptions): GlmmFit {
   const t0 = performance.now();
@@ -134,6 +136,15 @@ export function glmmToJSON(fit: GlmmFit): Record<string, unknown> {
     link: fit.link,
     REML: null,
     nAGQ: fit.nAGQ,
+    agq: fit.quadrature
+      ? {
+          mode: fit.quadrature.mode,
+          blocks: fit.quadrature.blocks,
+          max_dimension: fit.quadrature.maxDimension,
+          grid_points: fit.quadrature.gridPoints,
+          grid_limit: MAX_AGQ_GRID,
+        }
+      : null,
     nobs: fit.nobs,
     ngroups: fit.ngroups,
     theta: named(fit.thetaNames, fit.theta),

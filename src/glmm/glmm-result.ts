@@ -25,10 +25,27 @@ export interface GlmmOptInfo {
   readonly optimizer: string;
 }
 
+/** How the integral over the random effects was done for nAGQ > 1. */
+export interface GlmmQuadrature {
+  /**
+   * "lme4": lme4's rule (a single scalar term, one-dimensional per level); "extended": a product
+   * rule over each block of random effects linked through shared observations (beyond lme4).
+   */
+  readonly mode: "lme4" | "extended";
+  /** Number of independent blocks (one integral each). */
+  readonly blocks: number;
+  /** Random effects in the largest block (the dimension of its integral). */
+  readonly maxDimension: number;
+  /** Quadrature points of the largest block: nAGQ^maxDimension. */
+  readonly gridPoints: number;
+}
+
 export interface GlmmResult {
   readonly family: string;
   readonly link: string;
   readonly nAGQ: number;
+  /** The quadrature of nAGQ > 1 (null for the Laplace approximation and nAGQ = 0). */
+  readonly quadrature: GlmmQuadrature | null;
   readonly nobs: number;
   readonly ngroups: Readonly<Record<string, number>>;
   readonly xnames: readonly string[];
@@ -90,6 +107,7 @@ const OVERDISPERSION_WARN = 1.5;
 export interface GlmmFitPieces {
   readonly theta: Float64Array;
   readonly nAGQ: number;
+  readonly quadrature: GlmmQuadrature | null;
   readonly objective: number;
   readonly pirls: PirlsResult;
   readonly vcovHess: number[][] | null;
@@ -262,6 +280,7 @@ export function buildGlmmResult(work: GlmmWork, pieces: GlmmFitPieces): GlmmResu
     family: fam.family,
     link: fam.link,
     nAGQ: pieces.nAGQ,
+    quadrature: pieces.quadrature,
     nobs: n,
     ngroups,
     xnames: problem.xnames,

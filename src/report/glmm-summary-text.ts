@@ -27,6 +27,7 @@ export function glmmSummaryText(fit: GlmmFit): string {
     family: fit.family,
     link: fit.link,
     nAGQ: fit.nAGQ,
+    extendedAgq: fit.quadrature?.mode === "extended" ? fit.quadrature : undefined,
     formula: expandDoubleBars(deparseFormula(fit.formula)),
     dataName: fit.dataName,
     weights: fit.weightsColumn,

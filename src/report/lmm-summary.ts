@@ -86,6 +86,15 @@ export interface GlmmSummaryInput extends MerModSummaryBase {
   readonly link: string;
   /** Adaptive Gauss–Hermite points; 1 = Laplace. */
   readonly nAGQ: number;
+  /**
+   * The extended quadrature (beyond lme4): blocks of linked random effects, the largest one's
+   * dimension and grid. Adds "extended" to the title and a line saying what was integrated.
+   */
+  readonly extendedAgq?: {
+    readonly blocks: number;
+    readonly maxDimension: number;
+    readonly gridPoints: number;
+  };
 }
 
 const WIDTH = 80;
@@ -101,12 +110,15 @@ export function formatLmmSummary(input: LmmSummaryInput): string {
 
 /** The exact text lme4 prints for `summary(glmer(...))`. */
 export function formatGlmmSummary(input: GlmmSummaryInput): string {
+  const ext = input.extendedAgq;
   const approx =
     input.nAGQ === 1
       ? "(Laplace Approximation)"
-      : `(Adaptive Gauss-Hermite Quadrature, nAGQ = ${input.nAGQ})`;
+      : `(Adaptive Gauss-Hermite Quadrature, nAGQ = ${input.nAGQ}${ext ? ", extended" : ""})`;
   const title = `Generalized linear mixed model fit by maximum likelihood ${approx}`;
-  const family = catFill([" Family:", input.family, ` ( ${input.link} )`]);
+  let family = catFill([" Family:", input.family, ` ( ${input.link} )`]);
+  if (ext)
+    family += ` Quadrature: ${ext.blocks} block${ext.blocks === 1 ? "" : "s"} of linked random effects, largest ${ext.maxDimension} (${input.nAGQ}^${ext.maxDimension} = ${ext.gridPoints} points)\n`;
   const aictab = input.summary_AICtab ?? defaultAicTab(input, false);
   return merModSummary(input, title, "glmerMod", family, aictab, "z value", "Pr(>|z|)");
 }

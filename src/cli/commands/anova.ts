@@ -45,7 +45,7 @@ export async function runAnova(formulas: readonly string[], opts: AnovaCliOption
         throw new OptionError(
           `--family ${family} needs a random-effects term in every formula here ('${f.text}' has none)`,
         );
-      return fitGlmm(f, data, { family, link: opts.link, nAGQ, weights: opts.weights });
+      return fitGlmm(f, data, { family, link: opts.link, nAGQ, agq: opts.agq, weights: opts.weights });
     }
     return f.random.length === 0
       ? fitLm(f, data, { weights: opts.weights })

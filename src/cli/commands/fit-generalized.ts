@@ -25,6 +25,7 @@ export async function runFitGeneralized(formula: ModelFormula, opts: FitOptions)
     return runGlmmFit(formula, data, opts);
   }
   if (opts.nagq !== undefined) throw new OptionError("--nagq applies to models with random-effects terms");
+  if (opts.agq !== undefined) throw new OptionError("--agq applies to models with random-effects terms");
   if (opts.ranef || opts.coef)
     throw new OptionError("--ranef/--coef apply to mixed models; this formula has no random term");
   const data = await readData(opts.data, { schemaPath: opts.schema, encoding: opts.encoding });

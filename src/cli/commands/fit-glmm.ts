@@ -1,5 +1,5 @@
 /**
- * `mixed fit ... --family binomial|poisson [--link L] [--nagq N]` with random-effects terms: a GLMM
+ * `mixed fit ... --family binomial|poisson [--link L] [--nagq N] [--agq extended]` with random-effects terms: a GLMM
  * as lme4's `glmer` (the branch `fit-generalized.ts` hands over), and the option helpers `anova`
  * shares.
  */
@@ -43,6 +43,7 @@ export function runGlmmFit(formula: ModelFormula, data: DataSource, opts: FitOpt
     family,
     link: opts.link,
     nAGQ: parseNagq(opts.nagq),
+    agq: opts.agq,
     weights: opts.weights,
   });
   if (opts.json) {

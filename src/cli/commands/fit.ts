@@ -53,6 +53,7 @@ export function checkModelOptions(opts: ModelOptions, glm = false): void {
     );
   }
   if (!glm && opts.nagq !== undefined) throw new OptionError("--nagq applies to generalized models only");
+  if (!glm && opts.agq !== undefined) throw new OptionError("--agq applies to generalized mixed models only");
 }
 
 export async function runFit(formulaText: string, opts: FitOptions): Promise<number> {
@@ -60,6 +61,7 @@ export async function runFit(formulaText: string, opts: FitOptions): Promise<num
   const formula = parseFormula(formulaText);
   if (isGeneralized(opts)) return runFitGeneralized(formula, opts);
   if (opts.nagq !== undefined) throw new OptionError("--nagq applies to generalized models only");
+  if (opts.agq !== undefined) throw new OptionError("--agq applies to generalized mixed models only");
   const data = await readData(opts.data, { schemaPath: opts.schema, encoding: opts.encoding });
   const ddf = opts.ddf ?? "none";
   if (formula.random.length === 0) {

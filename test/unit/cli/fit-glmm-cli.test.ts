@@ -1,4 +1,7 @@
-/** `mixed fit ... --family binomial|poisson [--nagq N]`: glmer's summary, the CONTRACT's JSON, typed errors. */
+/**
+ * `mixed fit ... --family binomial|poisson [--nagq N] [--agq extended]`: glmer's summary, the
+ * CONTRACT's JSON, typed errors.
+ */
 import assert from "node:assert/strict";
 import { readFileSync } from "node:fs";
 import { test } from "node:test";
@@ -79,6 +82,63 @@ test("--nagq > 1 with a vector random term exits 1 naming the rule; bad --nagq i
   const gauss = runCli(["fit", "Reaction ~ Days + (1 | Subject)", "--data", "sleepstudy", "--nagq", "2"]);
   assert.notEqual(gauss.status, 0);
   assert.match(gauss.stderr, /--nagq applies to generalized/);
+});
+
+test("--agq extended: nAGQ > 1 with nested terms, said in the summary and the JSON; refused without it", () => {
+  // an observation-level effect per herd and period (glmer accepts as many levels as rows)
+  const f = "cbind(incidence, size - incidence) ~ period + (1 | herd) + (1 | herd:period)";
+  const args = ["fit", f, "--data", "cbpp", "--family", "binomial", "--nagq", "3"];
+  const r = runCli([...args, "--agq", "extended"]);
+  assert.equal(r.status, 0, r.stderr);
+  assert.match(
+    r.stdout,
+    /^Generalized linear mixed model fit by maximum likelihood \(Adaptive\n {2}Gauss-Hermite Quadrature, nAGQ = 3, extended\) \[glmerMod\]\n/,
+  );
+  assert.match(
+    r.stdout,
+    /\n Quadrature: 15 blocks of linked random effects, largest 5 \(3\^5 = 243 points\)\n/,
+  );
+  const j = JSON.parse(runCli([...args, "--agq", "extended", "--json"]).stdout);
+  assert.equal(j.nAGQ, 3);
+  assert.deepEqual(j.agq, {
+    mode: "extended",
+    blocks: 15,
+    max_dimension: 5,
+    grid_points: 243,
+    grid_limit: 10000,
+  });
+  assert.ok(Math.abs(j.logLik_full - (j.logLik + j.logLik_saturated)) < 1e-9);
+  const lme4Rule = runCli(args);
+  assert.equal(lme4Rule.status, 1);
+  assert.match(lme4Rule.stderr, /E_SPEC_NAGQ[\s\S]*2 random-effects terms[\s\S]*--agq extended/);
+  const tooBig = runCli([
+    "fit",
+    f,
+    "--data",
+    "cbpp",
+    "--family",
+    "binomial",
+    "--nagq",
+    "7",
+    "--agq",
+    "extended",
+  ]);
+  assert.equal(tooBig.status, 1);
+  assert.match(tooBig.stderr, /7\^5 = 16807 quadrature points[\s\S]*nAGQ = 6 or fewer/);
+  const lap = JSON.parse(runCli(["fit", CBPP, "--data", "cbpp", "--family", "binomial", "--json"]).stdout);
+  assert.equal(lap.agq, null);
+  const badMode = runCli([...args, "--agq", "more"]);
+  assert.equal(badMode.status, 2);
+  const gauss = runCli([
+    "fit",
+    "Reaction ~ Days + (1 | Subject)",
+    "--data",
+    "sleepstudy",
+    "--agq",
+    "extended",
+  ]);
+  assert.equal(gauss.status, 2);
+  assert.match(gauss.stderr, /--agq applies to generalized/);
 });
 
 test("mixed anova --family binomial compares GLMMs as lme4's anova", () => {

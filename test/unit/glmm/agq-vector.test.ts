@@ -125,7 +125,7 @@ test("AGQ for a (1 + x | g) term equals brute-force 2-D integration of the Poiss
   assert.ok(Math.abs(logLikLap - total) > 10 * Math.abs(logLikAgq - total));
 });
 
-test("fitGlmm with agqVector fits a vector term by AGQ, close to the Laplace fit; limits are enforced", () => {
+test("fitGlmm with agq = extended fits a vector term by AGQ, close to the Laplace fit; limits are enforced", () => {
   const { x, y, g, n } = poissonData(5);
   const data = new ColumnTable("pv", [
     { kind: "numeric", name: "y", values: y, integer: true },
@@ -142,7 +142,7 @@ test("fitGlmm with agqVector fits a vector term by AGQ, close to the Laplace fit
   void n;
   const f = "y ~ x + (1 + x | g)";
   const lap = fitGlmm(f, data, { family: "poisson" });
-  const agq = fitGlmm(f, data, { family: "poisson", nAGQ: 9, agqVector: true });
+  const agq = fitGlmm(f, data, { family: "poisson", nAGQ: 9, agq: "extended" });
   assert.equal(agq.nAGQ, 9);
   assert.ok(agq.optinfo.converged);
   agq.beta.forEach((b, j) => {
@@ -152,7 +152,7 @@ test("fitGlmm with agqVector fits a vector term by AGQ, close to the Laplace fit
   const limit = (e: unknown) =>
     e instanceof MixedError && e.code === "E_SPEC_NAGQ" && /10000/.test(e.message);
   assert.throws(
-    () => fitGlmm(f, data, { family: "poisson", nAGQ: 101, agqVector: true }),
+    () => fitGlmm(f, data, { family: "poisson", nAGQ: 101, agq: "extended" }),
     (e: unknown) => e instanceof MixedError,
   );
   assert.throws(
@@ -160,12 +160,12 @@ test("fitGlmm with agqVector fits a vector term by AGQ, close to the Laplace fit
       fitGlmm("y ~ x + (1 + x + I(x^2) + I(x^3) | g)", data, {
         family: "poisson",
         nAGQ: 11,
-        agqVector: true,
+        agq: "extended",
       }),
     limit,
   );
   assert.throws(
     () => fitGlmm(f, data, { family: "poisson", nAGQ: 5 }),
-    (e: unknown) => e instanceof MixedError && e.code === "E_SPEC_NAGQ" && /agqVector/.test(e.message),
+    (e: unknown) => e instanceof MixedError && e.code === "E_SPEC_NAGQ" && /agq: "extended"/.test(e.message),
   );
 });
