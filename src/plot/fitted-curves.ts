@@ -52,19 +52,26 @@ export function fittedCurvesSpec(fit: GlmmFit, data: DataSource, opts: FittedCur
   if (internals === undefined)
     throw new PlotError("E_PLOT_BAD_MODEL", "this fit was not made by fitGlmm: its rows are not known");
   const frameRows = internals.design.frame.rows;
-  if (frameRows.length !== fit.nobs || frameRows.some((r) => r >= data.nrow))
-    throw new PlotError(
-      "E_PLOT_BAD_MODEL",
-      `the data have ${data.nrow} rows, not the ones the model was fitted to`,
-      "pass the data the model was fitted to",
-    );
   const group = opts.group ?? Object.keys(fit.ranef)[0];
   const gcol = data.column(group);
-  if (!(group in fit.ranef) || gcol === undefined)
+  const reterm = internals.design.reterms.find((t) => t.factor === group);
+  if (!(group in fit.ranef) || gcol === undefined || reterm === undefined)
     throw new PlotError(
       "E_PLOT_BAD_OPTION",
       `the model has no grouping factor ${quote(group)}`,
       `its grouping factors: ${Object.keys(fit.ranef).join(", ")}`,
+    );
+  const levelOf = (i: number): string =>
+    gcol.kind === "factor" ? gcol.levels[gcol.codes[i]] : String(gcol.values[i]);
+  // the data must be the fitted data: every used row there, with the group the fit saw
+  const wrong =
+    frameRows.length !== fit.nobs ||
+    frameRows.some((r, t) => r >= data.nrow || levelOf(r) !== reterm.levels[reterm.refs[t]]);
+  if (wrong)
+    throw new PlotError(
+      "E_PLOT_BAD_MODEL",
+      `the data ${quote(data.name)} (${data.nrow} rows) are not the data the model was fitted to`,
+      "pass the data the model was fitted to",
     );
   const xcol = data.column(opts.x);
   if (xcol === undefined)
@@ -73,8 +80,6 @@ export function fittedCurvesSpec(fit: GlmmFit, data: DataSource, opts: FittedCur
       `there is no column ${quote(opts.x)}`,
       `columns: ${data.names.join(", ")}`,
     );
-  const levelOf = (i: number): string =>
-    gcol.kind === "factor" ? gcol.levels[gcol.codes[i]] : String(gcol.values[i]);
   const xOf = (i: number): number => (xcol.kind === "factor" ? xcol.codes[i] + 1 : xcol.values[i]);
   const population = predict(fit, data, { re: "none", type: "response" }).fit;
 

@@ -24,7 +24,7 @@ import { AXIS_MARGINS, axisScale, type FigureOptions, frameOf, titleOr } from ".
 import { PlotError } from "./plot-error.ts";
 import type { FigureSpec, LegendItem } from "./render-svg.ts";
 import { paletteColor, THEME, type Theme } from "./theme.ts";
-import { thinNote, thinPoints } from "./thin-points.ts";
+import { DENSITY_SHADES, densityCells, densityNote } from "./thin-points.ts";
 
 export type ResidualPanel = "fitted" | "scale-location" | "binned";
 
@@ -75,7 +75,10 @@ function capitalise(s: string): string {
   return s.charAt(0).toUpperCase() + s.slice(1);
 }
 
-/** The points to draw (thinned when many), their marks and a note when thinned. */
+/**
+ * The scatter's marks: every point up to a few thousand; beyond, the dense middle as shaded cells
+ * and the sparse points (tails, outliers) as dots (thin-points.ts). A note says so when shaded.
+ */
 export function scatterMarks(
   x: ArrayLike<number>,
   y: ArrayLike<number>,
@@ -83,24 +86,40 @@ export function scatterMarks(
   theme: Theme,
 ): { marks: Plot.Markish[]; note: string | undefined } {
   const all: Pt[] = Array.from(x, (f, i) => ({ f, r: y[i] }));
-  const thin = thinPoints(
+  const thin = densityCells(
     all,
     (p) => p.f,
     (p) => p.r,
   );
   const many = all.length > MANY_POINTS;
-  const marks: Plot.Markish[] = [
+  const colour = paletteColor(3, theme);
+  const marks: Plot.Markish[] = [];
+  for (let k = 0; k < DENSITY_SHADES; k++) {
+    const cells = thin.cells.filter((c) => c.shade === k);
+    if (cells.length > 0)
+      marks.push(
+        Plot.rect(cells, {
+          x1: "x1",
+          x2: "x2",
+          y1: "y1",
+          y2: "y2",
+          fill: colour,
+          fillOpacity: 0.3 + (0.65 * k) / (DENSITY_SHADES - 1),
+        }),
+      );
+  }
+  marks.push(
     Plot.dot(thin.points, {
       x: "f",
       y: "r",
-      fill: paletteColor(3, theme),
-      fillOpacity: many ? 0.35 : 0.7,
+      fill: colour,
+      fillOpacity: thin.cells.length > 0 ? 0.6 : many ? 0.35 : 0.7,
       r: many ? 1.2 : 2.2,
     }),
-  ];
+  );
   if (smooth.length > 1)
     marks.push(Plot.line(smooth, { x: "x", y: "y", stroke: paletteColor(4, theme), strokeWidth: 2 }));
-  return { marks, note: thinNote(thin) };
+  return { marks, note: densityNote(thin) };
 }
 
 /** Residuals against fitted values (or the linear predictor), with the zero line and a running mean. */
