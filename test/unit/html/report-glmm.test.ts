@@ -29,7 +29,7 @@ function titles(h: string): string[] {
   return [...h.matchAll(/<figure>\n<h3>([^<]+)<\/h3>/g)].map((m) => m[1]);
 }
 
-const unescape = (s: string) =>
+const unescapeHtml = (s: string) =>
   s
     .replace(/&lt;/g, "<")
     .replace(/&gt;/g, ">")
@@ -45,7 +45,7 @@ test("a binomial GLMM report: sections, glmer's summary, z table, variance compo
     /A generalized linear mixed model \(binomial family, logit link; Laplace approximation\) of <code>cbind/,
   );
   assert.match(html, /15 levels of herd/);
-  const pre = [...html.matchAll(/<pre>([\s\S]*?)<\/pre>/g)].map((m) => unescape(m[1]));
+  const pre = [...html.matchAll(/<pre>([\s\S]*?)<\/pre>/g)].map((m) => unescapeHtml(m[1]));
   assert.ok(pre.includes(printSummary(fit)), "glmer's printed summary verbatim");
   assert.match(html, /<th>z value<\/th><th>Pr\(&gt;\|z\|\)<\/th>/);
   assert.match(html, /<tr><td>period2<\/td><td>−0\.99192|<tr><td>period2<\/td><td>-0\.99192/);
