@@ -8,7 +8,8 @@
  * x may be numeric or a factor (its levels in order, e.g. cbpp's periods). When other covariates
  * make the fitted values vary within one (group, x) cell, the cell's mean is drawn; when they make
  * the population values vary within one x, the population curve is left out (with a note).
- * Observed 0/1 points of single Bernoulli rows are not drawn (they would only show 0 and 1).
+ * Observed 0/1 points of single Bernoulli rows are not drawn (they would only show 0 and 1). A
+ * group's curve is drawn through at most 80 of its x values (evenly spaced in x order).
  */
 import * as Plot from "@observablehq/plot";
 import type { DataSource } from "../data/column.ts";
@@ -30,6 +31,18 @@ export interface FittedCurvesOptions extends FigureOptions {
 
 /** Groups with ≤ this many levels get one colour each. */
 const COLOURED_GROUPS = 7;
+
+/** A group's curve is drawn through at most this many of its cells (evenly spaced in x order). */
+const CURVE_POINTS = 80;
+
+/** At most `CURVE_POINTS` of a group's cells (sorted by x), evenly spaced, the ends included. */
+function curveCells(cells: readonly Cell[]): Cell[] {
+  const m = cells.length;
+  if (m <= CURVE_POINTS) return [...cells];
+  const out: Cell[] = [];
+  for (let k = 0; k < CURVE_POINTS; k++) out.push(cells[Math.round((k * (m - 1)) / (CURVE_POINTS - 1))]);
+  return out;
+}
 
 interface Cell {
   x: number;
@@ -130,17 +143,24 @@ export function fittedCurvesSpec(fit: GlmmFit, data: DataSource, opts: FittedCur
   const coloured = groups.length <= COLOURED_GROUPS;
   const base = paletteColor(3, theme);
   const opacity = coloured ? 0.9 : Math.max(0.2, Math.min(0.7, 10 / Math.sqrt(groups.length + 1)));
+  const byGroup = new Map<string, Cell[]>();
+  for (const c of cellList) {
+    const list = byGroup.get(c.g);
+    if (list === undefined) byGroup.set(c.g, [c]);
+    else list.push(c);
+  }
+  const curves = groups.flatMap((g) => curveCells(byGroup.get(g)!));
   if (coloured) {
     groups.forEach((g, k) => {
-      const own = cellList.filter((c) => c.g === g);
+      const own = byGroup.get(g)!;
       const colour = paletteColor(k, theme);
-      marks.push(Plot.line(own, { x: "x", y: "fitted", stroke: colour, strokeWidth: 1.8 }));
+      marks.push(Plot.line(curveCells(own), { x: "x", y: "fitted", stroke: colour, strokeWidth: 1.8 }));
       if (!bernoulliSingles) marks.push(Plot.dot(own, { x: "x", y: "observed", stroke: colour, r: 2.8 }));
       legend.push({ label: g, color: colour });
     });
   } else {
     marks.push(
-      Plot.line(cellList, {
+      Plot.line(curves, {
         x: "x",
         y: "fitted",
         z: "g",
@@ -165,7 +185,10 @@ export function fittedCurvesSpec(fit: GlmmFit, data: DataSource, opts: FittedCur
   if (bernoulliSingles) notes.push("single 0/1 observations not drawn");
   const xs = [...popByX.keys()].sort((a, b) => a - b);
   if (xs.every((x) => sameWithin(popByX.get(x)!))) {
-    const pop = xs.map((x) => ({ x, y: popByX.get(x)![0] }));
+    // the population curve through at most 400 of its x values (evenly spaced, the ends included)
+    const step = Math.max(1, (xs.length - 1) / 399);
+    const picked = xs.length <= 400 ? xs : Array.from({ length: 400 }, (_, k) => xs[Math.round(k * step)]);
+    const pop = picked.map((x) => ({ x, y: popByX.get(x)![0] }));
     marks.push(
       Plot.line(pop, { x: "x", y: "y", stroke: theme.reference, strokeWidth: 2.5, strokeDasharray: "6,3" }),
     );
