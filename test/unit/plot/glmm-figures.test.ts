@@ -7,7 +7,6 @@
 import assert from "node:assert/strict";
 import { readFileSync } from "node:fs";
 import { test } from "node:test";
-import { groupGlm } from "../../../src/accessors/group-glm.ts";
 import type { ColumnTable } from "../../../src/data/column-table.ts";
 import { parseCsv } from "../../../src/data/parse-csv.ts";
 import { parseSchema } from "../../../src/data/schema.ts";
@@ -168,13 +167,12 @@ test("caterpillar of a GLMM: glmer's modes and condVar SDs, intervals mode ± 1.
 });
 
 test("shrinkage of a GLMM: each herd's own glm (period effects as offset) matches R; snapshot", () => {
-  const own = groupGlm(mCbpp, cbpp).herd;
+  const d = shrinkageData(mCbpp, cbpp);
   expectClose(
-    own.values.map((v) => v[0]),
+    d.ols.map((v) => v[0]),
     ref.cbpp_laplace.group_glm,
     { atol: GLMM_ATOL, label: "per-herd glm" },
   );
-  const d = shrinkageData(mCbpp, cbpp);
   assert.equal(d.method, "GLM");
   expectClose(
     d.conditional.map((v) => v[0]),
@@ -185,30 +183,6 @@ test("shrinkage of a GLMM: each herd's own glm (period effects as offset) matche
   assert.match(svg, />herd alone \(GLM\)</);
   assert.match(svg, /estimates on the logit scale/);
   assertSvgSnapshot("shrinkage-cbpp-glmm", svg);
-});
-
-test("groupGlm: a group with no cases has no estimate of its own", () => {
-  // herd 1 with every incidence set to 0: the herd's own logit is −∞
-  const rows = cbpp.nrow;
-  const herd = cbpp.column("herd");
-  const inc = cbpp.column("incidence");
-  assert.ok(herd?.kind === "factor" && inc?.kind === "numeric");
-  const csv = ["herd,incidence,size,period"];
-  const size = cbpp.column("size");
-  const period = cbpp.column("period");
-  assert.ok(size?.kind === "numeric" && period?.kind === "factor");
-  for (let i = 0; i < rows; i++) {
-    const h = herd.levels[herd.codes[i]];
-    csv.push(`${h},${h === "1" ? 0 : inc.values[i]},${size.values[i]},${period.levels[period.codes[i]]}`);
-  }
-  const schema = parseSchema(readFileSync("data/cbpp.meta.json", "utf8"), "cbpp.meta.json");
-  const data = parseCsv(csv.join("\n"), { name: "cbpp0", schema });
-  const fit = fitGlmm(ref.cbpp_laplace.formula, data, { family: "binomial" });
-  const own = groupGlm(fit, data).herd;
-  assert.equal(own.estimable[0], false);
-  assert.ok(Number.isNaN(own.values[0][0]));
-  assert.ok(own.estimable.slice(1).every(Boolean));
-  assert.match(shrinkage(fit, data), /1 of 15 groups have no finite estimate of their own/);
 });
 
 test("residual plot of a GLMM: Pearson residuals vs the linear predictor (default), deviance on request", () => {
