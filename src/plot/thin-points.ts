@@ -88,7 +88,7 @@ export function thinNote(t: {
   readonly total: number;
 }): string | undefined {
   if (t.points.length === t.total) return undefined;
-  return `${t.total.toLocaleString("en-US")} points, ${t.points.length.toLocaleString("en-US")} drawn (all in the tails)`;
+  return `${t.total.toLocaleString("en-US")} points, ${t.points.length.toLocaleString("en-US")} drawn (every tail point kept)`;
 }
 
 /** A shaded cell of a density map (data coordinates) with its point count and shade class. */

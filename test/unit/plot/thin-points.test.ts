@@ -79,7 +79,7 @@ test("thinPoints caps dense cells, keeps sparse points, and is deterministic", (
     again.points.map((p) => p.i),
     t.points.map((p) => p.i),
   );
-  assert.match(thinNote(t) ?? "", /^50,000 points, [\d,]+ drawn \(all in the tails\)$/);
+  assert.match(thinNote(t) ?? "", /^50,000 points, [\d,]+ drawn \(every tail point kept\)$/);
 });
 
 function bigData(n: number): ColumnTable {
