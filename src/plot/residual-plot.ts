@@ -245,7 +245,7 @@ export function residualPlot(fit: DiagnosticFit, opts: ResidualPlotOptions = {})
   const subtitle =
     fit.kind === "lmm"
       ? undefined
-      : `${fit.family} family, ${fit.link} link: ${scatter ? d.rLabel.replace(/^P/, "p") : "response residuals y − μ"}`;
+      : `${fit.family} family, ${fit.link} link: ${scatter ? d.rLabel : "response residuals y − μ"}`;
   return composePanels({
     ...frameOf(opts, 420 * specs.length + 40, 440),
     title: titleOr(opts, `Residual diagnostics: ${fit.formula}`),

@@ -189,7 +189,7 @@ test("residual plot of a GLMM: Pearson residuals vs the linear predictor (defaul
   const svg = residualPlot(mCbpp);
   assert.match(svg, />Pearson residuals vs linear predictor</);
   assert.match(svg, />linear predictor \(logit scale\)</);
-  assert.match(svg, />binomial family, logit link: pearson residuals</);
+  assert.match(svg, />binomial family, logit link: Pearson residuals</);
   assert.equal(count(svg, /<circle/g), 2 * 56 + 1, "56 points per panel and the legend's dot");
   assertSvgSnapshot("residuals-cbpp-glmm", svg);
   const dev = residualPlot(mTicks, { residualType: "deviance" });
