@@ -66,6 +66,7 @@ export { condVar } from "./accessors/cond-var.ts";
 export { fixef } from "./accessors/fixef.ts";
 export type { GroupOlsFactor } from "./accessors/group-ols.ts";
 export { groupOls } from "./accessors/group-ols.ts";
+export { groupGlm } from "./accessors/group-glm.ts";
 export { ranef } from "./accessors/ranef.ts";
 export { varCorr } from "./accessors/var-corr.ts";
 export type { VarianceComponent, VarianceDecomposition } from "./accessors/variance-decomposition.ts";

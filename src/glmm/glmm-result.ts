@@ -82,6 +82,10 @@ export interface GlmmResult {
   readonly ranefTerms: readonly RanefTerm[];
   readonly ranef: Readonly<Record<string, RanefFactor>>;
   readonly coef: Readonly<Record<string, CoefFactor>>;
+  /** The response as fitted: 0/1 or counts, or proportions (successes/trials) for binomial with trials. */
+  readonly y: Float64Array;
+  /** Prior weights (the trials of a binomial `cbind()` or proportion response; 1 otherwise). */
+  readonly priorWeights: Float64Array;
   /** Linear predictor including the random effects and the offset (link scale). */
   readonly linearPredictor: Float64Array;
   /** Fitted means μ (response scale). */
@@ -307,6 +311,8 @@ export function buildGlmmResult(work: GlmmWork, pieces: GlmmFitPieces): GlmmResu
     ranefTerms,
     ranef,
     coef,
+    y: Float64Array.from(y),
+    priorWeights: Float64Array.from(prior),
     linearPredictor: eta,
     fitted: mu,
     residuals: resid,

@@ -8,6 +8,13 @@
  *
  * A figure that cannot be drawn for this model (a PlotError, e.g. shrinkage without estimable
  * per-group fits) is replaced by a short note; the page is still written.
+ *
+ * Generalized models: a GLMM (`fitGlmm`) gets glmer's printed summary, the fixed effects with z
+ * tests, the variance components, the fit diagnostics (optimizer, singularity, the Pearson χ²/df
+ * overdispersion ratio) and the figures caterpillar, residuals (Pearson against the linear
+ * predictor, or binned residuals for a 0/1 response), QQ of the conditional modes, shrinkage
+ * against per-group GLMs and per-group fitted curves on the response scale; a GLM (`fitGlm`) gets
+ * R's `summary(glm)`, the deviance table and the residual and QQ figures.
  */
 import { coefTable } from "../accessors/coef-table.ts";
 import { varianceDecomposition } from "../accessors/variance-decomposition.ts";
@@ -15,6 +22,8 @@ import type { DataSource } from "../data/column.ts";
 import { MixedError, type Warning } from "../errors.ts";
 import { parseFormula } from "../formula/parse-formula.ts";
 import { convergenceDiagnostics } from "../inference/convergence.ts";
+import type { GlmFit } from "../glm/fit-glm.ts";
+import type { GlmmFit } from "../glmm/fit-glmm.ts";
 import type { LmFit } from "../lm/fit-lm.ts";
 import type { VarianceDecomposition } from "../lmm/decompose-variance.ts";
 import type { LmmFit } from "../lmm/fit-lmm.ts";
@@ -28,12 +37,19 @@ import { qqPlot, qqSpec } from "../plot/qq-plot.ts";
 import { type PlotDocument, renderSvg } from "../plot/render-svg.ts";
 import { residualPlot } from "../plot/residual-plot.ts";
 import { shrinkage } from "../plot/shrinkage.ts";
+import { fittedCurves } from "../plot/fitted-curves.ts";
+import { scatterMarks } from "../plot/residual-plot.ts";
 import { escapeXml } from "../plot/svg-markup.ts";
 import { trajectories } from "../plot/trajectories.ts";
 import * as Plot from "@observablehq/plot";
 import { printSummary } from "../report/fit-summary.ts";
 import { formatNumber } from "../report/format-number.ts";
 import { printVarianceDecomposition } from "../report/print-variance-decomposition.ts";
+import { THEME } from "../plot/theme.ts";
+import { pnorm } from "../special/distributions.ts";
+
+/** The fits a report describes. */
+export type ReportFit = LmFit | LmmFit | GlmFit | GlmmFit;
 
 export interface ReportOptions {
   /** Page title (default: "Model report: FORMULA"). */
@@ -194,24 +210,22 @@ function lmFigures(fit: LmFit, data: DataSource, opts: ReportOptions, fig: (id: 
         () => pooled(data, { ...fig("pooled"), x, y: cols.y! }),
       ),
     );
-  const pts = Array.from(fit.fitted, (f, i) => ({ f, r: fit.residuals[i] }));
   figures.push(
-    tryFigure("Residuals", "Residuals against fitted values.", () =>
-      renderSvg({
+    tryFigure("Residuals", "Residuals against fitted values.", () => {
+      const sc = scatterMarks(fit.fitted, fit.residuals, [], THEME);
+      return renderSvg({
         ...fig("residuals"),
         height: 380,
         title: "Residuals vs fitted",
+        note: sc.note,
         plot: {
           ...AXIS_MARGINS,
           x: axisScale("fitted values"),
           y: axisScale("residuals"),
-          marks: [
-            Plot.ruleY([0], { stroke: "#999" }),
-            Plot.dot(pts, { x: "f", y: "r", r: 2, fill: "#0072B2" }),
-          ],
+          marks: [Plot.ruleY([0], { stroke: "#999" }), ...sc.marks],
         },
-      }),
-    ),
+      });
+    }),
     tryFigure("Normal QQ plot", "Residuals against normal quantiles.", () =>
       renderSvg(
         qqSpec(fit.residuals, "Normal QQ plot of the residuals", "residual", { ...fig("qq"), height: 380 }),
@@ -219,6 +233,71 @@ function lmFigures(fit: LmFit, data: DataSource, opts: ReportOptions, fig: (id: 
     ),
   );
   return figures;
+}
+
+function glmmFigures(
+  fit: GlmmFit,
+  data: DataSource,
+  opts: ReportOptions,
+  fig: (id: string) => FigureOptions,
+) {
+  const cols = formulaColumns(parseFormula(fit.formula));
+  const x = opts.x ?? cols.x;
+  const group = opts.group ?? cols.group;
+  const bernoulli =
+    fit.family === "binomial" &&
+    fit.priorWeights.every((w) => w === 1) &&
+    fit.y.every((v) => v === 0 || v === 1);
+  const figures: Figure[] = [
+    tryFigure(
+      "Conditional modes (caterpillar)",
+      `Conditional modes of the random effects (${fit.link} scale) per grouping factor and term, sorted, with 95% intervals from the conditional variances of the Laplace approximation (lme4's dotplot(ranef(m, condVar = TRUE))).`,
+      () => caterpillar(fit, fig("caterpillar")),
+    ),
+    tryFigure(
+      bernoulli ? "Binned residuals" : "Residuals",
+      bernoulli
+        ? "The response is 0/1, so raw residuals only trace two curves: the mean residual y − μ in bins of the fitted probability (⌊√n⌋ bins of equal counts) with ±2 standard errors per bin (Gelman & Hill's binned residual plot, arm::binnedplot). About 95% of the bins should fall inside the band."
+        : "Pearson residuals (lme4's plot(glmer) default) against the linear predictor with a running mean, and the scale–location plot.",
+      () => residualPlot(fit, fig("residuals")),
+    ),
+    tryFigure(
+      "Normal QQ plots of the conditional modes",
+      "The conditional modes of each random-effect term against normal quantiles (the model assumes normal random effects; the residuals of a GLMM are not normal, so they are not shown).",
+      () => qqPlot(fit, fig("qq")),
+    ),
+    tryFigure(
+      "Shrinkage",
+      `Each group's own estimates (a GLM fitted to the group alone, on the ${fit.link} scale) against the mixed model's conditional estimates (partial pooling).`,
+      () => shrinkage(fit, data, { ...fig("shrinkage"), factor: group }),
+    ),
+  ];
+  if (x !== undefined && data.column(x) !== undefined && group !== undefined)
+    figures.push(
+      tryFigure(
+        "Fitted curves per group",
+        `The fitted ${fit.family === "binomial" ? "probability" : "mean"} against ${x} on the response scale, one curve per level of ${group} (conditional modes included), the population curve (random effects at zero) and the observed ${fit.family === "binomial" ? "proportions" : "means"}.`,
+        () => fittedCurves(fit, data, { ...fig("fitted-curves"), x, group }),
+      ),
+    );
+  return figures;
+}
+
+function glmFigures(fit: GlmFit, fig: (id: string) => FigureOptions) {
+  const bernoulli =
+    fit.family === "binomial" &&
+    fit.priorWeights.every((w) => w === 1) &&
+    fit.y.every((v) => v === 0 || v === 1);
+  return [
+    tryFigure(
+      bernoulli ? "Binned residuals" : "Residuals",
+      bernoulli
+        ? "The response is 0/1: the mean residual y − μ in bins of the fitted probability with ±2 standard errors per bin (Gelman & Hill's binned residual plot, arm::binnedplot)."
+        : "Pearson residuals against the linear predictor with a running mean, and the scale–location plot.",
+      () => residualPlot(fit, fig("residuals")),
+    ),
+    tryFigure("Normal QQ plot", "Pearson residuals against normal quantiles.", () => qqPlot(fit, fig("qq"))),
+  ];
 }
 
 function posteriorFigures(p: NonNullable<ReportOptions["posterior"]>, fig: (id: string) => FigureOptions) {
@@ -269,7 +348,62 @@ function warningsHtml(warnings: readonly Warning[]): string {
   return `<ul class="warnings">${warnings.map((w) => `<li><code>${esc(w.code)}</code>: ${esc(w.message)}</li>`).join("\n")}</ul>`;
 }
 
-function diagnosticsHtml(fit: LmFit | LmmFit): string {
+function overdispersionRow(family: string, chi2: number, df: number, ratio: number): string[] {
+  return [
+    "Pearson χ²/df (overdispersion)",
+    `${fmt(ratio, 4)} (χ² = ${fmt(chi2, 6)} on ${df} df${family === "poisson" || family === "binomial" ? "; ≈ 1 without overdispersion" : ""})`,
+  ];
+}
+
+function glmmDiagnosticsHtml(fit: GlmmFit): string {
+  const o = fit.optinfo;
+  const rows: string[][] = [
+    ["Optimizer", o.optimizer],
+    ["Converged", o.converged ? "yes" : "no"],
+    ["Message", o.message],
+    ["Function evaluations", `${o.feval} (nAGQ = 0 stage: ${o.fevalStage1})`],
+    [
+      "Integration",
+      fit.nAGQ === 0
+        ? "nAGQ = 0 (β inside PIRLS)"
+        : fit.nAGQ === 1
+          ? "Laplace"
+          : `adaptive Gauss–Hermite, ${fit.nAGQ} points`,
+    ],
+    ["Singular fit", fit.isSingular ? "yes (a variance at zero or correlation at ±1)" : "no"],
+    ["−2 log-likelihood", fmt(fit.deviance, 8)],
+    ["Σ squared deviance residuals (lme4's deviance(m))", fmt(fit.devianceResidualSum, 8)],
+    overdispersionRow(fit.family, fit.pearsonChi2, fit.dfResidual, fit.overdispersionRatio),
+  ];
+  const ok = o.converged && !fit.isSingular && fit.warnings.length === 0;
+  return (
+    `<p>${ok ? '<span class="ok">Converged, not singular, no warnings.</span>' : '<span class="bad">Check the diagnostics below.</span>'}</p>\n` +
+    table(["Diagnostic", "Value"], rows) +
+    `\n<h3>Warnings</h3>\n${warningsHtml(fit.warnings)}`
+  );
+}
+
+function glmDiagnosticsHtml(fit: GlmFit): string {
+  const rows: string[][] = [
+    ["Fisher scoring iterations", String(fit.iter)],
+    ["Converged", fit.converged ? "yes" : "no"],
+    ["Boundary", fit.boundary ? "yes (a step was halved to stay inside the family's range)" : "no"],
+    ["Null deviance", `${fmt(fit.nullDeviance, 6)} on ${fit.dfNull} df`],
+    ["Residual deviance", `${fmt(fit.deviance, 6)} on ${fit.dfResidual} df`],
+    ["Dispersion", fit.dispersionFixed ? `${fmt(fit.dispersion)} (fixed)` : fmt(fit.dispersion)],
+    overdispersionRow(fit.family, fit.pearsonChisq, fit.dfResidual, fit.overdispersionRatio),
+  ];
+  const ok = fit.converged && !fit.boundary && fit.warnings.length === 0;
+  return (
+    `<p>${ok ? '<span class="ok">Converged, no warnings.</span>' : '<span class="bad">Check the diagnostics below.</span>'}</p>\n` +
+    table(["Diagnostic", "Value"], rows) +
+    `\n<h3>Warnings</h3>\n${warningsHtml(fit.warnings)}`
+  );
+}
+
+function diagnosticsHtml(fit: ReportFit): string {
+  if (fit.kind === "glmm") return glmmDiagnosticsHtml(fit);
+  if (fit.kind === "glm") return glmDiagnosticsHtml(fit);
   if (fit.kind === "lm") {
     return `<p>Least-squares fit (${esc(fit.method)}); ${fit.nobs} observations, ${fit.dfResidual} residual degrees of freedom.</p>\n<h3>Warnings</h3>\n${warningsHtml(fit.warnings)}`;
   }
@@ -306,7 +440,30 @@ function diagnosticsHtml(fit: LmFit | LmmFit): string {
   );
 }
 
-function coefHtml(fit: LmFit | LmmFit): string {
+function pCell(p: number): string {
+  return p < 1e-4 ? "< 1e-4" : fmt(p, 3);
+}
+
+function coefHtml(fit: ReportFit): string {
+  if (fit.kind === "glmm")
+    return table(
+      ["Term", "Estimate", "Std. error", "z value", "Pr(>|z|)"],
+      fit.xnames.map((name, i) => {
+        const z = fit.beta[i] / fit.se[i];
+        return [name, fmt(fit.beta[i], 6), fmt(fit.se[i], 4), fmt(z, 3), pCell(2 * pnorm(-Math.abs(z)))];
+      }),
+    );
+  if (fit.kind === "glm")
+    return table(
+      ["Term", "Estimate", "Std. error", `${fit.statisticName} value`, `Pr(>|${fit.statisticName}|)`],
+      fit.estimable.map((i) => [
+        fit.xnames[i],
+        fmt(fit.beta[i], 6),
+        fmt(fit.se[i], 4),
+        fmt(fit.statistic[i], 3),
+        pCell(fit.p[i]),
+      ]),
+    );
   const rows = coefTable(fit).map((r) => [
     r.name,
     fmt(r.estimate, 6),
@@ -320,7 +477,7 @@ function coefHtml(fit: LmFit | LmmFit): string {
   );
 }
 
-function varCorrHtml(fit: LmmFit): string {
+function varCorrHtml(fit: LmmFit | GlmmFit): string {
   const rows: string[][] = [];
   for (const g of fit.varcorr.groups)
     g.terms.forEach((t, r) => {
@@ -330,20 +487,27 @@ function varCorrHtml(fit: LmmFit): string {
         .join(", ");
       rows.push([r === 0 ? g.name : "", t, fmt(g.variance[r]), fmt(g.stddev[r]), cor]);
     });
-  rows.push(["Residual", "", fmt(fit.varcorr.residual.variance), fmt(fit.varcorr.residual.stddev), ""]);
+  if (fit.kind === "lmm")
+    rows.push(["Residual", "", fmt(fit.varcorr.residual.variance), fmt(fit.varcorr.residual.stddev), ""]);
   return table(["Group", "Term", "Variance", "Std. dev.", "Corr."], rows, "left2");
 }
 
 /** The self-contained HTML report of `fit` (fitted to `data`). */
-export function reportHtml(fit: LmFit | LmmFit, data: DataSource, options: ReportOptions = {}): string {
+export function reportHtml(fit: ReportFit, data: DataSource, options: ReportOptions = {}): string {
   const title = options.title ?? `Model report: ${fit.formula}`;
   const width = options.width ?? 760;
   const fig = (id: string): FigureOptions => ({ width, idPrefix: `r-${id}`, document: options.document });
   const sections: [string, string, string][] = [];
   const kind =
-    fit.kind === "lmm" ? `linear mixed model (${fit.REML ? "REML" : "ML"})` : "linear model (least squares)";
-  const ngroups =
     fit.kind === "lmm"
+      ? `linear mixed model (${fit.REML ? "REML" : "ML"})`
+      : fit.kind === "glmm"
+        ? `generalized linear mixed model (${fit.family} family, ${fit.link} link; ${fit.nAGQ === 1 ? "Laplace approximation" : fit.nAGQ === 0 ? "nAGQ = 0" : `adaptive Gauss–Hermite quadrature, ${fit.nAGQ} points`})`
+        : fit.kind === "glm"
+          ? `generalized linear model (${fit.family} family, ${fit.link} link)`
+          : "linear model (least squares)";
+  const ngroups =
+    fit.kind === "lmm" || fit.kind === "glmm"
       ? `; ${Object.entries(fit.ngroups)
           .map(([g, n]) => `${n} levels of ${g}`)
           .join(", ")}`
@@ -354,14 +518,17 @@ export function reportHtml(fit: LmFit | LmmFit, data: DataSource, options: Repor
     [fmt(fit.AIC, 6), "AIC"],
     [fmt(fit.BIC, 6), "BIC"],
   ];
+  if (fit.kind === "glmm") key.push([fmt(fit.deviance, 6), "deviance (−2 logLik)"]);
+  if (fit.kind === "glm") key.push([fmt(fit.deviance, 6), "residual deviance"]);
   let summary = keyFigures(key) + `<h3>Fixed effects</h3>\n${coefHtml(fit)}`;
-  if (fit.kind === "lmm") summary += `\n<h3>Variance components</h3>\n${varCorrHtml(fit)}`;
+  if (fit.kind === "lmm" || fit.kind === "glmm")
+    summary += `\n<h3>Variance components${fit.kind === "glmm" ? ` (${fit.link} scale)` : ""}</h3>\n${varCorrHtml(fit)}`;
   summary += `\n<h3>Printed summary</h3>\n<pre>${esc(printSummary(fit))}</pre>`;
   sections.push(["summary", "Summary", summary]);
   sections.push(["diagnostics", "Fit diagnostics", diagnosticsHtml(fit)]);
   if (fit.kind === "lmm") {
     sections.push(["variance", "Variance decomposition", decompositionHtml(varianceDecomposition(fit))]);
-  } else {
+  } else if (fit.kind === "lm") {
     sections.push([
       "variance",
       "Variance explained",
@@ -374,7 +541,13 @@ export function reportHtml(fit: LmFit | LmmFit, data: DataSource, options: Repor
   }
   if (options.figures !== false) {
     const figs =
-      fit.kind === "lmm" ? lmmFigures(fit, data, options, fig) : lmFigures(fit, data, options, fig);
+      fit.kind === "lmm"
+        ? lmmFigures(fit, data, options, fig)
+        : fit.kind === "glmm"
+          ? glmmFigures(fit, data, options, fig)
+          : fit.kind === "glm"
+            ? glmFigures(fit, fig)
+            : lmFigures(fit, data, options, fig);
     sections.push(["figures", "Figures", figs.map(figureHtml).join("\n")]);
   }
   if (options.posterior) {

@@ -3,9 +3,14 @@
  * `dotplot(ranef(m, condVar = TRUE))`): per grouping factor one row of panels, one panel per term,
  * the levels sorted by the mode of the factor's first term, each mode with its 95% interval
  * mode ± 1.96·condSD and a dashed line at zero. Each term has its own x scale.
+ *
+ * GLMMs (`fitGlmm`): the conditional modes on the link scale with the conditional SDs lme4's
+ * `ranef(m, condVar = TRUE)` reports for glmer, from the factor of the Laplace approximation at the
+ * optimum (the penalised working-weights system of the last PIRLS step).
  */
 import * as Plot from "@observablehq/plot";
 import { type CondVarFactor, condVar } from "../accessors/cond-var.ts";
+import type { GlmmFit } from "../glmm/fit-glmm.ts";
 import type { LmmFit } from "../lmm/fit-lmm.ts";
 import { MixedError } from "../errors.ts";
 import { qnorm } from "../special/quantiles.ts";
@@ -33,7 +38,21 @@ interface Row {
 const MAX_LABELLED_LEVELS = 60;
 
 /** The factors of a fit with their modes and (when computed) conditional SDs. */
-function factorsOf(fit: LmmFit): { factors: Record<string, CondVarFactor | null>; missing: boolean } {
+function factorsOf(fit: LmmFit | GlmmFit): {
+  factors: Record<string, CondVarFactor | null>;
+  missing: boolean;
+} {
+  if (fit.kind === "glmm") {
+    const out: Record<string, CondVarFactor | null> = Object.create(null);
+    let missing = false;
+    for (const [f, r] of Object.entries(fit.ranef)) {
+      if (r.condSD === null || r.condSD === undefined) {
+        out[f] = null;
+        missing = true;
+      } else out[f] = { levels: r.levels, terms: r.terms, values: r.values, condSD: r.condSD, blocks: [] };
+    }
+    return { factors: out, missing };
+  }
   try {
     return { factors: { ...condVar(fit) }, missing: false };
   } catch (e) {
@@ -45,7 +64,7 @@ function factorsOf(fit: LmmFit): { factors: Record<string, CondVarFactor | null>
 }
 
 /** One panel spec per (factor, term), in rows of factors. */
-export function caterpillarSpecs(fit: LmmFit, opts: CaterpillarOptions = {}): FigureSpec[][] {
+export function caterpillarSpecs(fit: LmmFit | GlmmFit, opts: CaterpillarOptions = {}): FigureSpec[][] {
   const theme = opts.theme ?? THEME;
   const level = opts.level ?? 0.95;
   if (!(level > 0 && level < 1))
@@ -121,7 +140,7 @@ export function caterpillarSpecs(fit: LmmFit, opts: CaterpillarOptions = {}): Fi
 }
 
 /** The caterpillar plot as one SVG string. */
-export function caterpillar(fit: LmmFit, opts: CaterpillarOptions = {}): string {
+export function caterpillar(fit: LmmFit | GlmmFit, opts: CaterpillarOptions = {}): string {
   const rows = caterpillarSpecs(fit, opts);
   const { missing } = factorsOf(fit);
   const names = opts.factors ?? Object.keys(fit.ranef);

@@ -34,6 +34,18 @@
  * KIND (`{ summary, needsFormula, make(ctx) => svg }`); unknown kinds fail with
  * E_PLOT_UNKNOWN_KIND listing the table's keys.
  *
+ * ## Generalized models
+ * `residualPlot`, `qqPlot`, `caterpillar` and `shrinkage` also take GLMM fits (`fitGlmm`), the first
+ * two GLM fits (`fitGlm`): Pearson residuals by default (`residualType: "deviance"` for deviance
+ * residuals) against the linear predictor; binned residuals (`binnedResiduals`, Gelman & Hill /
+ * arm) for 0/1 responses; QQ of the conditional modes; shrinkage against per-group GLMs
+ * (`groupGlm`). `fittedCurves(glmmFit, data, {x})`: per-group fitted curves on the response scale.
+ *
+ * ## Large data
+ * Scatters of more than `THIN_ABOVE` (4,000) points are drawn thinned (thin-points.ts): residual
+ * clouds as shaded density cells plus the sparse points, QQ curves with a few points per grid cell
+ * (every tail point kept). Smoothers and reference lines use every point.
+ *
  * Snapshot tests: test/helpers/svg-snapshot.ts (`assertSvgSnapshot(name, svg)`,
  * test/snapshots/plot/<name>.svg, `UPDATE_SNAPSHOTS=1` to write).
  */
@@ -63,7 +75,8 @@ export { pooled, pooledSpec } from "./pooled.ts";
 export type { PanelOptions } from "./panel.ts";
 export { panel } from "./panel.ts";
 
-// model figures (fitted LmmFit → SVG)
+// model figures (fitted LmmFit; GlmmFit and GlmFit for the diagnostics → SVG)
+export type { DiagnosticFit, ResidualType } from "./diagnostic-residuals.ts";
 export type { CaterpillarOptions } from "./caterpillar.ts";
 export { caterpillar } from "./caterpillar.ts";
 export type { ResidualPanel, ResidualPlotOptions } from "./residual-plot.ts";
@@ -72,6 +85,10 @@ export type { QqPlotOptions } from "./qq-plot.ts";
 export { qqPlot } from "./qq-plot.ts";
 export type { ShrinkageData, ShrinkageOptions } from "./shrinkage.ts";
 export { shrinkage, shrinkageData } from "./shrinkage.ts";
+export type { FittedCurvesOptions } from "./fitted-curves.ts";
+export { fittedCurves } from "./fitted-curves.ts";
+export type { ResidualBin } from "./binned-residuals.ts";
+export { binnedResiduals } from "./binned-residuals.ts";
 
 // inference figures (profiles, bootstrap replicates)
 export type { ProfileZetaOptions } from "./profile-zeta.ts";

@@ -1,20 +1,26 @@
 /**
- * Normal QQ plots of a fitted mixed model: the standardised residuals and the conditional modes of
- * each random-effect term (one panel each), each with R's `qqline` reference line through the
- * quartiles.
+ * Normal QQ plots of a fitted model: the standardised residuals and the conditional modes of each
+ * random-effect term (one panel each), each with R's `qqline` reference line through the
+ * quartiles. GLMMs: the conditional modes only by default (their Pearson or deviance residuals
+ * are not normal under the model; ask for them with `residuals: true`); GLMs: the residuals
+ * (Pearson by default, or deviance as R's `plot(glm)`). Samples of more than a few thousand values
+ * are thinned along the curve (every tail point kept; the line uses every value).
  */
 import * as Plot from "@observablehq/plot";
-import type { LmmFit } from "../lmm/fit-lmm.ts";
 import { composePanels } from "./compose-panels.ts";
+import { type DiagnosticFit, diagnosticResiduals, type ResidualType } from "./diagnostic-residuals.ts";
 import { AXIS_MARGINS, axisScale, type FigureOptions, frameOf, titleOr } from "./figure-options.ts";
 import { PlotError } from "./plot-error.ts";
 import { qqData } from "./qq-points.ts";
 import type { FigureSpec } from "./render-svg.ts";
 import { paletteColor, THEME } from "./theme.ts";
+import { thinNote, thinPoints } from "./thin-points.ts";
 
 export interface QqPlotOptions extends FigureOptions {
-  /** Include the residuals panel (default true). */
+  /** Include the residuals panel (default true; false for GLMMs). */
   readonly residuals?: boolean;
+  /** GLM/GLMM residuals: "pearson" (default) or "deviance". Ignored for linear mixed models. */
+  readonly residualType?: ResidualType;
   /** Include one panel per random-effect term (default true). */
   readonly randomEffects?: boolean;
 }
@@ -39,8 +45,15 @@ export function qqSpec(
     );
   }
   const many = q.points.length > 2000;
+  // a QQ sample is a monotone curve: one or two points per cell of the grid trace it
+  const thin = thinPoints(
+    q.points,
+    (p) => p.theoretical,
+    (p) => p.sample,
+    { perCell: 2 },
+  );
   marks.push(
-    Plot.dot(q.points, {
+    Plot.dot(thin.points, {
       x: "theoretical",
       y: "sample",
       fill: paletteColor(3, theme),
@@ -52,6 +65,7 @@ export function qqSpec(
     title,
     theme: opts.theme,
     document: opts.document,
+    note: thinNote(thin),
     plot: {
       ...AXIS_MARGINS,
       x: axisScale("standard normal quantiles"),
@@ -62,12 +76,14 @@ export function qqSpec(
 }
 
 /** The panels: residuals first, then each factor's terms. */
-export function qqSpecs(fit: LmmFit, opts: QqPlotOptions = {}): FigureSpec[] {
+export function qqSpecs(fit: DiagnosticFit, opts: QqPlotOptions = {}): FigureSpec[] {
   const inner = { theme: opts.theme, document: opts.document };
   const specs: FigureSpec[] = [];
-  if (opts.residuals ?? true)
-    specs.push(qqSpec(fit.scaledResiduals, "Residuals", "standardised residuals", inner));
-  if (opts.randomEffects ?? true)
+  if (opts.residuals ?? fit.kind !== "glmm") {
+    const d = diagnosticResiduals(fit, opts.residualType);
+    specs.push(qqSpec(d.s, "Residuals", d.sLabel, inner));
+  }
+  if ((opts.randomEffects ?? true) && fit.kind !== "glm")
     for (const [f, r] of Object.entries(fit.ranef))
       r.terms.forEach((term, s) => {
         specs.push(
@@ -88,7 +104,7 @@ export function qqSpecs(fit: LmmFit, opts: QqPlotOptions = {}): FigureSpec[] {
 }
 
 /** The QQ plots as one SVG string (a grid of panels). */
-export function qqPlot(fit: LmmFit, opts: QqPlotOptions = {}): string {
+export function qqPlot(fit: DiagnosticFit, opts: QqPlotOptions = {}): string {
   const specs = qqSpecs(fit, opts);
   const cols = Math.min(3, specs.length);
   const rows = Math.ceil(specs.length / cols);

@@ -4,10 +4,16 @@
  * random effect; `fit.coef`), with the population estimate (the fixed effects). A factor with
  * intercept and slope gives a scatter of slope against intercept (one panel per further term); a
  * factor with one term gives one row per group.
+ *
+ * GLMMs (`fitGlmm`): the same on the link scale, the group's own estimates from a GLM fitted to
+ * the group alone (`groupGlm`; none for a group whose own estimate is infinite, e.g. a herd with
+ * no cases).
  */
 import * as Plot from "@observablehq/plot";
 import { groupOls } from "../accessors/group-ols.ts";
 import type { DataSource } from "../data/column.ts";
+import { groupGlm } from "../accessors/group-glm.ts";
+import type { GlmmFit } from "../glmm/fit-glmm.ts";
 import type { LmmFit } from "../lmm/fit-lmm.ts";
 import { composePanels } from "./compose-panels.ts";
 import { AXIS_MARGINS, axisScale, type FigureOptions, frameOf, titleOr } from "./figure-options.ts";
@@ -33,10 +39,12 @@ export interface ShrinkageData {
   readonly population: readonly number[];
   /** Groups without an OLS estimate. */
   readonly notEstimable: number;
+  /** How the groups' own estimates were made: "OLS" (LMM) or "GLM" (GLMM, link scale). */
+  readonly method: "OLS" | "GLM";
 }
 
 /** The numbers behind the shrinkage plot. */
-export function shrinkageData(fit: LmmFit, data: DataSource, factor?: string): ShrinkageData {
+export function shrinkageData(fit: LmmFit | GlmmFit, data: DataSource, factor?: string): ShrinkageData {
   const f = factor ?? Object.keys(fit.ranef)[0];
   const r = fit.ranef[f];
   if (r === undefined)
@@ -45,7 +53,7 @@ export function shrinkageData(fit: LmmFit, data: DataSource, factor?: string): S
       `the model has no grouping factor '${f}'`,
       `its grouping factors: ${Object.keys(fit.ranef).join(", ")}`,
     );
-  const g = groupOls(fit, data)[f];
+  const g = (fit.kind === "glmm" ? groupGlm(fit, data) : groupOls(fit, data))[f];
   const population = r.terms.map((t) => {
     const c = fit.xnames.indexOf(t);
     return c >= 0 ? fit.beta[c] : 0;
@@ -59,6 +67,7 @@ export function shrinkageData(fit: LmmFit, data: DataSource, factor?: string): S
     conditional,
     population,
     notEstimable: g.estimable.filter((e) => !e).length,
+    method: fit.kind === "glmm" ? "GLM" : "OLS",
   };
 }
 
@@ -154,12 +163,12 @@ export function shrinkageSpecs(d: ShrinkageData, opts: FigureOptions = {}): Figu
 }
 
 /** The shrinkage plot as one SVG string; `data` is the data the model was fitted to. */
-export function shrinkage(fit: LmmFit, data: DataSource, opts: ShrinkageOptions = {}): string {
+export function shrinkage(fit: LmmFit | GlmmFit, data: DataSource, opts: ShrinkageOptions = {}): string {
   const theme = opts.theme ?? THEME;
   const d = shrinkageData(fit, data, opts.factor);
   const specs = shrinkageSpecs(d, opts);
   const legend: LegendItem[] = [
-    { label: `${d.factor} alone (OLS)`, color: paletteColor(0, theme), kind: "dot" },
+    { label: `${d.factor} alone (${d.method})`, color: paletteColor(0, theme), kind: "dot" },
     { label: "mixed model (conditional)", color: paletteColor(3, theme), kind: "dot" },
     {
       label: "population (fixed effects)",
@@ -170,7 +179,9 @@ export function shrinkage(fit: LmmFit, data: DataSource, opts: ShrinkageOptions 
   const n = d.levels.length;
   const note =
     d.notEstimable > 0
-      ? `${d.notEstimable} of ${n} groups have too few observations for their own estimates: conditional only`
+      ? d.method === "GLM"
+        ? `${d.notEstimable} of ${n} groups have no finite estimate of their own (e.g. no cases, or too few rows): conditional only`
+        : `${d.notEstimable} of ${n} groups have too few observations for their own estimates: conditional only`
       : n > 60 && d.terms.length === 1
         ? "level labels omitted (more than 60 levels)"
         : undefined;
@@ -178,6 +189,7 @@ export function shrinkage(fit: LmmFit, data: DataSource, opts: ShrinkageOptions 
   return composePanels({
     ...frameOf(opts, d.terms.length === 1 ? 640 : Math.max(680, 40 + 540 * specs.length), height),
     title: titleOr(opts, `Shrinkage of the ${d.factor} estimates: ${fit.formula}`),
+    subtitle: fit.kind === "glmm" ? `${fit.family} family: estimates on the ${fit.link} scale` : undefined,
     legend,
     note,
     rows: 1,

@@ -2,7 +2,7 @@
  * The options of `mixed plot` (registered by main.ts). Kept apart from plot.ts so that registering
  * the command loads nothing heavy: the plotting library is imported only when `mixed plot` runs.
  */
-import type { Command } from "commander";
+import { type Command, Option } from "commander";
 import { addSamplerOptions, type SamplerCliOptions } from "./sampler-options.ts";
 
 /** Raw option values of `mixed plot` as commander parses them. */
@@ -24,6 +24,11 @@ export interface PlotCliOptions extends SamplerCliOptions {
   variables?: string;
   reml?: boolean;
   ml?: boolean;
+  family?: string;
+  link?: string;
+  nagq?: string;
+  weights?: string;
+  residuals?: string;
   debug?: boolean;
 }
 
@@ -52,6 +57,21 @@ export function addPlotOptions(cmd: Command): Command {
     )
     .option("--reml", "fit the formula's mixed model by REML (default)")
     .option("--ml", "fit the formula's mixed model by maximum likelihood")
+    .addOption(
+      new Option(
+        "--family <family>",
+        "binomial/poisson: diagnostics of a GLMM (lme4's glmer), or of a GLM without random terms (residuals, qq, caterpillar, shrinkage, trajectories)",
+      ).choices(["gaussian", "binomial", "poisson"]),
+    )
+    .option("--link <link>", "link function of --family: logit, probit, cloglog (binomial), log, identity")
+    .option("--nagq <n>", "GLMM: 1 = Laplace (default), 0 = fast, >1 = adaptive Gauss-Hermite points")
+    .option("--weights <column>", "prior weights column (binomial: trials of a proportion response)")
+    .addOption(
+      new Option(
+        "--residuals <type>",
+        "GLM/GLMM residuals of the residuals and qq figures: pearson (default, as lme4's plot) or deviance",
+      ).choices(["pearson", "deviance"]),
+    )
     .option(
       "--variables <names>",
       "comma-separated posterior variables (trace, rank, density; default: all but r_…)",

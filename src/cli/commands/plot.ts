@@ -14,6 +14,9 @@ import type { Warning } from "../../errors.ts";
 import type { ModelFormula } from "../../formula/model-formula.ts";
 import {
   bootstrap,
+  fitGlm,
+  fitGlmm,
+  type GlmmFit,
   fitLm,
   fitLmm,
   type LmFit,
@@ -43,7 +46,10 @@ import {
   tracePlot,
   trajectories,
 } from "../../plot/index.ts";
+import type { DiagnosticFit, ResidualType } from "../../plot/diagnostic-residuals.ts";
+import { fittedCurves } from "../../plot/fitted-curves.ts";
 import type { PosteriorDraws } from "../../plot/posterior-plots.ts";
+import { parseNagq } from "./fit-glmm.ts";
 import { quote } from "../../util/quote.ts";
 import { writeWarnings } from "./fit.ts";
 import type { PlotCliOptions } from "./plot-options.ts";
@@ -71,7 +77,19 @@ export interface PlotContext {
   maybeLmm(): LmmFit | undefined;
   /** The formula's lm (a formula without random terms). */
   lm(): LmFit;
+  /**
+   * The formula's model for the diagnostic figures: with `--family binomial|poisson` a GLMM (random
+   * terms) or a GLM (none); otherwise the LMM.
+   */
+  model(): DiagnosticFit;
+  /** The formula's mixed model: the GLMM with `--family`, else the LMM. */
+  mixed(): LmmFit | GlmmFit;
+  /** Whether `--family`/`--link` ask for a generalized model. */
+  readonly generalized: boolean;
 }
+
+/** The kinds that draw generalized (GLM/GLMM) fits with `--family`. */
+const GENERALIZED_KINDS = ["residuals", "qq", "caterpillar", "shrinkage", "trajectories"];
 
 export interface PlotKind {
   /** One line for --help and the unknown-kind error. */
@@ -123,10 +141,16 @@ async function drawsOf(ctx: PlotContext): Promise<PosteriorDraws> {
 /** Every `mixed plot` KIND. Add figures here. */
 export const PLOT_KINDS: Readonly<Record<string, PlotKind>> = {
   trajectories: {
-    summary: "one line of y against x per group; population line from a formula's fit",
+    summary:
+      "one line of y against x per group; population line from a formula's fit (--family: per-group fitted curves)",
     formula: "optional",
     make: (ctx) => {
       const x = ctx.column("x");
+      if (ctx.generalized) {
+        const fit = ctx.mixed();
+        if (fit.kind !== "glmm") throw new OptionError("unreachable: --family gives a GLMM");
+        return fittedCurves(fit, ctx.data, { ...ctx.figure, x, group: ctx.options.group });
+      }
       return trajectories(ctx.data, {
         ...ctx.figure,
         x,
@@ -191,7 +215,7 @@ export const PLOT_KINDS: Readonly<Record<string, PlotKind>> = {
       "conditional modes of the random effects with 95% intervals, per factor and term (--group: one factor)",
     formula: "required",
     make: (ctx) =>
-      caterpillar(ctx.lmm(), {
+      caterpillar(ctx.mixed(), {
         ...ctx.figure,
         factors: ctx.options.group === undefined ? undefined : [ctx.options.group],
       }),
@@ -228,19 +252,26 @@ export const PLOT_KINDS: Readonly<Record<string, PlotKind>> = {
     },
   },
   residuals: {
-    summary: "residuals vs fitted values and scale-location, with a running mean",
+    summary:
+      "residuals vs fitted values and scale-location, with a running mean (--family: Pearson/deviance residuals; binned residuals for 0/1 data)",
     formula: "required",
-    make: (ctx) => residualPlot(ctx.lmm(), ctx.figure),
+    make: (ctx) =>
+      residualPlot(ctx.model(), {
+        ...ctx.figure,
+        residualType: ctx.options.residuals as ResidualType | undefined,
+      }),
   },
   qq: {
-    summary: "normal QQ plots of the residuals and of each random-effect term",
+    summary:
+      "normal QQ plots of the residuals and of each random-effect term (--family: the random effects; GLM: the residuals)",
     formula: "required",
-    make: (ctx) => qqPlot(ctx.lmm(), ctx.figure),
+    make: (ctx) =>
+      qqPlot(ctx.model(), { ...ctx.figure, residualType: ctx.options.residuals as ResidualType | undefined }),
   },
   shrinkage: {
     summary: "each group's own OLS estimates vs the mixed model's (partial pooling) (--group: the factor)",
     formula: "required",
-    make: (ctx) => shrinkage(ctx.lmm(), ctx.data, { ...ctx.figure, factor: ctx.options.group }),
+    make: (ctx) => shrinkage(ctx.mixed(), ctx.data, { ...ctx.figure, factor: ctx.options.group }),
   },
   trace: {
     summary: "trace plots of a Bayesian fit's draws per chain (sampler flags as mixed sample; --variables)",
@@ -320,6 +351,23 @@ export async function runPlot(
     );
   if (spec.formula === "none" && formulaText !== undefined)
     throw new OptionError(`mixed plot ${kind} takes no FORMULA`, "give the columns with --x, --y, --group");
+  const generalized = (opts.family !== undefined && opts.family !== "gaussian") || opts.link !== undefined;
+  if (generalized && !GENERALIZED_KINDS.includes(kind))
+    throw new OptionError(
+      `--family/--link do not apply to mixed plot ${kind}`,
+      `generalized models are drawn by: ${GENERALIZED_KINDS.join(", ")}`,
+    );
+  if (generalized && (opts.family === undefined || opts.family === "gaussian"))
+    throw new OptionError("--link needs --family binomial or poisson");
+  if (generalized && (opts.reml || opts.ml))
+    throw new OptionError("--reml/--ml apply to linear mixed models, not to --family " + opts.family);
+  if (!generalized && (opts.nagq !== undefined || opts.residuals !== undefined))
+    throw new OptionError(
+      `${opts.nagq !== undefined ? "--nagq" : "--residuals"} applies to generalized models`,
+      "add --family binomial or poisson",
+    );
+  if (!generalized && opts.weights !== undefined)
+    throw new OptionError("--weights applies to mixed plot with --family binomial or poisson");
   const formula = formulaText === undefined ? undefined : parseFormula(formulaText);
   const data = await readData(opts.data, { schemaPath: opts.schema });
   const fromFormula = formula === undefined ? {} : formulaColumns(formula);
@@ -347,8 +395,39 @@ export async function runPlot(
     }
     return lmmFit;
   };
+  let glmmFit: GlmmFit | undefined;
+  const glmm = (): GlmmFit => {
+    if (formula === undefined || formula.random.length === 0)
+      throw new OptionError(
+        `mixed plot ${kind} needs a mixed-model formula with a random term, e.g. "y ~ x + (1 | g)"`,
+      );
+    if (glmmFit === undefined) {
+      glmmFit = fitGlmm(formula, data, {
+        family: opts.family!,
+        link: opts.link,
+        nAGQ: parseNagq(opts.nagq),
+        weights: opts.weights,
+      });
+      warnings.push(...glmmFit.warnings);
+    }
+    return glmmFit;
+  };
+  const model = (): DiagnosticFit => {
+    if (!generalized) return lmm();
+    if (formula !== undefined && formula.random.length === 0) {
+      if (opts.nagq !== undefined)
+        throw new OptionError("--nagq applies to models with random-effects terms");
+      const g = fitGlm(formula, data, { family: opts.family!, link: opts.link, weights: opts.weights });
+      warnings.push(...g.warnings);
+      return g;
+    }
+    return glmm();
+  };
   const ctx: PlotContext = {
     kind,
+    generalized,
+    model,
+    mixed: () => (generalized ? glmm() : lmm()),
     data,
     formula,
     options: opts,

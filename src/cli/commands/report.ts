@@ -1,17 +1,19 @@
 /**
  * `mixed report FORMULA --data DATA -o FILE.html [--no-figures] [--bayes …]`: fit the formula (lm
- * without random terms, else an LMM, REML unless --ml) and write `reportHtml`'s self-contained page
+ * without random terms, else an LMM, REML unless --ml; with `--family binomial|poisson` a GLM, or
+ * a GLMM with random terms, `--link`, `--nagq`) and write `reportHtml`'s self-contained page
  * (mixedmodels/report). `--bayes` adds a Bayesian fit of the same model (the sampler flags as
  * `mixed sample`) with its summary and trace, rank and density figures. Loaded lazily by main.ts.
  */
 import { writeFileSync } from "node:fs";
 import { type ReportOptions, reportHtml } from "../../html/report-html.ts";
-import { fitLm, fitLmm, MixedError, OptionError, parseFormula } from "../../index.ts";
+import { fitGlm, fitGlmm, fitLm, fitLmm, MixedError, OptionError, parseFormula } from "../../index.ts";
 import { readData } from "../../node/read-data.ts";
 import { printBayesSummary } from "../../report/bayes-summary.ts";
 import { quote } from "../../util/quote.ts";
 import type { ModelOptions } from "../main.ts";
 import { checkModelOptions, writeWarnings } from "./fit.ts";
+import { parseNagq } from "./fit-glmm.ts";
 import type { SamplerCliOptions } from "./sampler-options.ts";
 
 export interface ReportCliOptions extends ModelOptions, SamplerCliOptions {
@@ -34,7 +36,7 @@ function checkOutput(file: string): void {
 }
 
 export async function runReport(formulaText: string, opts: ReportCliOptions): Promise<number> {
-  checkModelOptions(opts);
+  checkModelOptions(opts, true);
   if (opts.json) throw new OptionError("--json does not apply to mixed report", "use mixed fit --json");
   checkOutput(opts.output);
   const width =
@@ -50,13 +52,33 @@ export async function runReport(formulaText: string, opts: ReportCliOptions): Pr
   const formula = parseFormula(formulaText);
   const data = await readData(opts.data, { schemaPath: opts.schema, encoding: opts.encoding });
   const lm = formula.random.length === 0;
+  const generalized = (opts.family !== undefined && opts.family !== "gaussian") || opts.link !== undefined;
+  if (generalized && (opts.family === undefined || opts.family === "gaussian"))
+    throw new OptionError("--link needs --family binomial or poisson");
+  if (generalized && (opts.reml || opts.ml))
+    throw new OptionError(`--reml/--ml apply to linear mixed models, not to --family ${opts.family}`);
+  if (generalized && opts.bayes)
+    throw new OptionError("--bayes fits linear mixed models; it does not apply to --family " + opts.family);
+  if (opts.nagq !== undefined && (!generalized || lm))
+    throw new OptionError(
+      "--nagq applies to generalized mixed models (--family binomial|poisson with a random term)",
+    );
   if (lm && (opts.reml || opts.ml))
     throw new OptionError("--reml/--ml apply to mixed models; this formula has no random term");
   if (lm && opts.bayes)
     throw new OptionError("--bayes needs a mixed-model formula with a random term", 'e.g. "y ~ x + (x | g)"');
-  const fit = lm
-    ? fitLm(formula, data, { weights: opts.weights })
-    : fitLmm(formula, data, { REML: !opts.ml, weights: opts.weights });
+  const fit = generalized
+    ? lm
+      ? fitGlm(formula, data, { family: opts.family!, link: opts.link, weights: opts.weights })
+      : fitGlmm(formula, data, {
+          family: opts.family!,
+          link: opts.link,
+          nAGQ: parseNagq(opts.nagq),
+          weights: opts.weights,
+        })
+    : lm
+      ? fitLm(formula, data, { weights: opts.weights })
+      : fitLmm(formula, data, { REML: !opts.ml, weights: opts.weights });
   let posterior: ReportOptions["posterior"];
   const warnings = [...fit.warnings];
   if (opts.bayes) {

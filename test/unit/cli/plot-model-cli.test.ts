@@ -113,3 +113,80 @@ test("mixed plot profile and bootstrap write the inference figures", () => {
     2,
   );
 });
+
+const CBPP = [
+  "cbind(incidence, size - incidence) ~ period + (1 | herd)",
+  "--data",
+  "cbpp",
+  "--family",
+  "binomial",
+];
+
+test("--family binomial: the diagnostics of a GLMM (residuals, qq, caterpillar, shrinkage, trajectories)", () => {
+  const titles: Record<string, RegExp> = {
+    residuals: />Pearson residuals vs linear predictor</,
+    qq: />herd: \(Intercept\)</,
+    caterpillar: />Conditional modes of the random effects with 95% intervals</,
+    shrinkage: />herd alone \(GLM\)</,
+    trajectories: />Fitted probability by period, one curve per herd \(15\)</,
+  };
+  for (const [kind, title] of Object.entries(titles)) {
+    const r = runCli(["plot", kind, ...CBPP, "-o", "-"]);
+    assert.equal(r.status, 0, `${kind}: ${r.stderr}`);
+    assert.match(r.stdout, /^<svg xmlns="http:\/\/www\.w3\.org\/2000\/svg"/, kind);
+    assert.match(r.stdout, title, kind);
+  }
+  const dev = runCli(["plot", "residuals", ...CBPP, "--residuals", "deviance", "-o", "-"]);
+  assert.equal(dev.status, 0, dev.stderr);
+  assert.match(dev.stdout, />Deviance residuals vs linear predictor</);
+  const agq = runCli(["plot", "caterpillar", ...CBPP, "--nagq", "5", "-o", "-"]);
+  assert.equal(agq.status, 0, agq.stderr);
+  // a GLM (no random term): residuals and QQ of its residuals
+  const glm = runCli([
+    "plot",
+    "qq",
+    "cbind(incidence, size - incidence) ~ period",
+    "--data",
+    "cbpp",
+    "--family",
+    "binomial",
+    "-o",
+    "-",
+  ]);
+  assert.equal(glm.status, 0, glm.stderr);
+  assert.match(glm.stdout, />Pearson residuals</);
+});
+
+test("--family with figures that do not take it, and GLM-only flags without it, are usage errors", () => {
+  const facets = runCli(["plot", "facets", ...CBPP, "-o", "-"]);
+  assert.equal(facets.status, 2);
+  assert.match(facets.stderr, /--family\/--link do not apply to mixed plot facets/);
+  const resid = runCli([
+    "plot",
+    "residuals",
+    "Reaction ~ Days + (Days | Subject)",
+    "--data",
+    "sleepstudy",
+    "--residuals",
+    "deviance",
+    "-o",
+    "-",
+  ]);
+  assert.equal(resid.status, 2);
+  assert.match(resid.stderr, /--residuals applies to generalized models/);
+  const bad = runCli(["plot", "residuals", ...CBPP, "--residuals", "working", "-o", "-"]);
+  assert.equal(bad.status, 2);
+  const glmCat = runCli([
+    "plot",
+    "caterpillar",
+    "cbind(incidence, size - incidence) ~ period",
+    "--data",
+    "cbpp",
+    "--family",
+    "binomial",
+    "-o",
+    "-",
+  ]);
+  assert.notEqual(glmCat.status, 0);
+  assert.match(glmCat.stderr, /needs a mixed-model formula with a random term/);
+});

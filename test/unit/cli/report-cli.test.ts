@@ -101,3 +101,47 @@ test("mixed fit --variance prints the decomposition after the summary; --json ca
   assert.equal(lm.status, 2);
   assert.match(lm.stderr, /--variance applies to mixed models/);
 });
+
+test("mixed report --family binomial: a GLMM page (or a GLM without random terms)", () => {
+  const out = join(dir, "cbpp.html");
+  const f = "cbind(incidence, size - incidence) ~ period + (1 | herd)";
+  const r = runCli(["report", f, "--data", "cbpp", "--family", "binomial", "-o", out]);
+  assert.equal(r.status, 0, r.stderr);
+  const html = readFileSync(out, "utf8");
+  assert.match(html, /generalized linear mixed model \(binomial family, logit link; Laplace approximation\)/);
+  assert.match(html, />Fitted curves per group</);
+  assert.ok((html.match(/<svg\b/g) ?? []).length >= 5);
+  assert.deepEqual(networkReferences(html), []);
+  const agq = runCli([
+    "report",
+    f,
+    "--data",
+    "cbpp",
+    "--family",
+    "binomial",
+    "--nagq",
+    "9",
+    "-o",
+    "-",
+    "--no-figures",
+  ]);
+  assert.equal(agq.status, 0, agq.stderr);
+  assert.match(agq.stdout, /adaptive Gauss–Hermite quadrature, 9 points/);
+  const glm = runCli([
+    "report",
+    "cbind(incidence, size - incidence) ~ period",
+    "--data",
+    "cbpp",
+    "--family",
+    "binomial",
+    "-o",
+    "-",
+  ]);
+  assert.equal(glm.status, 0, glm.stderr);
+  assert.match(glm.stdout, /generalized linear model \(binomial family, logit link\)/);
+  const ml = runCli(["report", f, "--data", "cbpp", "--family", "binomial", "--ml", "-o", "-"]);
+  assert.equal(ml.status, 2);
+  assert.match(ml.stderr, /--reml\/--ml apply to linear mixed models/);
+  const nagq = runCli(["report", "y ~ x + (x | group)", "--data", "coffee", "--nagq", "3", "-o", "-"]);
+  assert.equal(nagq.status, 2);
+});

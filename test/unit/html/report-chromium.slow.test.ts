@@ -20,7 +20,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { test } from "node:test";
 import { reportHtml } from "../../../src/html/index.ts";
-import { fitLmm } from "../../../src/index.ts";
+import { fitGlmm, fitLmm } from "../../../src/index.ts";
 import { loadBundled } from "../../helpers/load-bundled.ts";
 
 const CHROMIUM = "/usr/bin/chromium";
@@ -88,6 +88,50 @@ test("the coffee report renders offline in headless Chromium", {
       mkdirSync(keep, { recursive: true });
       copyFileSync(shot, join(keep, "report.png"));
       copyFileSync(page, join(keep, "report.html"));
+    }
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
+
+test("the cbpp GLMM report renders offline in headless Chromium", {
+  skip:
+    !existsSync(CHROMIUM) &&
+    `${CHROMIUM} is not installed (Debian package 'chromium'): report rendering not checked`,
+}, () => {
+  const cbpp = loadBundled("cbpp");
+  const fit = fitGlmm("cbind(incidence, size - incidence) ~ period + (1 | herd)", cbpp, {
+    family: "binomial",
+  });
+  const html = reportHtml(fit, cbpp);
+  const dir = mkdtempSync(join(tmpdir(), "mixed-report-chromium-"));
+  try {
+    const page = join(dir, "cbpp.html");
+    writeFileSync(page, html);
+    const dom = chromium(dir, ["--dump-dom", `file://${page}`]);
+    assert.equal(dom.status, 0, `chromium failed: ${dom.error?.message ?? dom.stderr.slice(-500)}`);
+    const text = Buffer.from(dom.stdout, "latin1").toString("utf8");
+    for (const id of ["summary", "diagnostics", "figures"])
+      assert.ok(text.includes(`<section id="${id}">`), id);
+    assert.ok((text.match(/<svg\b/g) ?? []).length >= 5, "inline SVG figures in the DOM");
+    assert.match(text, /Pearson residuals vs linear predictor<\/text>/);
+    assert.match(text, /Fitted probability by period, one curve per herd \(15\)<\/text>/);
+    const shot = join(dir, "cbpp.png");
+    const r = chromium(dir, [
+      "--hide-scrollbars",
+      "--window-size=1000,3000",
+      `--screenshot=${shot}`,
+      `file://${page}`,
+    ]);
+    assert.equal(r.status, 0, `chromium failed: ${r.error?.message ?? r.stderr.slice(-500)}`);
+    const png = readFileSync(shot);
+    assert.deepEqual(pngSize(png), [1000, 3000]);
+    assert.ok(png.length > 100_000, `screenshot of ${png.length} bytes: is the page blank?`);
+    const keep = process.env.KEEP_REPORT_SCREENSHOT;
+    if (keep) {
+      mkdirSync(keep, { recursive: true });
+      copyFileSync(shot, join(keep, "cbpp.png"));
+      copyFileSync(page, join(keep, "cbpp.html"));
     }
   } finally {
     rmSync(dir, { recursive: true, force: true });
