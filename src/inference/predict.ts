@@ -22,7 +22,6 @@ import { groupingFactor } from "../design/model-frame.ts";
 import { materializeModelMatrix, planModelMatrix } from "../design/model-matrix.ts";
 import { DataError, OptionError, SpecError } from "../errors.ts";
 import type { TransformState } from "../design/data-transforms.ts";
-import type { VarExpr } from "../formula/model-formula.ts";
 import { fitInternals } from "../lmm/fit-internals.ts";
 import type { LmmFit } from "../lmm/fit-lmm.ts";
 import type { GlmmFit } from "../glmm/fit-glmm.ts";
@@ -59,27 +58,6 @@ export interface Prediction {
   readonly level: number;
   /** Rows whose group level (of some term used) the fit never saw. */
   readonly newLevelRows: number;
-}
-
-const STATEFUL = new Set(["scale", "poly"]);
-
-/** The first `scale()` / `poly()` call in `e` (their values depend on the fitted data), if any. */
-export function statefulCall(e: VarExpr): string | null {
-  switch (e.kind) {
-    case "call":
-      if (STATEFUL.has(e.fn)) return e.fn;
-      for (const a of e.args) {
-        const s = statefulCall(a);
-        if (s) return s;
-      }
-      return null;
-    case "binary":
-      return statefulCall(e.left) ?? statefulCall(e.right);
-    case "unary":
-      return statefulCall(e.arg);
-    default:
-      return null;
-  }
 }
 
 /** The new data's values of a factor, recoded to the fit's levels (-1 where missing or unseen). */
