@@ -26,6 +26,7 @@ import type { LmmModel } from "../lmm/lmm-model.ts";
 import { logDets, updateL } from "../lmm/update-l.ts";
 import { bobyqa } from "../optim/bobyqa.ts";
 import { qnorm } from "../special/quantiles.ts";
+import { requireLmm } from "../lmm/require-lmm.ts";
 
 export interface ConfintResult {
   readonly method: "wald" | "profile" | "boot";
@@ -206,6 +207,11 @@ export function profileConfint(fit: LmmFit, level = 0.95): ConfintResult {
  * `extra` evenly spaced points on each side (default 4), for the zeta plot.
  */
 export function profile(fit: LmmFit, opts: { level?: number; extra?: number } = {}): ProfileResult {
+  requireLmm(
+    fit,
+    "profile",
+    'for a GLMM use confint(fit, { method: "profile" }) (profile intervals) or confint(fit, { method: "wald" })',
+  );
   const level = opts.level ?? 0.95;
   const extra = opts.extra ?? 4;
   if (!(level > 0 && level < 1)) throw new OptionError(`level must be between 0 and 1, got ${level}`);
