@@ -15,6 +15,7 @@ import { registerFitInternals } from "../lmm/fit-internals.ts";
 import { quantile } from "../util/stats.ts";
 import { type FitGlmmOptions, fitGlmmModel } from "./fit-glmm-problem.ts";
 import { glmmFamily } from "./glmm-family.ts";
+import { registerGlmmInternals } from "./glmm-internals.ts";
 import type { GlmmProblem } from "./glmm-problem.ts";
 import type { GlmmResult } from "./glmm-result.ts";
 
@@ -109,6 +110,14 @@ export function fitGlmm(formula: string | ModelFormula, data: DataSource, opts: 
   };
   // the design and the engine model, for predict() on new data
   registerFitInternals(fit, { design, model, y: resp.y });
+  registerGlmmInternals(fit, {
+    problem,
+    nAGQ: opts.nAGQ ?? 1,
+    agqVector: opts.agqVector ?? false,
+    trials: resp.n,
+    familyName: family.name,
+    linkName: family.link.name,
+  });
   return Object.freeze(fit);
 }
 

@@ -9,14 +9,14 @@
  */
 import type { DataSource, NumericColumn } from "../data/column.ts";
 import type { TransformState } from "../design/data-transforms.ts";
-import { evaluateNumeric, evaluateVariable, formatLevel } from "../design/evaluate-variable.ts";
+import { evaluateNumeric, evaluateVariable } from "../design/evaluate-variable.ts";
 import type { EvaluatedVariable } from "../design/evaluated-variable.ts";
 import { materializeModelMatrix, planModelMatrix } from "../design/model-matrix.ts";
 import { DataError, OptionError, SpecError } from "../errors.ts";
 import type { GlmFit } from "../glm/fit-glm.ts";
 import { glmInternals } from "../glm/glm-internals.ts";
 import { quote } from "../util/quote.ts";
-import { recode } from "./predict.ts";
+import { numbersAsLabels, recode } from "./predict.ts";
 
 export interface GlmPredictOptions {
   /** "link" (default, R's default) or "response". */
@@ -56,15 +56,8 @@ function newDesign(fit: GlmFit, newdata: DataSource): NewDesign {
     if (label === formula.responseLabel || v.expr === formula.response) continue;
     const train = variables.get(label);
     if (!train) continue;
-    let ev = evaluateVariable(v, newdata, text, state);
-    if (train.kind === "factor" && ev.kind === "numeric" && v.expr.kind === "column") {
-      // a factor with numeric labels (cbpp's period "1".."4") read as numbers: match by label
-      const labels = Array.from(ev.values, (x) => (Number.isNaN(x) ? null : formatLevel(x)));
-      const levels = [...new Set(labels.filter((l): l is string => l !== null))];
-      const index = new Map(levels.map((l, i) => [l, i]));
-      const codes = Int32Array.from(labels, (l) => (l === null ? -1 : index.get(l)!));
-      ev = { kind: "factor", label, codes, levels, ordered: false, contrasts: null };
-    }
+    // a factor with numeric labels (cbpp's period "1".."4") read as numbers: matched by label
+    const ev = numbersAsLabels(train, evaluateVariable(v, newdata, text, state), v);
     if (train.kind === "factor") {
       if (ev.kind !== "factor")
         throw new DataError(

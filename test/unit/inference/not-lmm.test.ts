@@ -1,12 +1,15 @@
 /**
  * The functions for linear mixed models only refuse other fits at run time (not only through
  * their TypeScript types) with `E_SPEC_NOT_LMM`, and say what to use instead; the accessors that
- * make sense for a GLMM (ranef, varCorr, condVar) accept one.
+ * make sense for a GLMM (ranef, varCorr, condVar) accept one, and so do profile, confint and
+ * bootstrap (glmm-inference.test.ts), which refuse lm and glm fits.
  */
 import assert from "node:assert/strict";
 import { test } from "node:test";
 import {
   anovaType3,
+  bootstrap,
+  confint,
   condVar,
   convergenceDiagnostics,
   fitGlm,
@@ -46,7 +49,6 @@ test("LMM-only functions refuse a GLMM with E_SPEC_NOT_LMM and name the alternat
   refused(() => fixedEffectTests(asLmm), "fixedEffectTests", /Wald z tests/);
   refused(() => fixedEffectTests(asLmm, { ddf: "kenward-roger" }), "fixedEffectTests", /anova\(\)/);
   refused(() => anovaType3(asLmm), "anovaType3", /likelihood-ratio tests with anova\(\)/);
-  refused(() => profile(asLmm), "profile", /confint\(fit, \{ method: "profile" \}\)/);
   refused(() => convergenceDiagnostics(asLmm), "convergenceDiagnostics", /fit\.optinfo/);
   refused(() => groupOls(asLmm, cbpp), "groupOls", /ranef\(fit\)/);
   refused(() => varianceDecomposition(asLmm), "varianceDecomposition", /fit\.varcorr/);
@@ -56,10 +58,16 @@ test("LMM-only functions refuse a GLMM with E_SPEC_NOT_LMM and name the alternat
 
 test("LMM-only functions refuse lm and glm fits too", () => {
   const lm = fitLm("Reaction ~ Days", loadBundled("sleepstudy")) as unknown as LmmFit;
-  assert.throws(
+  for (const fn of [
     () => varianceDecomposition(lm),
-    (e: unknown) => e instanceof SpecError && e.code === "E_SPEC_NOT_LMM" && /fitLm/.test(e.message),
-  );
+    () => profile(lm),
+    () => confint(lm),
+    () => bootstrap(lm, 2),
+  ])
+    assert.throws(
+      fn,
+      (e: unknown) => e instanceof SpecError && e.code === "E_SPEC_NOT_LMM" && /fitLm/.test(e.message),
+    );
   const glm = fitGlm("cbind(incidence, size - incidence) ~ period", cbpp, {
     family: "binomial",
   }) as unknown as LmmFit;
