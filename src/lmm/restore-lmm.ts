@@ -96,7 +96,7 @@ export function restoreLmm(json: string | object, data: DataSource, opts: Restor
     throw new SpecError(
       "E_SPEC_NOT_LMM",
       `restoreLmm() applies to linear mixed models, but the saved fit is a generalized linear mixed model (${String(saved.family)} family)`,
-      "restore it with restoreGlmm, or fit it again with fitGlmm",
+      "restore it with restoreGlmm",
     );
   if (saved.model_class !== "lmerMod")
     throw badJson(

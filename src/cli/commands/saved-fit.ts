@@ -1,7 +1,8 @@
 /**
  * `--fit FILE.json` of `mixed predict` and `mixed confint`: a fit saved with `mixed fit ... --json`
- * (or `fit.toJSON()`), restored with the data by `restoreLmm` instead of fitting again. A formula,
- * `--reml`/`--ml` or `--weights` given as well must agree with the saved fit. Without `--fit` the
+ * (or `fit.toJSON()`), restored with the data by `restoreLmm` (a GLMM's by `restoreGlmm`) instead of
+ * fitting again. A formula, `--reml`/`--ml`, `--weights`, `--family`, `--link` or `--nagq` given as
+ * well must agree with the saved fit. Without `--fit` the
  * model is fitted: an LMM, or with `--family binomial|poisson` (`--link`, `--nagq`) a GLMM.
  */
 import { readFile } from "node:fs/promises";
@@ -15,6 +16,7 @@ import {
   type LmmFit,
   OptionError,
   parseFormula,
+  restoreGlmm,
   restoreLmm,
   SpecError,
 } from "../../index.ts";
@@ -105,5 +107,12 @@ export async function fitOrRestore(
   const weights = typeof saved.weights === "string" ? saved.weights : undefined;
   if (opts.weights !== undefined && opts.weights !== weights)
     throw disagree(`--weights ${quote(opts.weights)}`, weights ? `weights ${quote(weights)}` : "no weights");
-  return restoreLmm(saved, data);
+  const savedFamily = typeof saved.family === "string" ? saved.family : "gaussian";
+  if (opts.family !== undefined && opts.family !== savedFamily)
+    throw disagree(`--family ${opts.family}`, `family ${savedFamily}`);
+  if (opts.link !== undefined && opts.link !== saved.link)
+    throw disagree(`--link ${opts.link}`, `link ${String(saved.link)}`);
+  if (opts.nagq !== undefined && parseNagq(opts.nagq) !== saved.nAGQ)
+    throw disagree(`--nagq ${opts.nagq}`, `nAGQ ${String(saved.nAGQ)}`);
+  return saved.model_class === "glmerMod" ? restoreGlmm(saved, data) : restoreLmm(saved, data);
 }

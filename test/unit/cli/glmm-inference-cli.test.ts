@@ -129,3 +129,35 @@ test("GLMM option errors: --reml/--ml with --family, --type response for an LMM,
   assert.equal(link.status, 2);
   assert.match(link.stderr, /--link needs --family/);
 });
+
+test("mixed predict|confint --fit restores a saved GLMM (restoreGlmm)", () => {
+  const saved = join(dir, "cbpp-fit.json");
+  const fit = runCli(["fit", CBPP, ...GLMM, "--json"]);
+  assert.equal(fit.status, 0, fit.stderr);
+  writeFileSync(saved, fit.stdout);
+  const direct = JSON.parse(
+    runCli(["predict", CBPP, ...GLMM, "--newdata", newdata, "--new-levels", "population", "--json"]).stdout,
+  );
+  const restored = runCli([
+    "predict",
+    "--fit",
+    saved,
+    "--data",
+    "cbpp",
+    "--newdata",
+    newdata,
+    "--new-levels",
+    "population",
+    "--json",
+  ]);
+  assert.equal(restored.status, 0, restored.stderr);
+  JSON.parse(restored.stdout).fit.forEach((v: number, i: number) =>
+    assert.ok(Math.abs(v - direct.fit[i]) < 1e-6),
+  );
+  const w = runCli(["confint", "--fit", saved, "--data", "cbpp", "--method", "wald", "--json"]);
+  assert.equal(w.status, 0, w.stderr);
+  assert.equal(JSON.parse(w.stdout).parameters.length, 5);
+  const clash = runCli(["confint", "--fit", saved, "--data", "cbpp", "--family", "poisson"]);
+  assert.equal(clash.status, 2);
+  assert.match(clash.stderr, /--family poisson disagrees with the saved fit/);
+});
