@@ -5,7 +5,7 @@
  * over all the other parameters with that one held fixed, and the interval's ends are where the
  * signed square root of its rise, ζ, crosses ∓ the normal quantile.
  *
- * The deviance is the fit's own approximation (Laplace for nAGQ = 1, adaptive Gauss–Hermite for
+ * The deviance is the fit's own approximation (Laplace for nAGQ ≤ 1, adaptive Gauss–Hermite for
  * nAGQ > 1) as a function of φ = (standard deviations and correlations of each term) and β, with
  * θ = chol(Σ(φ)) per term and the conditional modes by PIRLS (`glmmDeviance`: converged to 1e-10,
  * warm-started, so ζ is smooth). Its minimum D̂ is found again from the fit's estimates with that

@@ -2,9 +2,9 @@
  * Responses drawn from a fitted linear mixed model, as lme4's `simulate(m, nsim, seed)` (with new
  * random effects, `use.u = FALSE`): y* = Xβ̂ + offset + Zb* + ε*, b* ~ N(0, Σ̂) independently per
  * level of each term, ε* ~ N(0, σ̂²/w). For a GLMM the linear predictor η* = Xβ̂ + offset + Zb* gives
- * μ* = g⁻¹(η*), and y* is drawn from the family: binomial with the fit's trials (y* returned as the
- * proportion of successes, the scale the fit's response is on; a 0/1 response stays 0/1), Poisson
- * counts (`count-samplers.ts`). Reproducible for a seed on every machine: replicate r draws
+ * μ* = g⁻¹(η*), and y* is drawn from the family: binomial out of the prior weights (the trials, as
+ * lme4's simulate; y* returned as the proportion of successes, the scale the fit's response is on; a
+ * 0/1 response stays 0/1), Poisson counts (`count-samplers.ts`). Reproducible for a seed on every machine: replicate r draws
  * from its own stream, whose seed the replicate index and `seed` determine, so a replicate is the
  * same whether it is drawn alone, in a batch, or on another thread.
  */
@@ -90,7 +90,12 @@ export function simulationSpec(fit: LmmFit | GlmmFit): SimulationSpec {
       mean,
       sd: new Float64Array(n),
       terms,
-      glmm: { family: gi.familyName, link: gi.linkName, trials: gi.trials },
+      // lme4's simulate draws binomial counts out of the prior weights (the trials, times any user weights)
+      glmm: {
+        family: gi.familyName,
+        link: gi.linkName,
+        trials: Float64Array.from(gi.problem.weights ?? new Float64Array(n).fill(1), (w) => Math.round(w)),
+      },
     };
   }
   const sd = Float64Array.from({ length: n }, (_, t) =>
@@ -135,7 +140,8 @@ export function responseSampler(
     if (glmm && linkinv) {
       const { trials } = glmm;
       if (glmm.family === "binomial")
-        for (let t = 0; t < n; t++) y[t] = rbinom(stream, trials[t], linkinv(y[t])) / trials[t];
+        for (let t = 0; t < n; t++)
+          y[t] = trials[t] > 0 ? rbinom(stream, trials[t], linkinv(y[t])) / trials[t] : 0;
       else for (let t = 0; t < n; t++) y[t] = rpois(stream, linkinv(y[t]));
       return y;
     }

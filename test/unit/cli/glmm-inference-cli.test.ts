@@ -49,7 +49,8 @@ test("mixed predict --family binomial: link scale by default, --type response, -
       "--json",
     ]).stdout,
   );
-  resp.fit.forEach((v: number, i: number) => assert.ok(Math.abs(v - 1 / (1 + Math.exp(-j.fit[i]))) < 1e-12));
+  for (const [i, v] of (resp.fit as number[]).entries())
+    assert.ok(Math.abs(v - 1 / (1 + Math.exp(-j.fit[i]))) < 1e-12);
   assert.deepEqual(resp.se_fit, j.se_fit, "se_fit stays on the link scale");
   const none = runCli(["predict", CBPP, ...GLMM, "--newdata", newdata, "--re", "none"]);
   assert.equal(none.status, 0, none.stderr);
@@ -66,7 +67,8 @@ test("mixed confint --family binomial: profile (default) and Wald in the CONTRAC
   assert.deepEqual(Object.keys(j), ["method", "level", "parameters", "lower", "upper"]);
   assert.equal(j.method, "profile");
   assert.deepEqual(j.parameters, ["sd_(Intercept)|herd", "(Intercept)", "period2", "period3", "period4"]);
-  j.lower.forEach((v: number, i: number) => assert.ok(Math.abs(v - ref.confint_profile.lower[i]) < 1e-3));
+  for (const [i, v] of (j.lower as number[]).entries())
+    assert.ok(Math.abs(v - ref.confint_profile.lower[i]) < 1e-3);
   const w = JSON.parse(
     runCli(["confint", CBPP, ...GLMM, "--method", "wald", "--level", "0.9", "--json"]).stdout,
   );
@@ -151,9 +153,8 @@ test("mixed predict|confint --fit restores a saved GLMM (restoreGlmm)", () => {
     "--json",
   ]);
   assert.equal(restored.status, 0, restored.stderr);
-  JSON.parse(restored.stdout).fit.forEach((v: number, i: number) =>
-    assert.ok(Math.abs(v - direct.fit[i]) < 1e-6),
-  );
+  for (const [i, v] of (JSON.parse(restored.stdout).fit as number[]).entries())
+    assert.ok(Math.abs(v - direct.fit[i]) < 1e-6);
   const w = runCli(["confint", "--fit", saved, "--data", "cbpp", "--method", "wald", "--json"]);
   assert.equal(w.status, 0, w.stderr);
   assert.equal(JSON.parse(w.stdout).parameters.length, 5);

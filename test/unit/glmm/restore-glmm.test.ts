@@ -31,11 +31,9 @@ function same(a: GlmmFit, b: GlmmFit, label: string): void {
   assert.equal(b.nAGQ, a.nAGQ);
   assert.ok(Math.abs(b.logLik - a.logLik) < 1e-6 * Math.abs(a.logLik), `${label} logLik`);
   for (const [f, r] of Object.entries(a.ranef))
-    r.values.forEach((row, l) =>
-      row.forEach((v, s) =>
-        assert.ok(Math.abs(b.ranef[f].values[l][s] - v) < 1e-6, `${label} ranef ${f} ${l}`),
-      ),
-    );
+    for (const [l, row] of r.values.entries())
+      for (const [s, v] of row.entries())
+        assert.ok(Math.abs(b.ranef[f].values[l][s] - v) < 1e-6, `${label} ranef ${f} ${l}`);
 }
 
 test("restoreGlmm reproduces cbpp (Laplace and nAGQ = 25) and grouseticks from their JSON", () => {
@@ -47,7 +45,7 @@ test("restoreGlmm reproduces cbpp (Laplace and nAGQ = 25) and grouseticks from t
     const nd = parseCsv("herd,period\n1,1\n4,3\n", { name: "new" });
     const p0 = predict(fit, nd, { type: "response" });
     const p1 = predict(back, nd, { type: "response" });
-    p0.fit.forEach((v, i) => assert.ok(Math.abs(p1.fit[i] - v) < 1e-6, `predict row ${i + 1}`));
+    for (const [i, v] of p0.fit.entries()) assert.ok(Math.abs(p1.fit[i] - v) < 1e-6, `predict row ${i + 1}`);
   }
   const g = grouseticks();
   const pf = fitGlmm("TICKS ~ YEAR + cHEIGHT + (1 | BROOD) + (1 | LOCATION)", g, { family: "poisson" });
