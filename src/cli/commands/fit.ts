@@ -51,8 +51,8 @@ export function checkModelOptions(opts: ModelOptions, glm = false): void {
   if (opts.reml && opts.ml) throw new OptionError("--reml and --ml cannot be used together", "choose one");
   if (!glm && ((opts.family && opts.family !== "gaussian") || opts.link !== undefined)) {
     throw new OptionError(
-      `--family ${opts.family ?? "gaussian"}${opts.link ? ` --link ${opts.link}` : ""} is available with 'mixed fit' only`,
-      "this command handles Gaussian models",
+      `--family ${opts.family ?? "gaussian"}${opts.link ? ` --link ${opts.link}` : ""} is not available with this command`,
+      "it handles Gaussian models; generalized models work with mixed fit, anova, predict, confint and bootstrap",
     );
   }
   if (!glm && opts.nagq !== undefined) throw new OptionError("--nagq applies to generalized models only");
