@@ -3,7 +3,8 @@
  * scripts/fixtures/glmm-inference.R): Wald and profile confidence intervals of
  * glmer(cbind(incidence, size - incidence) ~ period + (1 | herd), cbpp, binomial), Wald intervals
  * and predictions of the grouseticks Poisson model (its profile, 4 s here, is in
- * glmm-profile.slow.test.ts), predictions on the link and response scales with and without the
+ * glmm-profile.slow.test.ts), Wald and profile intervals of cbpp with nAGQ = 25 (the profile of the
+ * quadrature deviance), predictions on the link and response scales with and without the
  * random effects and with new levels; the parametric bootstrap of cbpp (seeded reproducibility,
  * bootstrap SD against the Wald SE, a coverage-style check); the binomial and Poisson samplers.
  *
@@ -111,10 +112,24 @@ test("profile of a GLMM: ζ is 0 at the estimate, increasing, and ±z at the int
   }
 });
 
-for (const id of ["cbpp_laplace", "grouseticks_laplace"]) {
+function fitFor(id: string): GlmmFit {
+  const r = refOf(id);
+  if (id === "cbpp_laplace") return cbpp();
+  if (id === "cbpp_agq25") return fitGlmm(r.formula, loadBundled("cbpp"), { family: "binomial", nAGQ: 25 });
+  return fitGlmm(r.formula, grouseticks(), { family: "poisson" });
+}
+
+test("confint of a GLMM fitted by adaptive Gauss–Hermite quadrature (cbpp, nAGQ = 25) matches lme4's", () => {
+  const r = refOf("cbpp_agq25");
+  const fit = fitFor("cbpp_agq25");
+  compareIntervals(confint(fit, { method: "wald" }), r.confint_wald, scalesOf(r, 1), 1e-3, "cbpp agq25 wald");
+  compareIntervals(confint(fit), r.confint_profile, scalesOf(r, 1), 1e-3, "cbpp agq25 profile");
+});
+
+for (const id of ["cbpp_laplace", "grouseticks_laplace", "cbpp_agq25"]) {
   test(`predict of a GLMM matches lme4's predict.merMod: ${id}`, () => {
     const r = refOf(id);
-    const fit = id === "cbpp_laplace" ? cbpp() : fitGlmm(r.formula, grouseticks(), { family: "poisson" });
+    const fit = fitFor(id);
     const nd = csvOf(r.newdata);
     const cases = [
       ["all", "link", r.predict_link],
