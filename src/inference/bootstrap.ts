@@ -7,8 +7,8 @@
  *
  * A GLMM (`fitGlmm`) is bootstrapped the same way: responses drawn from the fitted model (binomial
  * with the fit's trials, Poisson; `simulate.ts`) and refitted by `fitGlmmModel` with the fit's
- * family, link and nAGQ, starting from θ̂ (each refit builds its own engine model and computes the
- * Hessian standard errors it does not record: simple, and a few milliseconds for cbpp). Its columns
+ * family, link and nAGQ, starting from θ̂ (each refit builds its own engine model, about 10 ms for
+ * cbpp; the finite-difference Hessian, whose standard errors the table does not record, is skipped). Its columns
  * are θ, the sd/cor parameters (no σ), β and the objective (−2 log-likelihood).
  *
  * The work is described by a `BootstrapSpec` (plain data: it can be sent to worker threads, see
@@ -151,6 +151,7 @@ function glmmRefitter(spec: BootstrapSpec): (y: Float64Array, row: Float64Array)
     const { result } = fitGlmmModel(
       { ...problem, y: Float64Array.from(y), family },
       { nAGQ: g.nAGQ, agqVector: g.agqVector, start: spec.start },
+      false,
     );
     let c = 0;
     for (const v of result.theta) row[c++] = v;
