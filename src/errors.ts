@@ -106,7 +106,11 @@ export type ErrorCode =
   // saved fits (appended): a saved fit's JSON that is not one (missing or mistyped fields), and
   // data that are not the data the saved fit was fitted to (rows, response, levels, objective)
   | "E_FIT_BAD_JSON"
-  | "E_FIT_DATA_MISMATCH";
+  | "E_FIT_DATA_MISMATCH"
+  // specification (appended): a linear-mixed-model-only function (denominator degrees of freedom,
+  // type III tests, profiles of σ, variance decomposition, ...) called with another kind of fit
+  // (a GLMM, an lm or glm)
+  | "E_SPEC_NOT_LMM";
 
 export class MixedError extends Error {
   readonly code: ErrorCode;

@@ -41,6 +41,7 @@ export { restoreLmm } from "./lmm/restore-lmm.ts";
 export type { CoefFactor, OptInfo, RanefFactor, VarCorrGroup } from "./lmm/lmm-result.ts";
 export type { GlmmFit, GlmmFitOptions } from "./glmm/fit-glmm.ts";
 export { fitGlmm, glmmToJSON } from "./glmm/fit-glmm.ts";
+export { restoreGlmm } from "./glmm/restore-glmm.ts";
 
 // Bayesian fits (NUTS; chains in sequence here, in worker threads with mixedmodels/node)
 export type {

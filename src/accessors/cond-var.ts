@@ -4,9 +4,11 @@
  *
  * For random-effects term i and level l they are σ² λᵢ Eₗᵀ (L Lᵀ)⁻¹ Eₗ λᵢᵀ, where L is the
  * Cholesky factor of Λᵀ Zᵀ W Z Λ + I and Eₗ selects the level's columns: the diagonal blocks of
- * the inverse, computed exactly from the blocked factor when the model is fitted (`fitLmm`).
+ * the inverse, computed exactly from the blocked factor when the model is fitted (`fitLmm`). For a
+ * GLMM (`fitGlmm`, σ = 1) W holds the PIRLS working weights at the optimum, as lme4's `condVar`.
  */
 import { SpecError } from "../errors.ts";
+import type { GlmmFit } from "../glmm/fit-glmm.ts";
 import type { LmmFit } from "../lmm/fit-lmm.ts";
 import { fitInternals, modelFor } from "../lmm/fit-internals.ts";
 import { condVarByInputTerm, SELECTED_INVERSION_MAX_ORDER } from "../lmm/selected-cond-var.ts";
@@ -46,7 +48,7 @@ export interface CondVarFactor {
  * selected inversion of the factor (cached per fit). Throws `SpecError` (`E_SPEC_UNSUPPORTED`) when
  * even that is out of reach: more than 6,000 random effects outside the largest term.
  */
-export function condVar(fit: LmmFit): Readonly<Record<string, CondVarFactor>> {
+export function condVar(fit: LmmFit | GlmmFit): Readonly<Record<string, CondVarFactor>> {
   const perTerm = termMatrices(fit);
   const out: Record<string, CondVarFactor> = Object.create(null);
   for (const [factor, r] of Object.entries(fit.ranef)) {
@@ -70,11 +72,12 @@ export function condVar(fit: LmmFit): Readonly<Record<string, CondVarFactor>> {
 const cache = new WeakMap<object, Matrices[]>();
 
 /** Per input term: the fit's own condVar, or the on-demand selected inversion. */
-function termMatrices(fit: LmmFit): Matrices[] {
+function termMatrices(fit: LmmFit | GlmmFit): Matrices[] {
   if (fit.ranefTerms.every((t) => t.condVar !== null)) return fit.ranefTerms.map((t) => t.condVar!);
   const hit = cache.get(fit);
   if (hit) return hit;
-  const internals = fitInternals(fit);
+  // a GLMM's are computed with the fit (at the working weights of the optimum) or not at all
+  const internals = fit.kind === "glmm" ? undefined : fitInternals(fit);
   const model = internals ? modelFor(internals) : undefined;
   const computed = model ? condVarByInputTerm(model, fit.theta, fit.sigma) : null;
   if (computed === null) {

@@ -13,6 +13,7 @@ import { OptionError } from "../errors.ts";
 import { parseFormula } from "../formula/parse-formula.ts";
 import { qrCoef, qrDecompose } from "../linalg/qr.ts";
 import type { LmmFit } from "../lmm/fit-lmm.ts";
+import { requireLmm } from "../lmm/require-lmm.ts";
 
 /** The per-level OLS fits of one grouping factor. */
 export interface GroupOlsFactor {
@@ -35,6 +36,11 @@ export interface GroupOlsFactor {
  * it cannot estimate (as R's `lm`) and `estimable[l] = false`.
  */
 export function groupOls(fit: LmmFit, data: DataSource): Readonly<Record<string, GroupOlsFactor>> {
+  requireLmm(
+    fit,
+    "groupOls",
+    "per-group least squares compare with a Gaussian model; for a GLMM compare ranef(fit) with per-group glm fits (fitGlm on each level's rows)",
+  );
   const design = buildDesign(parseFormula(fit.formula), data, { weights: fit.weightsColumn });
   if (design.n !== fit.nobs) {
     throw new OptionError(

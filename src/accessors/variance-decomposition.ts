@@ -13,10 +13,16 @@ import {
 } from "../lmm/decompose-variance.ts";
 import { fitInternals } from "../lmm/fit-internals.ts";
 import type { LmmFit } from "../lmm/fit-lmm.ts";
+import { requireLmm } from "../lmm/require-lmm.ts";
 
 export type { VarianceComponent, VarianceDecomposition } from "../lmm/decompose-variance.ts";
 
 export function varianceDecomposition(fit: LmmFit): VarianceDecomposition {
+  requireLmm(
+    fit,
+    "varianceDecomposition",
+    "a GLMM has no residual variance on the response scale; read its random-effect variances from fit.varcorr (latent-scale R² is not built)",
+  );
   const internals = fitInternals(fit);
   if (!internals) {
     throw new SpecError(

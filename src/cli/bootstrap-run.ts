@@ -3,7 +3,7 @@
  * running the bootstrap on worker threads (`bootstrapParallel`) with a progress bar on stderr when
  * it is a terminal and the output is not `--json`.
  */
-import { type BootstrapTable, type LmmFit, OptionError } from "../index.ts";
+import { type BootstrapTable, type GlmmFit, type LmmFit, OptionError } from "../index.ts";
 import { bootstrapParallel } from "../node/bootstrap-parallel.ts";
 import { progressBar } from "./progress.ts";
 
@@ -24,7 +24,7 @@ export function parseReplicates(opts: ReplicateOptions): { nsim: number; seed: n
 
 /** The bootstrap table of `fit` on worker threads, with a progress bar unless `json`. */
 export async function runBootstrapCli(
-  fit: LmmFit,
+  fit: LmmFit | GlmmFit,
   nsim: number,
   seed: number,
   json: boolean | undefined,

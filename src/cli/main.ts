@@ -185,6 +185,12 @@ async function main(argv: string[]): Promise<number> {
         .default("error"),
     )
     .option("--level <p>", "level of the prediction intervals", "0.95")
+    .addOption(
+      new Option(
+        "--type <scale>",
+        "GLMM: predictions on the link (default, as lme4) or response scale",
+      ).choices(["link", "response"]),
+    )
     .action((formula: string | undefined, opts: PredictCliOptions) =>
       run(() => runPredict(formula, { ...opts, debug }))(),
     );

@@ -355,7 +355,7 @@ export function fitGlm(formula: string | ModelFormula, data: DataSource, opts: G
       return residualsCache;
     },
   });
-  registerGlmInternals(result, { formula: f, variables: frame.variables, X });
+  registerGlmInternals(result, { formula: f, variables: frame.variables, transforms: frame.transforms, X });
   return Object.freeze(result);
 }
 

@@ -133,10 +133,15 @@ export function fitGlmmProblem(problem: GlmmProblem, options: FitGlmmOptions = {
   return fitGlmmModel(problem, options).result;
 }
 
-/** `fitGlmmProblem` that also hands out the engine model it built (L factored at the optimum). */
+/**
+ * `fitGlmmProblem` that also hands out the engine model it built (L factored at the optimum).
+ * `hessian: false` skips the finite-difference Hessian (the standard errors are then the factor's,
+ * `vcovMethod` "rx"): for refits whose standard errors nobody reads (the parametric bootstrap).
+ */
 export function fitGlmmModel(
   problem: GlmmProblem,
   options: FitGlmmOptions = {},
+  hessian = true,
 ): { result: GlmmResult; model: LmmModel } {
   const nAGQ = options.nAGQ ?? 1;
   const agqMode = options.agq ?? "lme4";
@@ -245,7 +250,7 @@ export function fitGlmmModel(
   // ---- standard errors: finite-difference Hessian of the stage-2 deviance over (θ, β), as
   // lme4 (calc.derivs = TRUE)
   let vcovHess: number[][] | null = null;
-  if (x2 && f2) {
+  if (x2 && f2 && hessian) {
     const dev = f2;
     const fx = objective;
     vcovHess = hessianVcov(dev, x2, fx, nth, p, seScale);

@@ -4,18 +4,20 @@
  * engine), with `toJSON()` in the CONTRACT's schema (field names of the lme4 reference fits).
  */
 import type { DataSource } from "../data/column.ts";
-import { buildDesign } from "../design/design.ts";
+import { buildDesign, type Design } from "../design/design.ts";
 import { SpecError, type Warning } from "../errors.ts";
 import type { ModelFormula } from "../formula/model-formula.ts";
 import { parseFormula } from "../formula/parse-formula.ts";
 import type { Family } from "../glm/family.ts";
-import { glmResponse } from "../glm/glm-response.ts";
+import { type GlmResponse, glmResponse } from "../glm/glm-response.ts";
 import { makeFamily } from "../glm/make-family.ts";
 import { registerFitInternals } from "../lmm/fit-internals.ts";
+import type { LmmModel } from "../lmm/lmm-model.ts";
 import { quantile } from "../util/stats.ts";
 import { MAX_AGQ_GRID } from "./agq.ts";
 import { type FitGlmmOptions, fitGlmmModel } from "./fit-glmm-problem.ts";
 import { glmmFamily } from "./glmm-family.ts";
+import { registerGlmmInternals } from "./glmm-internals.ts";
 import type { GlmmProblem } from "./glmm-problem.ts";
 import type { GlmmResult } from "./glmm-result.ts";
 
@@ -45,7 +47,7 @@ export interface GlmmFit extends GlmmResult {
   toJSON(): Record<string, unknown>;
 }
 
-function thetaNamesOf(reterms: GlmmProblem["reterms"]): string[] {
+export function thetaNamesOf(reterms: GlmmProblem["reterms"]): string[] {
   const out: string[] = [];
   for (const t of reterms) {
     const c = t.cnames;
@@ -64,6 +66,25 @@ function thetaNamesOf(reterms: GlmmProblem["reterms"]): string[] {
  */
 export function fitGlmm(formula: string | ModelFormula, data: DataSource, opts: GlmmFitOptions): GlmmFit {
   const t0 = performance.now();
+  const prepared = prepareGlmm(formula, data, opts);
+  const { result, model } = fitGlmmModel(prepared.problem, opts);
+  return assembleGlmmFit(prepared, model, result, opts, (performance.now() - t0) / 1000);
+}
+
+/** What `fitGlmm` and `restoreGlmm` build before fitting: the design, the response, the engine input. */
+export interface PreparedGlmm {
+  readonly design: Design;
+  readonly resp: GlmResponse;
+  readonly family: Family;
+  readonly problem: GlmmProblem;
+}
+
+/** The design, response and engine input of a GLMM (see `fitGlmm`), with the checks of its input. */
+export function prepareGlmm(
+  formula: string | ModelFormula,
+  data: DataSource,
+  opts: GlmmFitOptions,
+): PreparedGlmm {
   const f = typeof formula === "string" ? parseFormula(formula) : formula;
   if (f.random.length === 0)
     throw new SpecError(
@@ -94,7 +115,18 @@ export function fitGlmm(formula: string | ModelFormula, data: DataSource, opts: 
     offset: resp.hasOffset ? resp.offset : undefined,
     family: glmmFamily(family, resp.n),
   };
-  const { result, model } = fitGlmmModel(problem, opts);
+  return { design, resp, family, problem };
+}
+
+/** The public `GlmmFit` of an engine result (fitted, or restored at saved parameters). */
+export function assembleGlmmFit(
+  prepared: PreparedGlmm,
+  model: LmmModel,
+  result: GlmmResult,
+  opts: GlmmFitOptions,
+  fitSeconds: number,
+): GlmmFit {
+  const { design, resp, family, problem } = prepared;
   const warnings: Warning[] = [...design.warnings, ...resp.warnings, ...result.warnings];
   const fit: GlmmFit = {
     ...result,
@@ -103,7 +135,7 @@ export function fitGlmm(formula: string | ModelFormula, data: DataSource, opts: 
     dataName: design.frame.dataName,
     thetaNames: thetaNamesOf(design.reterms),
     droppedColumns: design.dropped,
-    fitSeconds: (performance.now() - t0) / 1000,
+    fitSeconds,
     weightsColumn: opts.weights,
     hasOffset: resp.hasOffset,
     warnings,
@@ -111,6 +143,14 @@ export function fitGlmm(formula: string | ModelFormula, data: DataSource, opts: 
   };
   // the design and the engine model, for predict() on new data
   registerFitInternals(fit, { design, model, y: resp.y });
+  registerGlmmInternals(fit, {
+    problem,
+    nAGQ: opts.nAGQ ?? 1,
+    agqVector: opts.agqVector ?? false,
+    trials: resp.n,
+    familyName: family.name,
+    linkName: family.link.name,
+  });
   return Object.freeze(fit);
 }
 
@@ -133,6 +173,7 @@ export function glmmToJSON(fit: GlmmFit): Record<string, unknown> {
     data: fit.dataName,
     model_class: "glmerMod",
     family: fit.family,
+    weights: fit.weightsColumn ?? null,
     link: fit.link,
     REML: null,
     nAGQ: fit.nAGQ,

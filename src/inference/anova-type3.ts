@@ -20,6 +20,7 @@ import type { DdfMethod } from "./fixed-effect-tests.ts";
 import { kenwardRogerFTest } from "./kenward-roger.ts";
 import { contrastFTest } from "./satterthwaite.ts";
 import { varparAnalysis } from "./varpar.ts";
+import { requireLmm } from "../lmm/require-lmm.ts";
 
 export interface Type3Row {
   readonly term: string;
@@ -111,6 +112,7 @@ export function type3Contrasts(fit: LmmFit): { term: string; rows: Float64Array[
  * (default) or Kenward–Roger's df.
  */
 export function anovaType3(fit: LmmFit, opts: { ddf?: DdfMethod } = {}): Type3Table {
+  requireLmm(fit, "anovaType3", "for a GLMM compare nested models by likelihood-ratio tests with anova()");
   const method = opts.ddf ?? "satterthwaite";
   const v = method === "satterthwaite" ? varparAnalysis(fit) : null;
   const s2 = fit.sigma * fit.sigma;

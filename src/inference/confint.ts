@@ -1,13 +1,19 @@
 /**
- * Confidence intervals for every parameter of an LMM, as lme4's `confint(m, method, level,
- * oldNames = FALSE)`: "wald" (fixed effects only, β ± z·SE; the variance parameters' rows are NaN,
- * as lme4 gives NA) and "profile" (likelihood profiles, `profile.ts`).
+ * Confidence intervals for every parameter of an LMM or a GLMM, as lme4's `confint(m, method,
+ * level, oldNames = FALSE)`: "wald" (fixed effects only, β ± z·SE with lme4's standard errors — for a
+ * GLMM those of the Hessian over (θ, β); the variance parameters' rows are NaN, as lme4 gives NA),
+ * "profile" (likelihood profiles, `profile.ts`; a GLMM's: `glmm-profile.ts`) and "boot" (parametric
+ * bootstrap, percentile intervals).
  */
 import { OptionError } from "../errors.ts";
 import type { LmmFit } from "../lmm/fit-lmm.ts";
 import { qnorm } from "../special/quantiles.ts";
 import { bootConfint, bootstrap } from "./bootstrap.ts";
-import { type ConfintResult, profileConfint, varParams } from "./profile.ts";
+import type { GlmmFit } from "../glmm/fit-glmm.ts";
+import { requireLmm } from "../lmm/require-lmm.ts";
+import type { ConfintResult } from "./confint-result.ts";
+import { profileConfint } from "./profile.ts";
+import { varParams } from "./var-params.ts";
 
 export interface ConfintOptions {
   /** "profile" (default, as lme4), "wald", or "boot" (parametric bootstrap, percentile intervals). */
@@ -22,8 +28,17 @@ export interface ConfintOptions {
   readonly onProgress?: (done: number, total: number) => void;
 }
 
-/** lme4's `confint(m)`: intervals for the standard deviations, correlations, σ and fixed effects. */
-export function confint(fit: LmmFit, opts: ConfintOptions = {}): ConfintResult {
+/**
+ * lme4's `confint(m)`: intervals for the standard deviations, correlations, σ (not for a GLMM) and
+ * fixed effects, of a linear or generalized linear mixed model.
+ */
+export function confint(fit: LmmFit | GlmmFit, opts: ConfintOptions = {}): ConfintResult {
+  if (fit.kind !== "glmm")
+    requireLmm(
+      fit,
+      "confint",
+      "for lm and glm fits use their coefficient tables (coefTable) and standard errors",
+    );
   const level = opts.level ?? 0.95;
   if (!(level > 0 && level < 1)) throw new OptionError(`level must be between 0 and 1, got ${level}`);
   const method = opts.method ?? "profile";

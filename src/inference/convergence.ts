@@ -23,6 +23,7 @@ import { fitInternals, modelFor } from "../lmm/fit-internals.ts";
 import type { LmmFit } from "../lmm/fit-lmm.ts";
 import { thetaLowerBounds } from "../lmm/lmm-result.ts";
 import { evaluate, updateL } from "../lmm/update-l.ts";
+import { requireLmm } from "../lmm/require-lmm.ts";
 
 export interface ConvergenceDiagnostics {
   /** Gradient of the criterion in θ (working scale), at the fit's θ. */
@@ -42,6 +43,11 @@ export interface ConvergenceDiagnostics {
 
 /** Gradient and Hessian of the profiled criterion at the fit's θ, and what they say (see the module comment). */
 export function convergenceDiagnostics(fit: LmmFit, opts: { tol?: number } = {}): ConvergenceDiagnostics {
+  requireLmm(
+    fit,
+    "convergenceDiagnostics",
+    "a GLMM's optimiser report is fit.optinfo (converged, message, feval) and its warnings",
+  );
   const tol = opts.tol ?? 1e-3;
   const internals = fitInternals(fit);
   if (!internals)

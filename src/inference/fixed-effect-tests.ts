@@ -7,6 +7,7 @@ import type { Warning } from "../errors.ts";
 import { kenwardRogerTests } from "./kenward-roger.ts";
 import { type CoefTest, satterthwaiteTests } from "./satterthwaite.ts";
 import { varparAnalysis } from "./varpar.ts";
+import { requireLmm } from "../lmm/require-lmm.ts";
 
 export type DdfMethod = "satterthwaite" | "kenward-roger";
 
@@ -19,6 +20,11 @@ export interface FixedEffectTests {
 
 /** lmerTest's coefficient table: estimate, SE, df, t and p of every fixed effect. */
 export function fixedEffectTests(fit: LmmFit, opts: { ddf?: DdfMethod } = {}): FixedEffectTests {
+  requireLmm(
+    fit,
+    "fixedEffectTests",
+    "a GLMM's fixed effects have Wald z tests (fit.se, printSummary); compare nested GLMMs with anova()",
+  );
   const method = opts.ddf ?? "satterthwaite";
   const rows = method === "kenward-roger" ? kenwardRogerTests(fit) : satterthwaiteTests(fit);
   return { method, rows, warnings: varparAnalysis(fit).warnings };

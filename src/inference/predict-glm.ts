@@ -4,17 +4,19 @@
  * the response scale μ = g⁻¹(η) with standard error |dμ/dη|·se(η) (the delta method, as R). New
  * data go through the fit's coding (factor levels matched by label, also when the new column of a
  * factor with numeric labels reads as numbers; an unseen level of a factor is refused); a row with a missing value predicts NaN (R's `na.pass`). Aliased columns are left out,
- * as R does for a rank-deficient fit.
+ * as R does for a rank-deficient fit. `scale()` and `poly()` use the fitted data's centre, scale and
+ * polynomial coefficients, not the new data's (R's `makepredictcall`; design/data-transforms.ts).
  */
 import type { DataSource, NumericColumn } from "../data/column.ts";
-import { evaluateNumeric, evaluateVariable, formatLevel } from "../design/evaluate-variable.ts";
+import type { TransformState } from "../design/data-transforms.ts";
+import { evaluateNumeric, evaluateVariable } from "../design/evaluate-variable.ts";
 import type { EvaluatedVariable } from "../design/evaluated-variable.ts";
 import { materializeModelMatrix, planModelMatrix } from "../design/model-matrix.ts";
 import { DataError, OptionError, SpecError } from "../errors.ts";
 import type { GlmFit } from "../glm/fit-glm.ts";
 import { glmInternals } from "../glm/glm-internals.ts";
 import { quote } from "../util/quote.ts";
-import { recode, statefulCall } from "./predict.ts";
+import { numbersAsLabels, recode } from "./predict.ts";
 
 export interface GlmPredictOptions {
   /** "link" (default, R's default) or "response". */
@@ -44,6 +46,8 @@ function newDesign(fit: GlmFit, newdata: DataSource): NewDesign {
       "this fit was not made by fitGlm, so its design is not available",
     );
   const { formula, variables } = internals;
+  // scale() and poly() use the fitted data's centre, scale and coefficients (R's makepredictcall)
+  const state: TransformState = { mode: "replay", transforms: internals.transforms };
   const text = formula.text;
   const n = newdata.nrow;
   const missing = new Uint8Array(n);
@@ -52,22 +56,8 @@ function newDesign(fit: GlmFit, newdata: DataSource): NewDesign {
     if (label === formula.responseLabel || v.expr === formula.response) continue;
     const train = variables.get(label);
     if (!train) continue;
-    const fn = statefulCall(v.expr);
-    if (fn)
-      throw new SpecError(
-        "E_SPEC_UNSUPPORTED",
-        `predict with new data does not support ${fn}() yet (${quote(label)} depends on the fitted data)`,
-        "transform the column before fitting and give the new data the same transformation",
-      );
-    let ev = evaluateVariable(v, newdata, text);
-    if (train.kind === "factor" && ev.kind === "numeric" && v.expr.kind === "column") {
-      // a factor with numeric labels (cbpp's period "1".."4") read as numbers: match by label
-      const labels = Array.from(ev.values, (x) => (Number.isNaN(x) ? null : formatLevel(x)));
-      const levels = [...new Set(labels.filter((l): l is string => l !== null))];
-      const index = new Map(levels.map((l, i) => [l, i]));
-      const codes = Int32Array.from(labels, (l) => (l === null ? -1 : index.get(l)!));
-      ev = { kind: "factor", label, codes, levels, ordered: false, contrasts: null };
-    }
+    // a factor with numeric labels (cbpp's period "1".."4") read as numbers: matched by label
+    const ev = numbersAsLabels(train, evaluateVariable(v, newdata, text, state), v);
     if (train.kind === "factor") {
       if (ev.kind !== "factor")
         throw new DataError(
@@ -101,7 +91,7 @@ function newDesign(fit: GlmFit, newdata: DataSource): NewDesign {
   });
   const offset = new Float64Array(n);
   for (const off of formula.offsets) {
-    const o = evaluateNumeric(off, newdata, text, "the offset");
+    const o = evaluateNumeric(off, newdata, text, "the offset", state);
     for (let i = 0; i < n; i++) offset[i] += o[i];
   }
   if (fit.offsetColumn !== undefined) {

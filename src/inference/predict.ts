@@ -16,13 +16,13 @@
  * that ignores the covariance between β̂ and the conditional modes.
  */
 import type { DataSource } from "../data/column.ts";
-import { evaluateNumeric, evaluateVariable } from "../design/evaluate-variable.ts";
+import { evaluateNumeric, evaluateVariable, formatLevel } from "../design/evaluate-variable.ts";
 import type { EvaluatedVariable, FactorVariable } from "../design/evaluated-variable.ts";
 import { groupingFactor } from "../design/model-frame.ts";
 import { materializeModelMatrix, planModelMatrix } from "../design/model-matrix.ts";
 import { DataError, OptionError, SpecError } from "../errors.ts";
+import type { Variable } from "../formula/model-formula.ts";
 import type { TransformState } from "../design/data-transforms.ts";
-import type { VarExpr } from "../formula/model-formula.ts";
 import { fitInternals } from "../lmm/fit-internals.ts";
 import type { LmmFit } from "../lmm/fit-lmm.ts";
 import type { GlmmFit } from "../glmm/fit-glmm.ts";
@@ -61,25 +61,22 @@ export interface Prediction {
   readonly newLevelRows: number;
 }
 
-const STATEFUL = new Set(["scale", "poly"]);
-
-/** The first `scale()` / `poly()` call in `e` (their values depend on the fitted data), if any. */
-export function statefulCall(e: VarExpr): string | null {
-  switch (e.kind) {
-    case "call":
-      if (STATEFUL.has(e.fn)) return e.fn;
-      for (const a of e.args) {
-        const s = statefulCall(a);
-        if (s) return s;
-      }
-      return null;
-    case "binary":
-      return statefulCall(e.left) ?? statefulCall(e.right);
-    case "unary":
-      return statefulCall(e.arg);
-    default:
-      return null;
-  }
+/**
+ * A new-data column read as numbers whose fitted counterpart is a factor with numeric labels
+ * (cbpp's period "1".."4", a CSV without a schema): the values as factor labels, so that `recode`
+ * matches them to the fit's levels by label. Other variables are returned as they are.
+ */
+export function numbersAsLabels(
+  train: EvaluatedVariable,
+  ev: EvaluatedVariable,
+  v: Variable,
+): EvaluatedVariable {
+  if (train.kind !== "factor" || ev.kind !== "numeric" || v.expr.kind !== "column") return ev;
+  const labels = Array.from(ev.values, (x) => (Number.isNaN(x) ? null : formatLevel(x)));
+  const levels = [...new Set(labels.filter((l): l is string => l !== null))];
+  const index = new Map(levels.map((l, i) => [l, i]));
+  const codes = Int32Array.from(labels, (l) => (l === null ? -1 : index.get(l)!));
+  return { kind: "factor", label: ev.label, codes, levels, ordered: false, contrasts: null };
 }
 
 /** The new data's values of a factor, recoded to the fit's levels (-1 where missing or unseen). */
@@ -306,7 +303,7 @@ export function predict(fit: LmmFit | GlmmFit, newdata: DataSource, opts: Predic
     if (label === formula.responseLabel || v.expr === formula.response) continue;
     const train = design.frame.variables.get(label);
     if (!train) continue;
-    const ev = evaluateVariable(v, newdata, text, state);
+    const ev = numbersAsLabels(train, evaluateVariable(v, newdata, text, state), v);
     if (train.kind === "factor") {
       if (ev.kind !== "factor") {
         throw new DataError(

@@ -21,61 +21,19 @@ import type { DenseBlock } from "../linalg/block-types.ts";
 import { psdCholesky } from "../linalg/psd-cholesky.ts";
 import { qrDecompose, qrResiduals } from "../linalg/qr.ts";
 import { fitInternals, modelFor } from "../lmm/fit-internals.ts";
+import type { GlmmFit } from "../glmm/fit-glmm.ts";
 import type { LmmFit } from "../lmm/fit-lmm.ts";
 import type { LmmModel } from "../lmm/lmm-model.ts";
 import { logDets, updateL } from "../lmm/update-l.ts";
 import { bobyqa } from "../optim/bobyqa.ts";
 import { qnorm } from "../special/quantiles.ts";
+import { requireLmm } from "../lmm/require-lmm.ts";
+import type { ConfintResult, ProfileCurve, ProfileResult } from "./confint-result.ts";
+import { findRoot, ROOT_ZETA_TOL } from "./find-root.ts";
+import { glmmProfile } from "./glmm-profile.ts";
+import { varParams } from "./var-params.ts";
 
-export interface ConfintResult {
-  readonly method: "wald" | "profile" | "boot";
-  readonly level: number;
-  /** lme4's names (`confint(..., oldNames = FALSE)`): `sd_(Intercept)|Subject`, `cor_Days.(Intercept)|Subject`, `sigma`, then the fixed effects. */
-  readonly parameters: readonly string[];
-  /** NaN where an interval is not defined (Wald intervals of variance parameters). */
-  readonly lower: readonly number[];
-  readonly upper: readonly number[];
-}
-
-/** lme4's `profile(m)`: the signed square root ζ of the deviance's rise along each parameter. */
-export interface ProfileCurve {
-  readonly parameter: string;
-  readonly estimate: number;
-  /** Parameter values evaluated, increasing, and ζ at each (0 at the estimate). */
-  readonly x: readonly number[];
-  readonly zeta: readonly number[];
-}
-
-export interface ProfileResult extends ConfintResult {
-  readonly method: "profile";
-  /** The ML estimates the profiles start from. */
-  readonly estimates: readonly number[];
-  readonly curves: readonly ProfileCurve[];
-  /** The normal quantile the interval ends cross (±z). */
-  readonly z: number;
-}
-
-interface VarParam {
-  readonly name: string;
-  readonly kind: "sd" | "cor" | "sigma";
-}
-
-/** The variance parameters in lme4's order: per term the lower triangle of Σ by columns, then σ. */
-export function varParams(fit: LmmFit): VarParam[] {
-  const out: VarParam[] = [];
-  for (const g of fit.varcorr.groups) {
-    const S = g.terms.length;
-    for (let c = 0; c < S; c++)
-      for (let r = c; r < S; r++)
-        out.push(
-          r === c
-            ? { name: `sd_${g.terms[r]}|${g.factor}`, kind: "sd" }
-            : { name: `cor_${g.terms[r]}.${g.terms[c]}|${g.factor}`, kind: "cor" },
-        );
-  }
-  out.push({ name: "sigma", kind: "sigma" });
-  return out;
-}
+export type { ConfintResult, ProfileCurve, ProfileResult } from "./confint-result.ts";
 
 function phiOf(fit: LmmFit): Float64Array {
   const phi: number[] = [];
@@ -150,62 +108,21 @@ function factorAt(
   };
 }
 
-/**
- * Find t in [a, b] with g(t) = 0, given g(a) and g(b) of opposite signs: regula falsi with the
- * Anderson–Björck modification (superlinear, always bracketed), until |g(t)| ≤ gtol or the bracket
- * is shorter than `tol`.
- */
-export function findRoot(
-  g: (t: number) => number,
-  a: number,
-  b: number,
-  ga: number,
-  gb: number,
-  tol: number,
-  gtol: number,
-): number {
-  for (let it = 0; it < 100 && Math.abs(b - a) > tol; it++) {
-    let t = b - (gb * (b - a)) / (gb - ga);
-    if (!(t > Math.min(a, b) && t < Math.max(a, b))) t = 0.5 * (a + b);
-    const gt = g(t);
-    if (!Number.isFinite(gt)) {
-      // a failed evaluation: fall back to halving towards the finite end
-      b = 0.5 * (a + b);
-      gb = g(b);
-      if (!Number.isFinite(gb)) return b;
-      continue;
-    }
-    if (Math.abs(gt) <= gtol) return t;
-    if (Math.sign(gt) === Math.sign(gb)) {
-      // t replaces b; a stays: scale g(a) down (Anderson–Björck) so the next step moves it
-      const m = 1 - gt / gb;
-      ga *= m > 0 ? m : 0.5;
-    } else {
-      a = b;
-      ga = gb;
-    }
-    b = t;
-    gb = gt;
-  }
-  return Math.abs(ga) < Math.abs(gb) ? a : b;
-}
-
-/** The interval ends are where |ζ − (±z)| is at most this. */
-const ROOT_ZETA_TOL = 1e-7;
-
 /** lme4's `confint(m, method = "profile")` (see the module comment). */
-export function profileConfint(fit: LmmFit, level = 0.95): ConfintResult {
+export function profileConfint(fit: LmmFit | GlmmFit, level = 0.95): ConfintResult {
   // the interval ends only: no extra points for a zeta plot
   const { method, parameters, lower, upper } = profile(fit, { level, extra: 0 });
   return { method, level, parameters, lower, upper };
 }
 
 /**
- * lme4's `profile(m)` with the interval ends of `confint`: each parameter's ζ curve at the points
+ * lme4's `profile(m)` with the interval ends of `confint` (a GLMM's: `glmmProfile`): each parameter's ζ curve at the points
  * the search evaluated (bracketing steps and the root iterations, denser near the ends), plus
  * `extra` evenly spaced points on each side (default 4), for the zeta plot.
  */
-export function profile(fit: LmmFit, opts: { level?: number; extra?: number } = {}): ProfileResult {
+export function profile(fit: LmmFit | GlmmFit, opts: { level?: number; extra?: number } = {}): ProfileResult {
+  if (fit.kind === "glmm") return glmmProfile(fit, opts);
+  requireLmm(fit, "profile", "profile a linear or generalized linear mixed model (fitLmm, fitGlmm)");
   const level = opts.level ?? 0.95;
   const extra = opts.extra ?? 4;
   if (!(level > 0 && level < 1)) throw new OptionError(`level must be between 0 and 1, got ${level}`);

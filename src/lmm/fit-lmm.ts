@@ -15,6 +15,7 @@ import type { LmmResult } from "./lmm-result.ts";
 import { type FitLmmOptions, fitModel, refit } from "./fit-lmm-problem.ts";
 import { type FitInternals, fitInternals, modelFor, registerFitInternals } from "./fit-internals.ts";
 import { decomposeVariance, decompositionTerms, varianceDecompositionToJSON } from "./decompose-variance.ts";
+import { requireLmm } from "./require-lmm.ts";
 
 export interface LmmFitOptions extends FitLmmOptions {
   /** Column of prior weights (lme4's `weights =`). */
@@ -198,6 +199,7 @@ function named(names: readonly string[], values: ArrayLike<number>): Record<stri
 
 /** The CONTRACT JSON of an LMM fit (numbers at full precision; NaN/Infinity become null). */
 export function lmmToJSON(fit: LmmFit): Record<string, unknown> {
+  requireLmm(fit, "lmmToJSON", "use glmmToJSON (or fit.toJSON()) for a GLMM");
   const ranef: Record<string, unknown> = Object.create(null);
   for (const [f, r] of Object.entries(fit.ranef)) {
     ranef[f] = { levels: r.levels, terms: r.terms, values: r.values, condSD: r.condSD };

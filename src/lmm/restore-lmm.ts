@@ -92,6 +92,12 @@ export function restoreLmm(json: string | object, data: DataSource, opts: Restor
     }
   }
   if (!isObject(saved)) throw badJson("it is not a JSON object");
+  if (saved.model_class === "glmerMod")
+    throw new SpecError(
+      "E_SPEC_NOT_LMM",
+      `restoreLmm() applies to linear mixed models, but the saved fit is a generalized linear mixed model (${String(saved.family)} family)`,
+      "restore it with restoreGlmm",
+    );
   if (saved.model_class !== "lmerMod")
     throw badJson(
       `its model_class is ${JSON.stringify(saved.model_class)}, not "lmerMod" (a linear mixed model)`,

@@ -21,6 +21,7 @@ import {
   bootstrapRunner,
   bootstrapSpec,
 } from "../inference/bootstrap.ts";
+import type { GlmmFit } from "../glmm/fit-glmm.ts";
 import type { LmmFit } from "../lmm/fit-lmm.ts";
 import { workerScript } from "./worker-script.ts";
 
@@ -63,7 +64,7 @@ function coreIsFree(): boolean {
 
 /** `nsim` parametric-bootstrap replicates of `fit` on worker threads; same table as `bootstrap`. */
 export async function bootstrapParallel(
-  fit: LmmFit,
+  fit: LmmFit | GlmmFit,
   nsim: number,
   opts: ParallelBootstrapOptions = {},
 ): Promise<BootstrapTable> {

@@ -5,7 +5,7 @@
  * profile would follow through the estimate (dotted). A curved ζ shows where a Wald interval fails.
  */
 import * as Plot from "@observablehq/plot";
-import type { ProfileResult } from "../inference/profile.ts";
+import type { ProfileResult } from "../inference/confint-result.ts";
 import { composePanels } from "./compose-panels.ts";
 import { AXIS_MARGINS, axisScale, type FigureOptions, frameOf, titleOr } from "./figure-options.ts";
 import { PlotError } from "./plot-error.ts";

@@ -7,6 +7,7 @@
 import type { BayesFit } from "../bayes/bayes-fit.ts";
 import type { DrawSummary } from "../bayes/summarise-draws.ts";
 import type { LmmFit } from "../lmm/fit-lmm.ts";
+import { requireLmm } from "../lmm/require-lmm.ts";
 
 /** Right-aligned table with a left-aligned first column; `rows` are already formatted. */
 function table(header: readonly string[], rows: readonly (readonly string[])[]): string {
@@ -129,6 +130,11 @@ export interface LmmComparisonRow {
  * conditional mode and conditional SD. Variables the fit does not report are left out.
  */
 export function lmmComparison(fit: BayesFit, lmm: LmmFit): LmmComparisonRow[] {
+  requireLmm(
+    lmm,
+    "lmmComparison",
+    "the Bayesian models are Gaussian: compare them with a fitLmm fit of the same formula",
+  );
   const rows = new Map(fit.summary.map((r) => [r.variable, r] as const));
   const out: LmmComparisonRow[] = [];
   const add = (variable: string, kind: LmmComparisonRow["kind"], est: number, se: number | null) => {

@@ -3,7 +3,7 @@
  * percentage points ("2.5 %", "97.5 %"), numbers formatted as `print.default` of a matrix (7
  * significant digits, one layout per column), NA for undefined ends.
  */
-import type { ConfintResult } from "../inference/profile.ts";
+import type { ConfintResult } from "../inference/confint-result.ts";
 import { formatDataFrame } from "./format-data-frame.ts";
 import { formatNumber } from "./format-number.ts";
 

@@ -1,32 +1,31 @@
 /**
  * `mixed bootstrap FORMULA --data DATA [--nsim 500] [--seed 1] [-o FILE.csv] [--json]`: the
- * parametric bootstrap of a mixed model (lme4's bootMer). Prints the replicates' summary (mean,
+ * parametric bootstrap of a mixed model (lme4's bootMer): an LMM, or with `--family
+ * binomial|poisson` (`--link`, `--nagq`) a GLMM, whose responses are drawn from the family. Prints the replicates' summary (mean,
  * sd, 2.5/50/97.5% quantiles per parameter); `-o` writes the replicate table as CSV (`-o -` to
  * standard output instead of the summary); `--json` writes `{nsim, seed, columns, rows, summary,
  * failures, warning_counts}`. The replicates run on worker threads (`bootstrapParallel`); a progress
  * bar shows on a terminal.
  */
 import { writeFileSync } from "node:fs";
-import { bootstrapCsv, fitLmm, OptionError, parseFormula } from "../../index.ts";
+import { bootstrapCsv } from "../../index.ts";
 import { readData } from "../../node/read-data.ts";
 import { formatDataFrame } from "../../report/format-data-frame.ts";
 import { quantile7 } from "../../report/quantile.ts";
 import type { ModelOptions } from "../main.ts";
 import { parseReplicates, type ReplicateOptions, runBootstrapCli } from "../bootstrap-run.ts";
 import { checkModelOptions, writeWarnings } from "./fit.ts";
+import { fitOrRestore } from "./saved-fit.ts";
 
 export interface BootstrapCliOptions extends ModelOptions, ReplicateOptions {
   output?: string;
 }
 
 export async function runBootstrap(formulaText: string, opts: BootstrapCliOptions): Promise<number> {
-  checkModelOptions(opts);
-  const formula = parseFormula(formulaText);
-  if (formula.random.length === 0)
-    throw new OptionError("mixed bootstrap needs a mixed model: the formula has no random-effects term");
+  checkModelOptions(opts, true);
   const { nsim, seed } = parseReplicates(opts);
   const data = await readData(opts.data, { schemaPath: opts.schema, encoding: opts.encoding });
-  const fit = fitLmm(formula, data, { REML: !opts.ml, weights: opts.weights });
+  const fit = await fitOrRestore("bootstrap", formulaText, { ...opts, fit: undefined }, data);
   writeWarnings(fit.warnings);
   const table = await runBootstrapCli(fit, nsim, seed, opts.json);
   const summary = table.columns.map((_, c) => {

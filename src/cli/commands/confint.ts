@@ -1,8 +1,9 @@
 /**
  * `mixed confint FORMULA --data DATA [--method profile|wald|boot] [--level 0.95] [--nsim N]
  * [--seed S] [--json]`: lme4's `confint(m, method, level, oldNames = FALSE)` for a mixed model
- * fitted by REML (unless --ml), or restored from `--fit FILE.json` (the formula may then be left
- * out); the bootstrap runs on worker threads and shows a progress bar on a terminal.
+ * fitted by REML (unless --ml), a GLMM with `--family binomial|poisson` (profile of the Laplace or
+ * AGQ deviance, Wald, or parametric bootstrap), or restored from `--fit FILE.json` (the formula may
+ * then be left out); the bootstrap runs on worker threads and shows a progress bar on a terminal.
  */
 import { bootConfint, confint, confintToJSON, OptionError, printConfint } from "../../index.ts";
 import { readData } from "../../node/read-data.ts";
@@ -18,7 +19,7 @@ export interface ConfintCliOptions extends ModelOptions, ReplicateOptions {
 }
 
 export async function runConfint(formulaText: string | undefined, opts: ConfintCliOptions): Promise<number> {
-  checkModelOptions(opts);
+  checkModelOptions(opts, true);
   const level = opts.level === undefined ? 0.95 : Number(opts.level);
   if (!(level > 0 && level < 1)) throw new OptionError(`--level must be between 0 and 1, got ${opts.level}`);
   const method = opts.method ?? "profile";

@@ -43,13 +43,16 @@ export function writeWarnings(warnings: readonly Warning[]): void {
     process.stderr.write(`warning[${w.code}]: ${escapeText(w.message, MESSAGE_MAX)}\n`);
 }
 
-/** Option checks of the model commands; `glm` = the command fits GLMs (`mixed fit`). */
+/**
+ * Option checks of the model commands; `glm` = the command takes generalized models (`mixed fit`,
+ * and the GLMM inference commands predict, confint, bootstrap, which check the rest themselves).
+ */
 export function checkModelOptions(opts: ModelOptions, glm = false): void {
   if (opts.reml && opts.ml) throw new OptionError("--reml and --ml cannot be used together", "choose one");
   if (!glm && ((opts.family && opts.family !== "gaussian") || opts.link !== undefined)) {
     throw new OptionError(
-      `--family ${opts.family ?? "gaussian"}${opts.link ? ` --link ${opts.link}` : ""} is available with 'mixed fit' only`,
-      "this command handles Gaussian models",
+      `--family ${opts.family ?? "gaussian"}${opts.link ? ` --link ${opts.link}` : ""} is not available with this command`,
+      "it handles Gaussian models; generalized models work with mixed fit, anova, predict, confint and bootstrap",
     );
   }
   if (!glm && opts.nagq !== undefined) throw new OptionError("--nagq applies to generalized models only");

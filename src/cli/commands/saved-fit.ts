@@ -1,22 +1,28 @@
 /**
  * `--fit FILE.json` of `mixed predict` and `mixed confint`: a fit saved with `mixed fit ... --json`
- * (or `fit.toJSON()`), restored with the data by `restoreLmm` instead of fitting again. A formula,
- * `--reml`/`--ml` or `--weights` given as well must agree with the saved fit.
+ * (or `fit.toJSON()`), restored with the data by `restoreLmm` (a GLMM's by `restoreGlmm`) instead of
+ * fitting again. A formula, `--reml`/`--ml`, `--weights`, `--family`, `--link` or `--nagq` given as
+ * well must agree with the saved fit. Without `--fit` the
+ * model is fitted: an LMM, or with `--family binomial|poisson` (`--link`, `--nagq`) a GLMM.
  */
 import { readFile } from "node:fs/promises";
 import type { ColumnTable } from "../../data/column-table.ts";
 import { deparseFormula } from "../../formula/deparse-formula.ts";
 import {
   DataError,
+  fitGlmm,
   fitLmm,
+  type GlmmFit,
   type LmmFit,
   OptionError,
   parseFormula,
+  restoreGlmm,
   restoreLmm,
   SpecError,
 } from "../../index.ts";
 import { quote } from "../../util/quote.ts";
 import type { ModelOptions } from "../main.ts";
+import { glmmFamily, parseNagq } from "./fit-glmm.ts";
 
 async function readFitFile(path: string): Promise<string> {
   try {
@@ -50,13 +56,29 @@ export async function fitOrRestore(
   formulaText: string | undefined,
   opts: ModelOptions & { fit?: string },
   data: ColumnTable,
-): Promise<LmmFit> {
+): Promise<LmmFit | GlmmFit> {
+  const family = glmmFamily(opts);
+  if (family && (opts.reml || opts.ml))
+    throw new OptionError(
+      `--reml/--ml apply to linear mixed models, not to --family ${family}`,
+      "a GLMM is fitted by maximum likelihood (Laplace, or --nagq N)",
+    );
+  if (!family && opts.link !== undefined)
+    throw new OptionError("--link needs --family binomial or poisson", "or drop --link");
+  if (!family && opts.nagq !== undefined) throw new OptionError("--nagq applies to generalized models only");
   if (opts.fit === undefined) {
     if (formulaText === undefined)
       throw new OptionError(`mixed ${command} needs a formula, or a saved fit with --fit FILE.json`);
     const formula = parseFormula(formulaText);
     if (formula.random.length === 0)
       throw new OptionError(`mixed ${command} needs a mixed model: the formula has no random-effects term`);
+    if (family)
+      return fitGlmm(formula, data, {
+        family,
+        link: opts.link,
+        nAGQ: parseNagq(opts.nagq),
+        weights: opts.weights,
+      });
     return fitLmm(formula, data, { REML: !opts.ml, weights: opts.weights });
   }
   const text = await readFitFile(opts.fit);
@@ -85,5 +107,12 @@ export async function fitOrRestore(
   const weights = typeof saved.weights === "string" ? saved.weights : undefined;
   if (opts.weights !== undefined && opts.weights !== weights)
     throw disagree(`--weights ${quote(opts.weights)}`, weights ? `weights ${quote(weights)}` : "no weights");
-  return restoreLmm(saved, data);
+  const savedFamily = typeof saved.family === "string" ? saved.family : "gaussian";
+  if (opts.family !== undefined && opts.family !== savedFamily)
+    throw disagree(`--family ${opts.family}`, `family ${savedFamily}`);
+  if (opts.link !== undefined && opts.link !== saved.link)
+    throw disagree(`--link ${opts.link}`, `link ${String(saved.link)}`);
+  if (opts.nagq !== undefined && parseNagq(opts.nagq) !== saved.nAGQ)
+    throw disagree(`--nagq ${opts.nagq}`, `nAGQ ${String(saved.nAGQ)}`);
+  return saved.model_class === "glmerMod" ? restoreGlmm(saved, data) : restoreLmm(saved, data);
 }

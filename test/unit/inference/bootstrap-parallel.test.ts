@@ -1,11 +1,12 @@
 /**
  * bootstrapParallel (Node entry): the replicates shared between worker threads and the calling
  * thread give exactly the serial table for the same seed and nsim, with 1 or 2 workers (with
- * `callerRuns: false`, so that the workers do every replicate).
+ * `callerRuns: false`, so that the workers do every replicate); also for a GLMM (the spec carries the
+ * family, link and trials to the workers).
  */
 import assert from "node:assert/strict";
 import { test } from "node:test";
-import { bootstrap, fitLmm, MixedError } from "../../../src/index.ts";
+import { bootstrap, fitGlmm, fitLmm, MixedError } from "../../../src/index.ts";
 import { bootstrapParallel } from "../../../src/node/index.ts";
 import { loadBundled } from "../../helpers/load-bundled.ts";
 
@@ -46,4 +47,14 @@ test("bootstrapParallel: two random terms, and bad options are typed errors", as
     bootstrapParallel(m, 10, { workers: 0 }),
     (e) => e instanceof MixedError && e.code === "E_OPTION_INVALID",
   );
+});
+
+test("bootstrapParallel of a GLMM equals its serial bootstrap", async () => {
+  const g = fitGlmm("cbind(incidence, size - incidence) ~ period + (1 | herd)", loadBundled("cbpp"), {
+    family: "binomial",
+  });
+  const serial = bootstrap(g, 12, { seed: 3 });
+  const par = await bootstrapParallel(g, 12, { seed: 3, workers: 1, callerRuns: false });
+  assert.deepEqual(par.rows, serial.rows);
+  assert.deepEqual(par.columns, serial.columns);
 });

@@ -75,3 +75,44 @@ test("a level the fit never saw is refused", () => {
     (e: unknown) => e instanceof DataError && e.code === "E_DATA_NEW_LEVEL",
   );
 });
+
+// scale() and poly() on new data use the fitted data's centre/scale and polynomial coefficients,
+// as R's makepredictcall (test/reference/glm/predict_scale_poly.json, scripts/fixtures/glmm-inference.R)
+const scalePoly = JSON.parse(readFileSync("test/reference/glm/predict_scale_poly.json", "utf8")) as {
+  fits: {
+    id: string;
+    formula: string;
+    family: string;
+    beta: Record<string, number>;
+    newdata: Record<string, (number | string)[]>;
+    link: Side;
+    response: Side;
+  }[];
+};
+const scalePolyData = parseCsv(readFileSync("test/reference/glm/scale_poly.csv", "utf8"), {
+  name: "scale_poly",
+});
+for (const r of scalePoly.fits) {
+  test(`predictGlm with scale()/poly() matches R's predict.glm: ${r.id}`, () => {
+    const fit = fitGlm(r.formula, scalePolyData, { family: r.family });
+    expectClose(fit.beta, Object.values(r.beta), {
+      rtol: GLM_TOL.beta,
+      atol: GLM_TOL.beta,
+      label: `${r.id} beta`,
+    });
+    const nd = csvOf(r.newdata);
+    for (const type of ["link", "response"] as const) {
+      const got = predictGlm(fit, nd, { type });
+      expectClose(got.fit, num(r[type].fit), {
+        rtol: GLM_TOL.fitted,
+        atol: GLM_TOL.fitted,
+        label: `${r.id} ${type} fit`,
+      });
+      expectClose(got.seFit, num(r[type].se_fit), {
+        rtol: GLM_TOL.se,
+        atol: 1e-14,
+        label: `${r.id} ${type} se`,
+      });
+    }
+  });
+}

@@ -48,8 +48,8 @@ test("the main entry has the accessors and printers, and no old printer names", 
   for (const old of ["lmmSummary", "lmSummary", "lmmRanef", "lmmCoef"]) assert.ok(!(old in main), old);
 });
 
-test("the main entry saves and restores fits: toJSON / lmmToJSON and restoreLmm", () => {
-  for (const name of ["lmmToJSON", "restoreLmm", "predict"])
+test("the main entry saves and restores fits: toJSON / lmmToJSON, restoreLmm and restoreGlmm", () => {
+  for (const name of ["lmmToJSON", "restoreLmm", "restoreGlmm", "predict"])
     assert.equal(typeof (main as Record<string, unknown>)[name], "function", name);
   assert.ok(!("restoreLmm" in engine), "restoreLmm belongs to the main entry");
 });
