@@ -393,7 +393,7 @@ const offPositions = new WeakMap<LmmModel, Int32Array[][]>();
  * and what the fast paths derived from A's values (the grouped downdate) are recomputed exactly as
  * `createLmm` computes them, so the model equals one built from scratch with these weights (bit
  * for bit; with `light`, the response is only scaled by a power of two, `scaleResponseLight`, the
- * cheap refill PIRLS repeats at every step). The weights are copied: the model never aliases or writes the caller's arrays. L is
+ * cheap refill PIRLS repeats at every step, `refillWorking`: it leaves `sumLogWeights` NaN). The weights are copied: the model never aliases or writes the caller's arrays. L is
  * left stale (`model.theta` is reset to NaN): call `updateL` before reading anything off L.
  */
 export function reweightLmm(
@@ -402,6 +402,10 @@ export function reweightLmm(
   y?: Float64Array,
   opts: { readonly light?: boolean } = {},
 ): void {
+  if (opts.light && w) {
+    refillWorking(model, w, y ?? model.problem.y);
+    return;
+  }
   const { n, p, k, terms, A, Xy, problem } = model;
   // the model's own √w buffer is reused (it is never the caller's array)
   const { sqrtw, sumLogWeights, wc } = workingWeights(w, n, model.sqrtw);
@@ -451,6 +455,92 @@ export function reweightLmm(
   }
   for (let j = 0; j < k; j++) fillXyRow(A[k][j] as DenseBlock, terms[j], Xy, n, p, 0);
   model.problem = { ...problem, y: yNew, weights: w ? Float64Array.from(w) : undefined };
+  checkFinite(A, model.problem);
+  model.warnings = collinearWarnings(A, terms, model.problem);
+  const g = model.fast.grouped;
+  for (let j = 0; j < k; j++)
+    if (g[j]) g[j] = buildGroupedDowndate(A[j][0] as BlockSparse, (A[0][0] as BlkDiagBlock).data);
+  model.theta.fill(Number.NaN);
+}
+
+/** Per model, its own copy of the weights of the last light refill (reused across refills). */
+const lightWeights = new WeakMap<LmmModel, Float64Array>();
+
+/** Weights within [1/DEAD_ZONE, DEAD_ZONE]: their mean log₂ is too, so `weightScale` returns 1. */
+const W_LO = 2 ** -10;
+const W_HI = 2 ** 10;
+
+/**
+ * The light refill of `reweightLmm` (new working weights and response at every PIRLS step): the
+ * same A as the full refill with `scaleResponseLight`, without the per-call allocations — the
+ * model's copy of the weights is one buffer reused — and without Σ log w (`sumLogWeights` is NaN:
+ * the profiled criterion is not defined for working weights, and PIRLS reads only L). The weight
+ * scale c is 1 without a logarithm when every weight lies in the dead zone (then so does the mean
+ * of their log₂, exactly, so `weightScale` would return 1 too).
+ */
+function refillWorking(model: LmmModel, w: Float64Array, yNew: Float64Array): void {
+  const { n, p, k, terms, A, Xy, problem } = model;
+  if (w.length !== n)
+    throw new SpecError("E_SPEC_UNSUPPORTED", `the weights have length ${w.length}, expected ${n}`);
+  let lo = Number.POSITIVE_INFINITY;
+  let hi = 0;
+  for (let t = 0; t < n; t++) {
+    const v = w[t];
+    if (!(v > 0) || !Number.isFinite(v))
+      throw new SpecError(
+        "E_SPEC_UNSUPPORTED",
+        `prior weight ${v} at row ${t + 1} is not positive and finite`,
+      );
+    if (v < lo) lo = v;
+    if (v > hi) hi = v;
+  }
+  let sqrtw = model.sqrtw;
+  if (lo >= W_LO && hi <= W_HI && sqrtw) {
+    // c = 1: √(w/1) = √w
+    for (let t = 0; t < n; t++) sqrtw[t] = Math.sqrt(w[t]);
+    model.sigmaFactor = 1;
+  } else {
+    const ww = workingWeights(w, n, sqrtw);
+    sqrtw = ww.sqrtw as Float64Array;
+    model.sigmaFactor = Math.sqrt(ww.wc);
+  }
+  model.sqrtw = sqrtw;
+  model.sumLogWeights = Number.NaN;
+  for (const t of terms) {
+    const rt = problem.reterms[t.input];
+    if (t.S === 1 && t.zScale[0] === 1 && t.wtz !== rt.z) {
+      const z = rt.z;
+      const out = t.wtz;
+      for (let r = 0; r < n; r++) out[r] = z[r] * sqrtw[r];
+    } else t.wtz = weightedZ(rt.z, t.zScale, sqrtw, n, t.wtz);
+    for (let c = 0, o = t.thetaOffset; c < t.S; c++)
+      for (let r = c; r < t.S; r++, o++) model.thetaFactor[o] = model.sigmaFactor / t.zScale[r];
+  }
+  weightFixedEffects(problem.X, problem.xnames, n, sqrtw, model.xScale, Xy);
+  const Akk = A[k][k] as DenseBlock;
+  fillXDiag(Akk, Xy, n, p);
+  model.response = scaleResponseLight(yNew, problem.offset, p, n, sqrtw, Xy);
+  fillXyDiag(Akk, Xy, n, p, p);
+  let pos = offPositions.get(model);
+  if (!pos) {
+    pos = terms.map((ti, i) =>
+      terms.slice(0, i).map((tj) => blockPattern(ti.refs, tj.refs, ti.nl, tj.nl, ti.S, tj.S).pos),
+    );
+    offPositions.set(model, pos);
+  }
+  for (let i = 0; i < k; i++) {
+    fillDiagBlock(A[i][i] as BlkDiagBlock, terms[i]);
+    for (let j = 0; j < i; j++) fillOffBlock(A[i][j] as BlockSparse, pos[i][j], terms[i], terms[j]);
+  }
+  for (let j = 0; j < k; j++) fillXyRow(A[k][j] as DenseBlock, terms[j], Xy, n, p, 0);
+  let wb = lightWeights.get(model);
+  if (!wb) {
+    wb = new Float64Array(n);
+    lightWeights.set(model, wb);
+  }
+  wb.set(w);
+  if (model.problem.y !== yNew || model.problem.weights !== wb)
+    model.problem = { ...problem, y: yNew, weights: wb };
   checkFinite(A, model.problem);
   model.warnings = collinearWarnings(A, terms, model.problem);
   const g = model.fast.grouped;
