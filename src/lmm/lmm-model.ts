@@ -516,7 +516,20 @@ function refillWorking(model: LmmModel, w: Float64Array, yNew: Float64Array): vo
     for (let c = 0, o = t.thetaOffset; c < t.S; c++)
       for (let r = c; r < t.S; r++, o++) model.thetaFactor[o] = model.sigmaFactor / t.zScale[r];
   }
-  weightFixedEffects(problem.X, problem.xnames, n, sqrtw, model.xScale, Xy);
+  // √w·X·diag(m) as `weightFixedEffects` writes it; it runs again only to throw its error
+  const X = problem.X;
+  const xs = model.xScale;
+  let bad = 0;
+  for (let j = 0; j < p; j++) {
+    const mj = xs[j];
+    const o = j * n;
+    for (let t = 0; t < n; t++) {
+      const v = X[o + t] * mj * sqrtw[t];
+      Xy[o + t] = v;
+      bad += v * 0; // NaN once some v is not finite
+    }
+  }
+  if (bad !== 0) weightFixedEffects(X, problem.xnames, n, sqrtw, xs, Xy);
   const Akk = A[k][k] as DenseBlock;
   fillXDiag(Akk, Xy, n, p);
   model.response = scaleResponseLight(yNew, problem.offset, p, n, sqrtw, Xy);
@@ -532,7 +545,10 @@ function refillWorking(model: LmmModel, w: Float64Array, yNew: Float64Array): vo
     fillDiagBlock(A[i][i] as BlkDiagBlock, terms[i]);
     for (let j = 0; j < i; j++) fillOffBlock(A[i][j] as BlockSparse, pos[i][j], terms[i], terms[j]);
   }
-  for (let j = 0; j < k; j++) fillXyRow(A[k][j] as DenseBlock, terms[j], Xy, n, p, 0);
+  for (let j = 0; j < k; j++) {
+    if (terms[j].S === 1) fillXyRowScalar(A[k][j] as DenseBlock, terms[j], Xy, n, p);
+    else fillXyRow(A[k][j] as DenseBlock, terms[j], Xy, n, p, 0);
+  }
   let wb = lightWeights.get(model);
   if (!wb) {
     wb = new Float64Array(n);
@@ -541,12 +557,37 @@ function refillWorking(model: LmmModel, w: Float64Array, yNew: Float64Array): vo
   wb.set(w);
   if (model.problem.y !== yNew || model.problem.weights !== wb)
     model.problem = { ...problem, y: yNew, weights: wb };
-  checkFinite(A, model.problem);
+  let acc = 0;
+  for (const row of A)
+    for (const b of row) {
+      const d = b.data;
+      for (let e = 0; e < d.length; e++) acc += d[e] * 0; // NaN once some entry is not finite
+    }
+  if (acc !== 0) checkFinite(A, model.problem);
   model.warnings = collinearWarnings(A, terms, model.problem);
   const g = model.fast.grouped;
   for (let j = 0; j < k; j++)
     if (g[j]) g[j] = buildGroupedDowndate(A[j][0] as BlockSparse, (A[0][0] as BlkDiagBlock).data);
   model.theta.fill(Number.NaN);
+}
+
+/**
+ * `fillXyRow` (all rows) for a scalar term, row by row of A[k][j] so that Xy is read in order:
+ * every entry sums the same products in the same order.
+ */
+function fillXyRowScalar(b: DenseBlock, t: InternalTerm, Xy: Float64Array, n: number, p: number): void {
+  const m = p + 1;
+  const { refs, wtz } = t;
+  const d = b.data;
+  d.fill(0);
+  for (let r = 0; r < m; r++) {
+    const o = r * n;
+    for (let row = 0; row < n; row++) {
+      const z = wtz[row];
+      if (z === 0) continue;
+      d[refs[row] * m + r] += Xy[o + row] * z;
+    }
+  }
 }
 
 /** Relative pivot below which a random-effects column counts as a combination of the others. */
