@@ -12,7 +12,14 @@
  */
 import { MixedError, NumericalError } from "../errors.ts";
 import { fixefFromL, sphericalModes } from "../lmm/lmm-estimates.ts";
-import { createLmm, type LmmModel, reweightLmm } from "../lmm/lmm-model.ts";
+import {
+  createLmm,
+  type LmmModel,
+  type RefillSnapshot,
+  restoreRefill,
+  reweightLmm,
+  snapshotRefill,
+} from "../lmm/lmm-model.ts";
 import { logDets, updateL } from "../lmm/update-l.ts";
 import type { GlmmProblem } from "./glmm-problem.ts";
 
@@ -61,6 +68,22 @@ export interface GlmmWork {
    * fill-reducing plan, so that `sphericalModes` can solve with the permuted factor.
    */
   readonly fastFactor: boolean;
+  /** The first iteration of `pirlsLme4` from the last linear predictor it started from (see `StartCache`). */
+  readonly start: StartCache;
+}
+
+/**
+ * `pirlsLme4` restarts every evaluation of a stage from the same linear predictor, so its first
+ * working weights and response, and the engine's A refilled with them, are the same every time:
+ * they are kept here (μ, w, z and the engine's refill state at `eta`) and copied back instead of
+ * recomputed. Valid while `eta` equals the call's start value by value (checked on every call).
+ */
+interface StartCache {
+  eta: Float64Array | null;
+  readonly mu: Float64Array;
+  readonly wts: Float64Array;
+  readonly z: Float64Array;
+  snap: RefillSnapshot | null;
 }
 
 /** The pieces of the Laplace objective at the PIRLS solution. */
@@ -142,6 +165,13 @@ export function createGlmmWork(problem: GlmmProblem): GlmmWork {
     },
     minus2LogLikSaturated: sat,
     fastFactor: model.fast.plans.filter((x) => x !== null).length <= 1,
+    start: {
+      eta: null,
+      mu: new Float64Array(n),
+      wts: new Float64Array(n),
+      z: new Float64Array(n),
+      snap: null,
+    },
   };
 }
 
@@ -228,6 +258,12 @@ function sumSq(u: Float64Array): number {
  * Returns false when a weight is not positive/finite or the factorisation fails.
  */
 function installWorking(work: GlmmWork, theta: ArrayLike<number>): boolean {
+  // the objective-only factorisation (fill-reducing plans) when it can still yield the modes
+  return refill(work) && updateL(work.model, theta, work.fastFactor);
+}
+
+/** The working weights and response at the current η, μ, refilled into the engine (L stale). */
+function refill(work: GlmmWork): boolean {
   const { n, eta, mu, wts, z, prior, offset, problem, model } = work;
   const fam = problem.family;
   const y = problem.y;
@@ -245,8 +281,36 @@ function installWorking(work: GlmmWork, theta: ArrayLike<number>): boolean {
     if (e instanceof MixedError) return false;
     throw e;
   }
-  // the objective-only factorisation (fill-reducing plans) when it can still yield the modes
-  return updateL(model, theta, work.fastFactor);
+  return true;
+}
+
+/** Whether the two arrays hold the same values. */
+function sameValues(a: Float64Array, b: Float64Array): boolean {
+  if (a.length !== b.length) return false;
+  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
+  return true;
+}
+
+/**
+ * `installWorking` at the start η of `pirlsLme4` (set in `work.eta`, with μ): from the cache when
+ * it holds this start, else computed and cached.
+ */
+function installStart(work: GlmmWork, theta: ArrayLike<number>, hit: boolean): boolean {
+  const c = work.start;
+  if (hit && c.snap) {
+    work.wts.set(c.wts);
+    work.z.set(c.z);
+    restoreRefill(work.model, c.snap);
+  } else {
+    c.eta = null;
+    if (!refill(work)) return false;
+    c.eta = Float64Array.from(work.eta);
+    c.mu.set(work.mu);
+    c.wts.set(work.wts);
+    c.z.set(work.z);
+    c.snap = snapshotRefill(work.model, c.snap ?? undefined);
+  }
+  return updateL(work.model, theta, work.fastFactor);
 }
 
 /** (u, β) of the weighted LMM just factored; β fixed at `beta` unless `varyBeta`. */
@@ -374,7 +438,10 @@ export function pirlsLme4(
   work.theta.set(theta);
   const fam = problem.family;
   work.eta.set(etaStart);
-  for (let t = 0; t < work.n; t++) work.mu[t] = fam.linkinv(etaStart[t]);
+  const cached = work.start.eta;
+  const hit = cached !== null && sameValues(cached, etaStart);
+  if (hit) work.mu.set(work.start.mu);
+  else for (let t = 0; t < work.n; t++) work.mu[t] = fam.linkinv(etaStart[t]);
   if (!varyBeta) setFixed(work, beta);
   let pdev0 = Number.MAX_VALUE;
   const { u1, b1, u0, b0 } = work.scratch;
@@ -382,7 +449,7 @@ export function pirlsLme4(
   let lastDev = 0;
   let iter = 0;
   for (; iter < MAX_ITER; iter++) {
-    if (!installWorking(work, theta))
+    if (!(iter === 0 ? installStart(work, theta, hit) : installWorking(work, theta)))
       throw diverged(
         `the working weights or the factorisation broke down at PIRLS iteration ${iter + 1} (θ = ${fmt(theta)})`,
       );

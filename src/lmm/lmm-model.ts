@@ -590,6 +590,75 @@ function fillXyRowScalar(b: DenseBlock, t: InternalTerm, Xy: Float64Array, n: nu
   }
 }
 
+/**
+ * Everything a light refill (`reweightLmm` with `light`) leaves in the model: restoring it
+ * (`restoreRefill`) puts the model back into the state of that refill, bit for bit, for the cost
+ * of copying arrays instead of recomputing A (PIRLS restarts every evaluation from the same
+ * linear predictor, so its first refill repeats).
+ */
+export interface RefillSnapshot {
+  readonly sqrtw: Float64Array;
+  readonly weights: Float64Array;
+  readonly wtz: Float64Array[];
+  readonly Xy: Float64Array;
+  readonly thetaFactor: Float64Array;
+  readonly A: Float64Array[];
+  sigmaFactor: number;
+  response: ResponseScaling;
+  problem: LmmProblem;
+  warnings: readonly Warning[];
+}
+
+/** Copy the state of the last light refill (into `into`'s arrays when given, as `snapshotRefill` made them). */
+export function snapshotRefill(model: LmmModel, into?: RefillSnapshot): RefillSnapshot {
+  const weights = lightWeights.get(model);
+  if (!weights || !model.sqrtw) throw new Error("snapshotRefill: the model has had no light refill");
+  const copy = (src: Float64Array, dst: Float64Array | undefined): Float64Array => {
+    if (!dst) return Float64Array.from(src);
+    dst.set(src);
+    return dst;
+  };
+  const blocks: Float64Array[] = [];
+  for (const row of model.A) for (const b of row) blocks.push(b.data);
+  const snap: RefillSnapshot = {
+    sqrtw: copy(model.sqrtw, into?.sqrtw),
+    weights: copy(weights, into?.weights),
+    wtz: model.terms.map((t, j) => copy(t.wtz, into?.wtz[j])),
+    Xy: copy(model.Xy, into?.Xy),
+    thetaFactor: copy(model.thetaFactor, into?.thetaFactor),
+    A: blocks.map((d, i) => copy(d, into?.A[i])),
+    sigmaFactor: model.sigmaFactor,
+    response: model.response,
+    problem: model.problem,
+    warnings: model.warnings,
+  };
+  return snap;
+}
+
+/** Put the model back into the state `snapshotRefill` copied (L is left stale, as by a refill). */
+export function restoreRefill(model: LmmModel, snap: RefillSnapshot): void {
+  const weights = lightWeights.get(model);
+  if (!weights || !model.sqrtw) throw new Error("restoreRefill: the model has had no light refill");
+  model.sqrtw.set(snap.sqrtw);
+  weights.set(snap.weights);
+  model.terms.forEach((t, j) => {
+    t.wtz.set(snap.wtz[j]);
+  });
+  model.Xy.set(snap.Xy);
+  model.thetaFactor.set(snap.thetaFactor);
+  let i = 0;
+  for (const row of model.A) for (const b of row) b.data.set(snap.A[i++]);
+  model.sigmaFactor = snap.sigmaFactor;
+  model.sumLogWeights = Number.NaN;
+  model.response = snap.response;
+  model.problem = snap.problem;
+  model.warnings = snap.warnings;
+  const g = model.fast.grouped;
+  for (let j = 0; j < model.k; j++)
+    if (g[j]) g[j] = buildGroupedDowndate(model.A[j][0] as BlockSparse, (model.A[0][0] as BlkDiagBlock).data);
+  model.theta.fill(Number.NaN);
+}
+
 /** Relative pivot below which a random-effects column counts as a combination of the others. */
 const COLLINEAR_TOL = 1e-10;
 
