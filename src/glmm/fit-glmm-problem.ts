@@ -157,14 +157,17 @@ export function fitGlmmModel(
       seScale[j] = Number.isFinite(s) && s > 0 ? s : 1;
     }
     const toPar = (x: ArrayLike<number>): { th: Float64Array; beta: Float64Array } => {
-      const th = Float64Array.from({ length: nth }, (_, i) => x[i]);
-      const beta = Float64Array.from({ length: p }, (_, j) => beta0[j] + seScale[j] * x[nth + j]);
+      const th = new Float64Array(nth);
+      for (let i = 0; i < nth; i++) th[i] = x[i];
+      const beta = new Float64Array(p);
+      for (let j = 0; j < p; j++) beta[j] = beta0[j] + seScale[j] * x[nth + j];
       return { th, beta };
     };
     const lp2 = Float64Array.from(work.eta);
     const dev2 = (x: ArrayLike<number>): number => {
       const { th, beta } = toPar(x);
-      setFixed(work, beta);
+      // PIRLS with β fixed forms X β itself (`setFixed`) from work.beta
+      work.beta.set(beta);
       const r = run(th, false, lp2);
       if (nAGQ === 1) return r.ldL2 + r.sqrL + r.devResid;
       return vectorAgq ? agqDevianceVector(work, th, nAGQ) : agqDeviance(work, th, nAGQ);

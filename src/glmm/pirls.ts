@@ -57,6 +57,8 @@ export interface GlmmWork {
     readonly b1: Float64Array;
     readonly b0: Float64Array;
     readonly bw: Float64Array;
+    /** The modes per engine term as `sphericalModes` returns them. */
+    readonly modes: Float64Array[];
   };
   /**
    * −2 log-likelihood of the saturated model (μ = y). For binomial and Poisson the deviance
@@ -162,6 +164,7 @@ export function createGlmmWork(problem: GlmmProblem): GlmmWork {
       b1: new Float64Array(p),
       b0: new Float64Array(p),
       bw: new Float64Array(p),
+      modes: model.terms.map((t) => new Float64Array(t.q)),
     },
     minus2LogLikSaturated: sat,
     fastFactor: model.fast.plans.filter((x) => x !== null).length <= 1,
@@ -318,23 +321,23 @@ function solveStep(work: GlmmWork, varyBeta: boolean, uOut: Float64Array, betaOu
   const { model, p } = work;
   const { scale, betaShift } = model.response;
   const xs = model.xScale;
-  let bw: Float64Array;
+  const bw = work.scratch.bw;
   if (varyBeta) {
-    bw = fixefFromL(model);
+    fixefFromL(model, bw);
     for (let j = 0; j < p; j++) betaOut[j] = betaShift[j] + scale * (xs[j] * bw[j]);
   } else {
-    bw = work.scratch.bw;
     for (let j = 0; j < p; j++) {
       betaOut[j] = work.beta[j];
       bw[j] = (work.beta[j] - betaShift[j]) / (scale * xs[j]);
     }
   }
-  const v = sphericalModes(model, bw);
+  const v = sphericalModes(model, bw, work.scratch.modes);
   const f = model.sigmaFactor * scale;
-  v.forEach((vj, j) => {
+  for (let j = 0; j < v.length; j++) {
+    const vj = v[j];
     const o = work.uOff[j];
     for (let i = 0; i < vj.length; i++) uOut[o + i] = vj[i] * f;
-  });
+  }
 }
 
 /**
@@ -453,7 +456,6 @@ export function pirlsLme4(
       throw diverged(
         `the working weights or the factorisation broke down at PIRLS iteration ${iter + 1} (θ = ${fmt(theta)})`,
       );
-    ldL2 = logDets(work.model).ldL2;
     u0.set(u);
     b0.set(work.beta);
     solveStep(work, varyBeta, u1, b1);
@@ -462,6 +464,8 @@ export function pirlsLme4(
     let pdev = lastDev + sumSq(u1);
     if (Math.abs((pdev0 - pdev) / pdev) < tol) {
       u.set(u1);
+      // log|L|² of this iteration's factorisation (L is untouched since installWorking)
+      ldL2 = logDets(work.model).ldL2;
       break;
     }
     let half = 0;

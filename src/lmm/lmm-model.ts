@@ -564,7 +564,9 @@ function refillWorking(model: LmmModel, w: Float64Array, yNew: Float64Array): vo
       for (let e = 0; e < d.length; e++) acc += d[e] * 0; // NaN once some entry is not finite
     }
   if (acc !== 0) checkFinite(A, model.problem);
-  model.warnings = collinearWarnings(A, terms, model.problem);
+  // scalar terms have no columns to be collinear
+  if (model.warnings.length > 0 || terms.some((t) => t.S > 1))
+    model.warnings = collinearWarnings(A, terms, model.problem);
   const g = model.fast.grouped;
   for (let j = 0; j < k; j++)
     if (g[j]) g[j] = buildGroupedDowndate(A[j][0] as BlockSparse, (A[0][0] as BlkDiagBlock).data);
