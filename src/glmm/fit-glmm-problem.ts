@@ -164,11 +164,13 @@ export function fitGlmmModel(
       return { th, beta };
     };
     const lp2 = Float64Array.from(work.eta);
+    let last: PirlsResult | null = null;
     const dev2 = (x: ArrayLike<number>): number => {
       const { th, beta } = toPar(x);
       // PIRLS with β fixed forms X β itself (`setFixed`) from work.beta
       work.beta.set(beta);
       const r = run(th, false, lp2);
+      last = r;
       if (nAGQ === 1) return r.ldL2 + r.sqrL + r.devResid;
       return vectorAgq ? agqDevianceVector(work, th, nAGQ) : agqDeviance(work, th, nAGQ);
     };
@@ -177,8 +179,15 @@ export function fitGlmmModel(
     const fail2 = dev2(start2);
     state.save();
     let feval2 = 1;
+    // lme4's evaluation restarts from lp2 and so does not depend on the state it starts from: BOBYQA's
+    // first point, start2, was just evaluated and the state is still there (counted all the same)
+    let repeat = !exact;
     f2 = (x: Float64Array): number => {
       feval2++;
+      if (repeat) {
+        repeat = false;
+        if (x.every((v, i) => v === start2[i])) return fail2;
+      }
       try {
         const v = dev2(x);
         state.save();
@@ -198,8 +207,10 @@ export function fitGlmmModel(
     feval = feval2;
     converged = res2.converged;
     message = res2.message;
-    setFixed(work, beta);
-    final = run(th, false, lp2);
+    if (exact || !last) {
+      setFixed(work, beta);
+      final = run(th, false, lp2);
+    } else final = last; // lme4's evaluation at x2 just ran: the same state and result
   }
   if (!converged) warnings.push({ code: "not_converged", message: `optimizer did not converge: ${message}` });
 
