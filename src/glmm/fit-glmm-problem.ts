@@ -124,8 +124,8 @@ export function fitGlmmModel(
   state.save();
   // lme4 restarts every evaluation of a stage from the linear predictor at its start (lp0)
   const lp1 = Float64Array.from(work.eta);
-  const run = (th: ArrayLike<number>, varyBeta: boolean, lp: Float64Array): PirlsResult =>
-    exact ? pirls(work, th, varyBeta) : pirlsLme4(work, th, varyBeta, lp);
+  const run = (th: ArrayLike<number>, varyBeta: boolean, lp: Float64Array, modesOnly = false): PirlsResult =>
+    exact ? pirls(work, th, varyBeta) : pirlsLme4(work, th, varyBeta, lp, { modesOnly });
   const f1 = (x: Float64Array): number => {
     try {
       const r = run(x, true, lp1);
@@ -148,6 +148,7 @@ export function fitGlmmModel(
   let objective = final.ldL2 + final.sqrL + final.devResid;
   let x2: Float64Array | null = null;
   let f2: ((x: Float64Array) => number) | null = null;
+  let full2: ((x: Float64Array) => number) | null = null;
   const seScale = new Float64Array(p);
   if (nAGQ >= 1) {
     // ---- stage 2: (θ, β) jointly, u by PIRLS; β = β₀ + s∘δ with s the stage-1 standard errors
@@ -165,11 +166,13 @@ export function fitGlmmModel(
     };
     const lp2 = Float64Array.from(work.eta);
     let last: PirlsResult | null = null;
-    const dev2 = (x: ArrayLike<number>): number => {
+    // the optimiser and the Hessian need only the deviance: PIRLS leaves the engine's [X y] block
+    // out (`modesOnly`); the evaluation that leaves the final state is a full one
+    const dev2 = (x: ArrayLike<number>, modesOnly = true): number => {
       const { th, beta } = toPar(x);
       // PIRLS with β fixed forms X β itself (`setFixed`) from work.beta
       work.beta.set(beta);
-      const r = run(th, false, lp2);
+      const r = run(th, false, lp2, modesOnly);
       last = r;
       if (nAGQ === 1) return r.ldL2 + r.sqrL + r.devResid;
       return vectorAgq ? agqDevianceVector(work, th, nAGQ) : agqDeviance(work, th, nAGQ);
@@ -182,14 +185,9 @@ export function fitGlmmModel(
     // lme4's evaluation restarts from lp2 and so does not depend on the state it starts from: BOBYQA's
     // first point, start2, was just evaluated and the state is still there (counted all the same)
     let repeat = !exact;
-    f2 = (x: Float64Array): number => {
-      feval2++;
-      if (repeat) {
-        repeat = false;
-        if (x.every((v, i) => v === start2[i])) return fail2;
-      }
+    const safe2 = (x: Float64Array, modesOnly: boolean): number => {
       try {
-        const v = dev2(x);
+        const v = dev2(x, modesOnly);
         state.save();
         return v;
       } catch (e) {
@@ -198,6 +196,15 @@ export function fitGlmmModel(
         return fail2;
       }
     };
+    f2 = (x: Float64Array): number => {
+      feval2++;
+      if (repeat) {
+        repeat = false;
+        if (x.every((v, i) => v === start2[i])) return fail2;
+      }
+      return safe2(x, true);
+    };
+    full2 = (x: Float64Array): number => safe2(x, false);
     const lower2 = [...lower, ...new Array<number>(p).fill(Number.NEGATIVE_INFINITY)];
     const res2 = bobyqa(f2, start2, { lower: lower2, rhobeg: 0.02, rhoend: 1e-6, maxfun });
     x2 = Float64Array.from(res2.x);
@@ -210,19 +217,18 @@ export function fitGlmmModel(
     if (exact || !last) {
       setFixed(work, beta);
       final = run(th, false, lp2);
-    } else final = last; // lme4's evaluation at x2 just ran: the same state and result
+    } else final = last; // lme4's evaluation at x2 just ran: the same result
   }
   if (!converged) warnings.push({ code: "not_converged", message: `optimizer did not converge: ${message}` });
 
   // ---- standard errors: finite-difference Hessian of the stage-2 deviance over (θ, β), as
   // lme4 (calc.derivs = TRUE)
   let vcovHess: number[][] | null = null;
-  if (x2 && f2) {
-    const dev = f2;
+  if (x2 && f2 && full2) {
     const fx = objective;
-    vcovHess = hessianVcov(dev, x2, fx, nth, p, seScale);
-    // restore the state at the optimum (the Hessian moved it)
-    dev(x2);
+    vcovHess = hessianVcov(f2, x2, fx, nth, p, seScale);
+    // restore the state at the optimum (the Hessian moved it), with the whole factor
+    full2(x2);
     if (!vcovHess)
       warnings.push({
         code: "glmm_hessian",

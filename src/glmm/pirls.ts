@@ -260,13 +260,16 @@ function sumSq(u: Float64Array): number {
  * Working weights and response at the current η, μ, installed into the engine and factored at θ.
  * Returns false when a weight is not positive/finite or the factorisation fails.
  */
-function installWorking(work: GlmmWork, theta: ArrayLike<number>): boolean {
+function installWorking(work: GlmmWork, theta: ArrayLike<number>, modesOnly = false): boolean {
   // the objective-only factorisation (fill-reducing plans) when it can still yield the modes
-  return refill(work) && updateL(work.model, theta, work.fastFactor);
+  return refill(work, modesOnly) && updateL(work.model, theta, work.fastFactor, modesOnly);
 }
 
-/** The working weights and response at the current η, μ, refilled into the engine (L stale). */
-function refill(work: GlmmWork): boolean {
+/**
+ * The working weights and response at the current η, μ, refilled into the engine (L stale); with
+ * `modesOnly` without the engine's [X y] diagonal block (β fixed: see `pirlsLme4`).
+ */
+function refill(work: GlmmWork, modesOnly = false): boolean {
   const { n, eta, mu, wts, z, prior, offset, problem, model } = work;
   const fam = problem.family;
   const y = problem.y;
@@ -279,7 +282,7 @@ function refill(work: GlmmWork): boolean {
     z[t] = zt;
   }
   try {
-    reweightLmm(model, wts, z, { light: true });
+    reweightLmm(model, wts, z, { light: true, modesOnly });
   } catch (e) {
     if (e instanceof MixedError) return false;
     throw e;
@@ -298,7 +301,7 @@ function sameValues(a: Float64Array, b: Float64Array): boolean {
  * `installWorking` at the start η of `pirlsLme4` (set in `work.eta`, with μ): from the cache when
  * it holds this start, else computed and cached.
  */
-function installStart(work: GlmmWork, theta: ArrayLike<number>, hit: boolean): boolean {
+function installStart(work: GlmmWork, theta: ArrayLike<number>, hit: boolean, modesOnly: boolean): boolean {
   const c = work.start;
   if (hit && c.snap) {
     work.wts.set(c.wts);
@@ -313,7 +316,7 @@ function installStart(work: GlmmWork, theta: ArrayLike<number>, hit: boolean): b
     c.z.set(work.z);
     c.snap = snapshotRefill(work.model, c.snap ?? undefined);
   }
-  return updateL(work.model, theta, work.fastFactor);
+  return updateL(work.model, theta, work.fastFactor, modesOnly);
 }
 
 /** (u, β) of the weighted LMM just factored; β fixed at `beta` unless `varyBeta`. */
@@ -429,14 +432,20 @@ export function pirls(
  * exact one (by up to ~1e-3 on cbpp) in a way that is smooth in (θ, β) except where the number
  * of iterations changes; lme4's estimates and standard errors are those of this function, so the
  * default fit reproduces them with it (`exactLaplace: false`).
+ *
+ * `modesOnly` (β fixed only): the engine's [X y] diagonal block is neither refilled nor factored
+ * (`updateL`), which leaves the result — log|L|², u, the deviance — unchanged, bit for bit, but
+ * L_XX (β̂, its covariance) stale: the last evaluation before reading those must be a full one.
  */
 export function pirlsLme4(
   work: GlmmWork,
   theta: ArrayLike<number>,
   varyBeta: boolean,
   etaStart: Float64Array,
-  tol = 1e-7,
+  opts: { readonly tol?: number; readonly modesOnly?: boolean } = {},
 ): PirlsResult {
+  const tol = opts.tol ?? 1e-7;
+  const modesOnly = !varyBeta && (opts.modesOnly ?? false);
   const { u, beta, p, problem } = work;
   work.theta.set(theta);
   const fam = problem.family;
@@ -452,7 +461,7 @@ export function pirlsLme4(
   let lastDev = 0;
   let iter = 0;
   for (; iter < MAX_ITER; iter++) {
-    if (!(iter === 0 ? installStart(work, theta, hit) : installWorking(work, theta)))
+    if (!(iter === 0 ? installStart(work, theta, hit, modesOnly) : installWorking(work, theta, modesOnly)))
       throw diverged(
         `the working weights or the factorisation broke down at PIRLS iteration ${iter + 1} (θ = ${fmt(theta)})`,
       );

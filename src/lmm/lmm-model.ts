@@ -400,10 +400,10 @@ export function reweightLmm(
   model: LmmModel,
   w: Float64Array | null,
   y?: Float64Array,
-  opts: { readonly light?: boolean } = {},
+  opts: { readonly light?: boolean; readonly modesOnly?: boolean } = {},
 ): void {
   if (opts.light && w) {
-    refillWorking(model, w, y ?? model.problem.y);
+    refillWorking(model, w, y ?? model.problem.y, opts.modesOnly ?? false);
     return;
   }
   const { n, p, k, terms, A, Xy, problem } = model;
@@ -476,9 +476,11 @@ const W_HI = 2 ** 10;
  * model's copy of the weights is one buffer reused — and without Σ log w (`sumLogWeights` is NaN:
  * the profiled criterion is not defined for working weights, and PIRLS reads only L). The weight
  * scale c is 1 without a logarithm when every weight lies in the dead zone (then so does the mean
- * of their log₂, exactly, so `weightScale` would return 1 too).
+ * of their log₂, exactly, so `weightScale` would return 1 too). With `modesOnly` the [X y]
+ * diagonal block A[k][k] is left as it was (stale): enough for `updateL` with `modesOnly`, which
+ * never reads it.
  */
-function refillWorking(model: LmmModel, w: Float64Array, yNew: Float64Array): void {
+function refillWorking(model: LmmModel, w: Float64Array, yNew: Float64Array, modesOnly: boolean): void {
   const { n, p, k, terms, A, Xy, problem } = model;
   if (w.length !== n)
     throw new SpecError("E_SPEC_UNSUPPORTED", `the weights have length ${w.length}, expected ${n}`);
@@ -531,9 +533,9 @@ function refillWorking(model: LmmModel, w: Float64Array, yNew: Float64Array): vo
   }
   if (bad !== 0) weightFixedEffects(X, problem.xnames, n, sqrtw, xs, Xy);
   const Akk = A[k][k] as DenseBlock;
-  fillXDiag(Akk, Xy, n, p);
+  if (!modesOnly) fillXDiag(Akk, Xy, n, p);
   model.response = scaleResponseLight(yNew, problem.offset, p, n, sqrtw, Xy);
-  fillXyDiag(Akk, Xy, n, p, p);
+  if (!modesOnly) fillXyDiag(Akk, Xy, n, p, p);
   let pos = offPositions.get(model);
   if (!pos) {
     pos = terms.map((ti, i) =>

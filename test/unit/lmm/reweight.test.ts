@@ -273,3 +273,28 @@ test("light refill: the random-effects blocks and weights equal a fresh build's;
     assert.equal(snapshotRefill(model, snap).Xy, snap.Xy);
   }
 });
+
+test("modesOnly: a light refill and updateL without the [X y] block give the same log|L_ZZ|² and modes, bit for bit", () => {
+  const prob = syntheticProblem(90, 300, 3, [
+    { nl: 30, S: 1 },
+    { nl: 12, S: 2 },
+  ]);
+  const n = prob.y.length;
+  const full = createLmm({ ...prob, weights: randomWeights(n, 91) }, { reweighted: true });
+  const part = createLmm({ ...prob, weights: randomWeights(n, 91) }, { reweighted: true });
+  const beta = Float64Array.from([0.3, -0.2, 0.1]);
+  const theta = Array.from({ length: full.ntheta }, (_, t) => 0.6 - 0.1 * t);
+  for (const seed of [92, 93, 94]) {
+    const w = randomWeights(n, seed);
+    const r = rng(seed);
+    const y = Float64Array.from(prob.y, (v) => v + r());
+    reweightLmm(full, w, y, { light: true });
+    reweightLmm(part, w, y, { light: true, modesOnly: true });
+    for (const objectiveOnly of [false, true]) {
+      assert.ok(updateL(full, theta, objectiveOnly));
+      assert.ok(updateL(part, theta, objectiveOnly, true));
+      assert.equal(logDets(part).ldL2, logDets(full).ldL2);
+      assert.deepEqual(sphericalModes(part, beta), sphericalModes(full, beta));
+    }
+  }
+});
