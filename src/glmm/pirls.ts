@@ -195,13 +195,15 @@ export function setFixed(work: GlmmWork, beta: ArrayLike<number>): void {
 /** b_j = λ_j u_j per level for each engine term (λ from θ, user scale). */
 function randomEffects(work: GlmmWork, theta: ArrayLike<number>, u: Float64Array, b: Float64Array): void {
   const { model, uOff } = work;
-  model.terms.forEach((t, j) => {
+  const terms = model.terms;
+  for (let j = 0; j < terms.length; j++) {
+    const t = terms[j];
     const S = t.S;
     const o0 = uOff[j];
     if (S === 1) {
       const lam = theta[t.thetaOffset];
       for (let l = 0; l < t.nl; l++) b[o0 + l] = lam * u[o0 + l];
-      return;
+      continue;
     }
     for (let l = 0; l < t.nl; l++)
       for (let r = 0; r < S; r++) {
@@ -210,7 +212,7 @@ function randomEffects(work: GlmmWork, theta: ArrayLike<number>, u: Float64Array
         for (let c = 0; c <= r; c++) s += thetaAt(theta, t.thetaOffset, S, r, c) * u[o0 + l * S + c];
         b[o0 + l * S + r] = s;
       }
-  });
+  }
 }
 
 function thetaAt(theta: ArrayLike<number>, off: number, S: number, r: number, c: number): number {
@@ -222,15 +224,34 @@ function thetaAt(theta: ArrayLike<number>, off: number, S: number, r: number, c:
 export function updateEta(work: GlmmWork, theta: ArrayLike<number>, u: Float64Array): number {
   const { n, model, uOff, eta, mu, fixed, b, problem, prior } = work;
   randomEffects(work, theta, u, b);
+  const terms = model.terms;
+  const fam = problem.family;
+  const y = problem.y;
+  let dev = 0;
+  if (terms.length === 1 && terms[0].S === 1) {
+    // one scalar term (the common case): η, μ and the deviance in one pass, each value as below
+    const z = problem.reterms[terms[0].input].z;
+    const refs = terms[0].refs;
+    const o0 = uOff[0];
+    for (let r = 0; r < n; r++) {
+      const e = fixed[r] + z[r] * b[o0 + refs[r]];
+      eta[r] = e;
+      const m = fam.linkinv(e);
+      mu[r] = m;
+      dev += fam.devResid(y[r], m, prior[r]);
+    }
+    return dev;
+  }
   eta.set(fixed);
-  model.terms.forEach((t, j) => {
+  for (let j = 0; j < terms.length; j++) {
+    const t = terms[j];
     const S = t.S;
     const z = problem.reterms[t.input].z;
     const refs = t.refs;
     const o0 = uOff[j];
     if (S === 1) {
       for (let r = 0; r < n; r++) eta[r] += z[r] * b[o0 + refs[r]];
-      return;
+      continue;
     }
     for (let r = 0; r < n; r++) {
       const o = o0 + refs[r] * S;
@@ -238,10 +259,7 @@ export function updateEta(work: GlmmWork, theta: ArrayLike<number>, u: Float64Ar
       for (let c = 0; c < S; c++) s += z[r * S + c] * b[o + c];
       eta[r] += s;
     }
-  });
-  const fam = problem.family;
-  const y = problem.y;
-  let dev = 0;
+  }
   for (let t = 0; t < n; t++) {
     const m = fam.linkinv(eta[t]);
     mu[t] = m;
