@@ -36,7 +36,7 @@ export function agqDeviance(work: GlmmWork, theta: ArrayLike<number>, nAGQ: numb
   // binomial-logit: the deviance residual from η directly, 2w·(y log y + (1−y) log(1−y) + log(1 + e^η) − yη),
   // one exp and one log1p per row and node instead of the inverse link's exp and two logs
   // (|η| > 30, where the inverse link clamps μ, takes the general route)
-  const ylogy = fam.family === "binomial" && fam.link === "logit" ? binomialEntropyTerms(y) : null;
+  const ylogy = fam.family === "binomial" && fam.link === "logit" ? binomialEntropyTerms(work) : null;
   const mult = new Float64Array(nl);
   const devc = new Float64Array(nl);
   for (let k = 0; k < nodes.length; k++) {
@@ -151,15 +151,22 @@ export function agqDevianceVector(work: GlmmWork, theta: ArrayLike<number>, nAGQ
   return D;
 }
 
-/** y log y + (1 − y) log(1 − y) per row (0 log 0 = 0). */
-function binomialEntropyTerms(y: Float64Array): Float64Array {
+/** y log y + (1 − y) log(1 − y) per row of the response (0 log 0 = 0), computed once per fit. */
+function binomialEntropyTerms(work: GlmmWork): Float64Array {
+  const hit = entropyCache.get(work);
+  if (hit) return hit;
+  const y = work.problem.y;
   const out = new Float64Array(y.length);
+  entropyCache.set(work, out);
   for (let r = 0; r < y.length; r++) {
     const v = y[r];
     out[r] = (v > 0 ? v * Math.log(v) : 0) + (v < 1 ? (1 - v) * Math.log(1 - v) : 0);
   }
   return out;
 }
+
+/** `binomialEntropyTerms` per fit (the response does not change during a fit). */
+const entropyCache = new WeakMap<GlmmWork, Float64Array>();
 
 /** log(1 + e^x) without overflow. */
 function softplus(x: number): number {

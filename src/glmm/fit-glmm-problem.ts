@@ -170,8 +170,8 @@ export function fitGlmmModel(
   state.save();
   // lme4 restarts every evaluation of a stage from the linear predictor at its start (lp0)
   const lp1 = Float64Array.from(work.eta);
-  const run = (th: ArrayLike<number>, varyBeta: boolean, lp: Float64Array): PirlsResult =>
-    exact ? pirls(work, th, varyBeta) : pirlsLme4(work, th, varyBeta, lp);
+  const run = (th: ArrayLike<number>, varyBeta: boolean, lp: Float64Array, modesOnly = false): PirlsResult =>
+    exact ? pirls(work, th, varyBeta) : pirlsLme4(work, th, varyBeta, lp, { modesOnly });
   const f1 = (x: Float64Array): number => {
     try {
       const r = run(x, true, lp1);
@@ -194,6 +194,7 @@ export function fitGlmmModel(
   let objective = final.ldL2 + final.sqrL + final.devResid;
   let x2: Float64Array | null = null;
   let f2: ((x: Float64Array) => number) | null = null;
+  let full2: ((x: Float64Array) => number) | null = null;
   const seScale = new Float64Array(p);
   if (nAGQ >= 1) {
     // ---- stage 2: (θ, β) jointly, u by PIRLS; β = β₀ + s∘δ with s the stage-1 standard errors
@@ -203,15 +204,22 @@ export function fitGlmmModel(
       seScale[j] = Number.isFinite(s) && s > 0 ? s : 1;
     }
     const toPar = (x: ArrayLike<number>): { th: Float64Array; beta: Float64Array } => {
-      const th = Float64Array.from({ length: nth }, (_, i) => x[i]);
-      const beta = Float64Array.from({ length: p }, (_, j) => beta0[j] + seScale[j] * x[nth + j]);
+      const th = new Float64Array(nth);
+      for (let i = 0; i < nth; i++) th[i] = x[i];
+      const beta = new Float64Array(p);
+      for (let j = 0; j < p; j++) beta[j] = beta0[j] + seScale[j] * x[nth + j];
       return { th, beta };
     };
     const lp2 = Float64Array.from(work.eta);
-    const dev2 = (x: ArrayLike<number>): number => {
+    let last: PirlsResult | null = null;
+    // the optimiser and the Hessian need only the deviance: PIRLS leaves the engine's [X y] block
+    // out (`modesOnly`); the evaluation that leaves the final state is a full one
+    const dev2 = (x: ArrayLike<number>, modesOnly = true): number => {
       const { th, beta } = toPar(x);
-      setFixed(work, beta);
-      const r = run(th, false, lp2);
+      // PIRLS with β fixed forms X β itself (`setFixed`) from work.beta
+      work.beta.set(beta);
+      const r = run(th, false, lp2, modesOnly);
+      last = r;
       if (nAGQ === 1) return r.ldL2 + r.sqrL + r.devResid;
       if (comps) return agqDevianceComponents(work, th, nAGQ, comps);
       return model.terms[0].S > 1 ? agqDevianceVector(work, th, nAGQ) : agqDeviance(work, th, nAGQ);
@@ -221,10 +229,12 @@ export function fitGlmmModel(
     const fail2 = dev2(start2);
     state.save();
     let feval2 = 1;
-    f2 = (x: Float64Array): number => {
-      feval2++;
+    // lme4's evaluation restarts from lp2 and so does not depend on the state it starts from: BOBYQA's
+    // first point, start2, was just evaluated and the state is still there (counted all the same)
+    let repeat = !exact;
+    const safe2 = (x: Float64Array, modesOnly: boolean): number => {
       try {
-        const v = dev2(x);
+        const v = dev2(x, modesOnly);
         state.save();
         return v;
       } catch (e) {
@@ -233,6 +243,15 @@ export function fitGlmmModel(
         return fail2;
       }
     };
+    f2 = (x: Float64Array): number => {
+      feval2++;
+      if (repeat) {
+        repeat = false;
+        if (x.every((v, i) => v === start2[i])) return fail2;
+      }
+      return safe2(x, true);
+    };
+    full2 = (x: Float64Array): number => safe2(x, false);
     const lower2 = [...lower, ...new Array<number>(p).fill(Number.NEGATIVE_INFINITY)];
     const res2 = bobyqa(f2, start2, { lower: lower2, rhobeg: 0.02, rhoend: 1e-6, maxfun });
     x2 = Float64Array.from(res2.x);
@@ -242,20 +261,21 @@ export function fitGlmmModel(
     feval = feval2;
     converged = res2.converged;
     message = res2.message;
-    setFixed(work, beta);
-    final = run(th, false, lp2);
+    if (exact || !last) {
+      setFixed(work, beta);
+      final = run(th, false, lp2);
+    } else final = last; // lme4's evaluation at x2 just ran: the same result
   }
   if (!converged) warnings.push({ code: "not_converged", message: `optimizer did not converge: ${message}` });
 
   // ---- standard errors: finite-difference Hessian of the stage-2 deviance over (θ, β), as
   // lme4 (calc.derivs = TRUE)
   let vcovHess: number[][] | null = null;
-  if (x2 && f2 && hessian) {
-    const dev = f2;
+  if (x2 && f2 && full2 && hessian) {
     const fx = objective;
-    vcovHess = hessianVcov(dev, x2, fx, nth, p, seScale);
-    // restore the state at the optimum (the Hessian moved it)
-    dev(x2);
+    vcovHess = hessianVcov(f2, x2, fx, nth, p, seScale);
+    // restore the state at the optimum (the Hessian moved it), with the whole factor
+    full2(x2);
     if (!vcovHess)
       warnings.push({
         code: "glmm_hessian",
@@ -279,7 +299,11 @@ export function fitGlmmModel(
 }
 
 /** What the quadrature of nAGQ > 1 integrated: lme4's rule, or the extended mode's blocks. */
-function quadratureInfo(model: LmmModel, nAGQ: number, comps: ReComponents | null): GlmmQuadrature | null {
+export function quadratureInfo(
+  model: LmmModel,
+  nAGQ: number,
+  comps: ReComponents | null,
+): GlmmQuadrature | null {
   if (nAGQ <= 1) return null;
   if (comps)
     return {

@@ -146,7 +146,7 @@ export function assembleGlmmFit(
   registerGlmmInternals(fit, {
     problem,
     nAGQ: opts.nAGQ ?? 1,
-    agqVector: opts.agqVector ?? false,
+    agq: opts.agq ?? "lme4",
     trials: resp.n,
     familyName: family.name,
     linkName: family.link.name,

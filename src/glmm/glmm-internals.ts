@@ -4,12 +4,14 @@
  * bound to the response's trials) and the fit's quadrature options. The design and engine model
  * are in `fitInternals` as for an LMM.
  */
+import type { AgqMode } from "./fit-glmm-problem.ts";
 import type { GlmmProblem } from "./glmm-problem.ts";
 
 export interface GlmmInternals {
   readonly problem: GlmmProblem;
   readonly nAGQ: number;
-  readonly agqVector: boolean;
+  /** The quadrature rule asked for with nAGQ > 1 (`agq`). */
+  readonly agq: AgqMode;
   /** The binomial trials per row (R's `n`: ones for a 0/1 or Poisson response). */
   readonly trials: Float64Array;
   /** The family and link as asked for (`makeFamily` names). */

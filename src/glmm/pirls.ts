@@ -12,7 +12,14 @@
  */
 import { MixedError, NumericalError } from "../errors.ts";
 import { fixefFromL, sphericalModes } from "../lmm/lmm-estimates.ts";
-import { createLmm, type LmmModel, reweightLmm } from "../lmm/lmm-model.ts";
+import {
+  createLmm,
+  type LmmModel,
+  type RefillSnapshot,
+  restoreRefill,
+  reweightLmm,
+  snapshotRefill,
+} from "../lmm/lmm-model.ts";
 import { logDets, updateL } from "../lmm/update-l.ts";
 import type { GlmmProblem } from "./glmm-problem.ts";
 
@@ -50,6 +57,8 @@ export interface GlmmWork {
     readonly b1: Float64Array;
     readonly b0: Float64Array;
     readonly bw: Float64Array;
+    /** The modes per engine term as `sphericalModes` returns them. */
+    readonly modes: Float64Array[];
   };
   /**
    * −2 log-likelihood of the saturated model (μ = y). For binomial and Poisson the deviance
@@ -61,6 +70,22 @@ export interface GlmmWork {
    * fill-reducing plan, so that `sphericalModes` can solve with the permuted factor.
    */
   readonly fastFactor: boolean;
+  /** The first iteration of `pirlsLme4` from the last linear predictor it started from (see `StartCache`). */
+  readonly start: StartCache;
+}
+
+/**
+ * `pirlsLme4` restarts every evaluation of a stage from the same linear predictor, so its first
+ * working weights and response, and the engine's A refilled with them, are the same every time:
+ * they are kept here (μ, w, z and the engine's refill state at `eta`) and copied back instead of
+ * recomputed. Valid while `eta` equals the call's start value by value (checked on every call).
+ */
+interface StartCache {
+  eta: Float64Array | null;
+  readonly mu: Float64Array;
+  readonly wts: Float64Array;
+  readonly z: Float64Array;
+  snap: RefillSnapshot | null;
 }
 
 /** The pieces of the Laplace objective at the PIRLS solution. */
@@ -139,9 +164,17 @@ export function createGlmmWork(problem: GlmmProblem): GlmmWork {
       b1: new Float64Array(p),
       b0: new Float64Array(p),
       bw: new Float64Array(p),
+      modes: model.terms.map((t) => new Float64Array(t.q)),
     },
     minus2LogLikSaturated: sat,
     fastFactor: model.fast.plans.filter((x) => x !== null).length <= 1,
+    start: {
+      eta: null,
+      mu: new Float64Array(n),
+      wts: new Float64Array(n),
+      z: new Float64Array(n),
+      snap: null,
+    },
   };
 }
 
@@ -162,13 +195,15 @@ export function setFixed(work: GlmmWork, beta: ArrayLike<number>): void {
 /** b_j = λ_j u_j per level for each engine term (λ from θ, user scale). */
 function randomEffects(work: GlmmWork, theta: ArrayLike<number>, u: Float64Array, b: Float64Array): void {
   const { model, uOff } = work;
-  model.terms.forEach((t, j) => {
+  const terms = model.terms;
+  for (let j = 0; j < terms.length; j++) {
+    const t = terms[j];
     const S = t.S;
     const o0 = uOff[j];
     if (S === 1) {
       const lam = theta[t.thetaOffset];
       for (let l = 0; l < t.nl; l++) b[o0 + l] = lam * u[o0 + l];
-      return;
+      continue;
     }
     for (let l = 0; l < t.nl; l++)
       for (let r = 0; r < S; r++) {
@@ -177,7 +212,7 @@ function randomEffects(work: GlmmWork, theta: ArrayLike<number>, u: Float64Array
         for (let c = 0; c <= r; c++) s += thetaAt(theta, t.thetaOffset, S, r, c) * u[o0 + l * S + c];
         b[o0 + l * S + r] = s;
       }
-  });
+  }
 }
 
 function thetaAt(theta: ArrayLike<number>, off: number, S: number, r: number, c: number): number {
@@ -189,15 +224,34 @@ function thetaAt(theta: ArrayLike<number>, off: number, S: number, r: number, c:
 export function updateEta(work: GlmmWork, theta: ArrayLike<number>, u: Float64Array): number {
   const { n, model, uOff, eta, mu, fixed, b, problem, prior } = work;
   randomEffects(work, theta, u, b);
+  const terms = model.terms;
+  const fam = problem.family;
+  const y = problem.y;
+  let dev = 0;
+  if (terms.length === 1 && terms[0].S === 1) {
+    // one scalar term (the common case): η, μ and the deviance in one pass, each value as below
+    const z = problem.reterms[terms[0].input].z;
+    const refs = terms[0].refs;
+    const o0 = uOff[0];
+    for (let r = 0; r < n; r++) {
+      const e = fixed[r] + z[r] * b[o0 + refs[r]];
+      eta[r] = e;
+      const m = fam.linkinv(e);
+      mu[r] = m;
+      dev += fam.devResid(y[r], m, prior[r]);
+    }
+    return dev;
+  }
   eta.set(fixed);
-  model.terms.forEach((t, j) => {
+  for (let j = 0; j < terms.length; j++) {
+    const t = terms[j];
     const S = t.S;
     const z = problem.reterms[t.input].z;
     const refs = t.refs;
     const o0 = uOff[j];
     if (S === 1) {
       for (let r = 0; r < n; r++) eta[r] += z[r] * b[o0 + refs[r]];
-      return;
+      continue;
     }
     for (let r = 0; r < n; r++) {
       const o = o0 + refs[r] * S;
@@ -205,10 +259,7 @@ export function updateEta(work: GlmmWork, theta: ArrayLike<number>, u: Float64Ar
       for (let c = 0; c < S; c++) s += z[r * S + c] * b[o + c];
       eta[r] += s;
     }
-  });
-  const fam = problem.family;
-  const y = problem.y;
-  let dev = 0;
+  }
   for (let t = 0; t < n; t++) {
     const m = fam.linkinv(eta[t]);
     mu[t] = m;
@@ -227,7 +278,16 @@ function sumSq(u: Float64Array): number {
  * Working weights and response at the current η, μ, installed into the engine and factored at θ.
  * Returns false when a weight is not positive/finite or the factorisation fails.
  */
-function installWorking(work: GlmmWork, theta: ArrayLike<number>): boolean {
+function installWorking(work: GlmmWork, theta: ArrayLike<number>, modesOnly = false): boolean {
+  // the objective-only factorisation (fill-reducing plans) when it can still yield the modes
+  return refill(work, modesOnly) && updateL(work.model, theta, work.fastFactor, modesOnly);
+}
+
+/**
+ * The working weights and response at the current η, μ, refilled into the engine (L stale); with
+ * `modesOnly` without the engine's [X y] diagonal block (β fixed: see `pirlsLme4`).
+ */
+function refill(work: GlmmWork, modesOnly = false): boolean {
   const { n, eta, mu, wts, z, prior, offset, problem, model } = work;
   const fam = problem.family;
   const y = problem.y;
@@ -240,13 +300,41 @@ function installWorking(work: GlmmWork, theta: ArrayLike<number>): boolean {
     z[t] = zt;
   }
   try {
-    reweightLmm(model, wts, z, { light: true });
+    reweightLmm(model, wts, z, { light: true, modesOnly });
   } catch (e) {
     if (e instanceof MixedError) return false;
     throw e;
   }
-  // the objective-only factorisation (fill-reducing plans) when it can still yield the modes
-  return updateL(model, theta, work.fastFactor);
+  return true;
+}
+
+/** Whether the two arrays hold the same values. */
+function sameValues(a: Float64Array, b: Float64Array): boolean {
+  if (a.length !== b.length) return false;
+  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
+  return true;
+}
+
+/**
+ * `installWorking` at the start η of `pirlsLme4` (set in `work.eta`, with μ): from the cache when
+ * it holds this start, else computed and cached.
+ */
+function installStart(work: GlmmWork, theta: ArrayLike<number>, hit: boolean, modesOnly: boolean): boolean {
+  const c = work.start;
+  if (hit && c.snap) {
+    work.wts.set(c.wts);
+    work.z.set(c.z);
+    restoreRefill(work.model, c.snap);
+  } else {
+    c.eta = null;
+    if (!refill(work)) return false;
+    c.eta = Float64Array.from(work.eta);
+    c.mu.set(work.mu);
+    c.wts.set(work.wts);
+    c.z.set(work.z);
+    c.snap = snapshotRefill(work.model, c.snap ?? undefined);
+  }
+  return updateL(work.model, theta, work.fastFactor, modesOnly);
 }
 
 /** (u, β) of the weighted LMM just factored; β fixed at `beta` unless `varyBeta`. */
@@ -254,23 +342,23 @@ function solveStep(work: GlmmWork, varyBeta: boolean, uOut: Float64Array, betaOu
   const { model, p } = work;
   const { scale, betaShift } = model.response;
   const xs = model.xScale;
-  let bw: Float64Array;
+  const bw = work.scratch.bw;
   if (varyBeta) {
-    bw = fixefFromL(model);
+    fixefFromL(model, bw);
     for (let j = 0; j < p; j++) betaOut[j] = betaShift[j] + scale * (xs[j] * bw[j]);
   } else {
-    bw = work.scratch.bw;
     for (let j = 0; j < p; j++) {
       betaOut[j] = work.beta[j];
       bw[j] = (work.beta[j] - betaShift[j]) / (scale * xs[j]);
     }
   }
-  const v = sphericalModes(model, bw);
+  const v = sphericalModes(model, bw, work.scratch.modes);
   const f = model.sigmaFactor * scale;
-  v.forEach((vj, j) => {
+  for (let j = 0; j < v.length; j++) {
+    const vj = v[j];
     const o = work.uOff[j];
     for (let i = 0; i < vj.length; i++) uOut[o + i] = vj[i] * f;
-  });
+  }
 }
 
 /**
@@ -362,19 +450,28 @@ export function pirls(
  * exact one (by up to ~1e-3 on cbpp) in a way that is smooth in (θ, β) except where the number
  * of iterations changes; lme4's estimates and standard errors are those of this function, so the
  * default fit reproduces them with it (`exactLaplace: false`).
+ *
+ * `modesOnly` (β fixed only): the engine's [X y] diagonal block is neither refilled nor factored
+ * (`updateL`), which leaves the result — log|L|², u, the deviance — unchanged, bit for bit, but
+ * L_XX (β̂, its covariance) stale: the last evaluation before reading those must be a full one.
  */
 export function pirlsLme4(
   work: GlmmWork,
   theta: ArrayLike<number>,
   varyBeta: boolean,
   etaStart: Float64Array,
-  tol = 1e-7,
+  opts: { readonly tol?: number; readonly modesOnly?: boolean } = {},
 ): PirlsResult {
+  const tol = opts.tol ?? 1e-7;
+  const modesOnly = !varyBeta && (opts.modesOnly ?? false);
   const { u, beta, p, problem } = work;
   work.theta.set(theta);
   const fam = problem.family;
   work.eta.set(etaStart);
-  for (let t = 0; t < work.n; t++) work.mu[t] = fam.linkinv(etaStart[t]);
+  const cached = work.start.eta;
+  const hit = cached !== null && sameValues(cached, etaStart);
+  if (hit) work.mu.set(work.start.mu);
+  else for (let t = 0; t < work.n; t++) work.mu[t] = fam.linkinv(etaStart[t]);
   if (!varyBeta) setFixed(work, beta);
   let pdev0 = Number.MAX_VALUE;
   const { u1, b1, u0, b0 } = work.scratch;
@@ -382,11 +479,10 @@ export function pirlsLme4(
   let lastDev = 0;
   let iter = 0;
   for (; iter < MAX_ITER; iter++) {
-    if (!installWorking(work, theta))
+    if (!(iter === 0 ? installStart(work, theta, hit, modesOnly) : installWorking(work, theta, modesOnly)))
       throw diverged(
         `the working weights or the factorisation broke down at PIRLS iteration ${iter + 1} (θ = ${fmt(theta)})`,
       );
-    ldL2 = logDets(work.model).ldL2;
     u0.set(u);
     b0.set(work.beta);
     solveStep(work, varyBeta, u1, b1);
@@ -395,6 +491,8 @@ export function pirlsLme4(
     let pdev = lastDev + sumSq(u1);
     if (Math.abs((pdev0 - pdev) / pdev) < tol) {
       u.set(u1);
+      // log|L|² of this iteration's factorisation (L is untouched since installWorking)
+      ldL2 = logDets(work.model).ldL2;
       break;
     }
     let half = 0;

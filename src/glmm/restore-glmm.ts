@@ -20,7 +20,8 @@ import { thetaLowerBounds } from "../lmm/lmm-result.ts";
 import { quote } from "../util/quote.ts";
 import { agqDeviance, agqDevianceVector } from "./agq.ts";
 import { assembleGlmmFit, type GlmmFit, type GlmmFitOptions, prepareGlmm, thetaNamesOf } from "./fit-glmm.ts";
-import { checkNagq } from "./fit-glmm-problem.ts";
+import { type AgqMode, checkNagq, quadratureInfo } from "./fit-glmm-problem.ts";
+import { agqDevianceComponents } from "./agq-components.ts";
 import { buildGlmmResult, type GlmmOptInfo } from "./glmm-result.ts";
 import { createGlmmWork, pirls, setFixed } from "./pirls.ts";
 
@@ -125,7 +126,13 @@ export function restoreGlmm(
   };
   const prepared = prepareGlmm(formula, data, fitOpts);
   const { design, problem } = prepared;
-  checkNagq(problem, nAGQ, problem.reterms.length === 1 && problem.reterms[0].cnames.length > 1);
+  // the saved quadrature rule (JSON from before the extended mode: a single vector term was its only use)
+  const savedAgq = isObject(saved.agq) ? saved.agq.mode : undefined;
+  const agqMode: AgqMode =
+    savedAgq === "extended" || (problem.reterms.length === 1 && problem.reterms[0].cnames.length > 1)
+      ? "extended"
+      : "lme4";
+  const comps = checkNagq(problem, nAGQ, agqMode);
 
   // the data against the saved fit
   if (design.n !== nobs)
@@ -177,9 +184,11 @@ export function restoreGlmm(
     dev =
       nAGQ <= 1
         ? r.ldL2 + r.sqrL + r.devResid + work.minus2LogLikSaturated
-        : work.model.terms[0].S > 1
-          ? agqDevianceVector(work, theta, nAGQ)
-          : agqDeviance(work, theta, nAGQ);
+        : comps
+          ? agqDevianceComponents(work, theta, nAGQ, comps)
+          : work.model.terms[0].S > 1
+            ? agqDevianceVector(work, theta, nAGQ)
+            : agqDeviance(work, theta, nAGQ);
   } catch {
     throw mismatch("PIRLS does not converge at the saved parameters");
   }
@@ -192,7 +201,16 @@ export function restoreGlmm(
   }
   // the optimiser's warnings (the design's, the response's and the result's are made again)
   const warnings = savedWarnings.filter((w) => w.code === "not_converged" || w.code === "glmm_hessian");
-  const result = buildGlmmResult(work, { theta, nAGQ, objective, pirls: r, vcovHess, optinfo, warnings });
+  const result = buildGlmmResult(work, {
+    theta,
+    nAGQ,
+    quadrature: quadratureInfo(work.model, nAGQ, comps),
+    objective,
+    pirls: r,
+    vcovHess,
+    optinfo,
+    warnings,
+  });
   const timing = isObject(saved.timing) && isNumber(saved.timing.fit_s) ? saved.timing.fit_s : null;
   return assembleGlmmFit(prepared, work.model, result, fitOpts, timing ?? (performance.now() - t0) / 1000);
 }

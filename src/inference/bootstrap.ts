@@ -20,7 +20,7 @@
 import { RandomStream } from "../bayes/random.ts";
 import { OptionError, SpecError } from "../errors.ts";
 import type { GlmmFit } from "../glmm/fit-glmm.ts";
-import { fitGlmmModel } from "../glmm/fit-glmm-problem.ts";
+import { type AgqMode, fitGlmmModel } from "../glmm/fit-glmm-problem.ts";
 import { glmmFamily } from "../glmm/glmm-family.ts";
 import { glmmInternals } from "../glmm/glmm-internals.ts";
 import { makeFamily } from "../glm/make-family.ts";
@@ -73,7 +73,7 @@ export interface BootstrapSpec {
     readonly family: string;
     readonly link: string;
     readonly nAGQ: number;
-    readonly agqVector: boolean;
+    readonly agq: AgqMode;
     readonly trials: Float64Array;
   };
 }
@@ -134,7 +134,7 @@ export function bootstrapSpec(fit: LmmFit | GlmmFit, nsim: number, seed = 1): Bo
             family: gi.familyName,
             link: gi.linkName,
             nAGQ: gi.nAGQ,
-            agqVector: gi.agqVector,
+            agq: gi.agq,
             trials: gi.trials,
           },
         }
@@ -150,7 +150,7 @@ function glmmRefitter(spec: BootstrapSpec): (y: Float64Array, row: Float64Array)
   return (y, row) => {
     const { result } = fitGlmmModel(
       { ...problem, y: Float64Array.from(y), family },
-      { nAGQ: g.nAGQ, agqVector: g.agqVector, start: spec.start },
+      { nAGQ: g.nAGQ, agq: g.agq, start: spec.start },
       false,
     );
     let c = 0;

@@ -6,12 +6,12 @@ import type { BlkDiagBlock, BlockSparse, DenseBlock } from "../linalg/block-type
 import { backSolveTransposed, forwardSolve } from "../linalg/dense-cholesky.ts";
 import type { LmmModel } from "./lmm-model.ts";
 
-/** β̂ from L_XXᵀ β = c_β (L must be current). */
-export function fixefFromL(model: LmmModel): Float64Array {
+/** β̂ from L_XXᵀ β = c_β (L must be current); written into `into` when given. */
+export function fixefFromL(model: LmmModel, into?: Float64Array): Float64Array {
   const { p, k } = model;
   const m = p + 1;
   const x = (model.L[k][k] as DenseBlock).data;
-  const beta = new Float64Array(p);
+  const beta = into ?? new Float64Array(p);
   for (let j = 0; j < p; j++) beta[j] = x[j * m + p];
   for (let j = p - 1; j >= 0; j--) {
     let s = beta[j];
@@ -21,13 +21,16 @@ export function fixefFromL(model: LmmModel): Float64Array {
   return beta;
 }
 
-/** Spherical conditional modes u per internal term (length q_j each). */
-export function sphericalModes(model: LmmModel, beta: Float64Array): Float64Array[] {
+/**
+ * Spherical conditional modes u per internal term (length q_j each); written into the arrays of
+ * `into` when given (as this function returned them).
+ */
+export function sphericalModes(model: LmmModel, beta: Float64Array, into?: Float64Array[]): Float64Array[] {
   const { p, k, L, terms } = model;
   const m = p + 1;
   const v = terms.map((t, j) => {
     const d = (L[k][j] as DenseBlock).data;
-    const out = new Float64Array(t.q);
+    const out = into ? into[j] : new Float64Array(t.q);
     for (let c = 0; c < t.q; c++) {
       let s = d[c * m + p];
       for (let r = 0; r < p; r++) s -= d[c * m + r] * beta[r];

@@ -393,15 +393,19 @@ const offPositions = new WeakMap<LmmModel, Int32Array[][]>();
  * and what the fast paths derived from A's values (the grouped downdate) are recomputed exactly as
  * `createLmm` computes them, so the model equals one built from scratch with these weights (bit
  * for bit; with `light`, the response is only scaled by a power of two, `scaleResponseLight`, the
- * cheap refill PIRLS repeats at every step). The weights are copied: the model never aliases or writes the caller's arrays. L is
+ * cheap refill PIRLS repeats at every step, `refillWorking`: it leaves `sumLogWeights` NaN). The weights are copied: the model never aliases or writes the caller's arrays. L is
  * left stale (`model.theta` is reset to NaN): call `updateL` before reading anything off L.
  */
 export function reweightLmm(
   model: LmmModel,
   w: Float64Array | null,
   y?: Float64Array,
-  opts: { readonly light?: boolean } = {},
+  opts: { readonly light?: boolean; readonly modesOnly?: boolean } = {},
 ): void {
+  if (opts.light && w) {
+    refillWorking(model, w, y ?? model.problem.y, opts.modesOnly ?? false);
+    return;
+  }
   const { n, p, k, terms, A, Xy, problem } = model;
   // the model's own √w buffer is reused (it is never the caller's array)
   const { sqrtw, sumLogWeights, wc } = workingWeights(w, n, model.sqrtw);
@@ -456,6 +460,206 @@ export function reweightLmm(
   const g = model.fast.grouped;
   for (let j = 0; j < k; j++)
     if (g[j]) g[j] = buildGroupedDowndate(A[j][0] as BlockSparse, (A[0][0] as BlkDiagBlock).data);
+  model.theta.fill(Number.NaN);
+}
+
+/** Per model, its own copy of the weights of the last light refill (reused across refills). */
+const lightWeights = new WeakMap<LmmModel, Float64Array>();
+
+/** Weights within [1/DEAD_ZONE, DEAD_ZONE]: their mean log₂ is too, so `weightScale` returns 1. */
+const W_LO = 2 ** -10;
+const W_HI = 2 ** 10;
+
+/**
+ * The light refill of `reweightLmm` (new working weights and response at every PIRLS step): the
+ * same A as the full refill with `scaleResponseLight`, without the per-call allocations — the
+ * model's copy of the weights is one buffer reused — and without Σ log w (`sumLogWeights` is NaN:
+ * the profiled criterion is not defined for working weights, and PIRLS reads only L). The weight
+ * scale c is 1 without a logarithm when every weight lies in the dead zone (then so does the mean
+ * of their log₂, exactly, so `weightScale` would return 1 too). With `modesOnly` the [X y]
+ * diagonal block A[k][k] is left as it was (stale): enough for `updateL` with `modesOnly`, which
+ * never reads it.
+ */
+function refillWorking(model: LmmModel, w: Float64Array, yNew: Float64Array, modesOnly: boolean): void {
+  const { n, p, k, terms, A, Xy, problem } = model;
+  if (w.length !== n)
+    throw new SpecError("E_SPEC_UNSUPPORTED", `the weights have length ${w.length}, expected ${n}`);
+  let lo = Number.POSITIVE_INFINITY;
+  let hi = 0;
+  for (let t = 0; t < n; t++) {
+    const v = w[t];
+    if (!(v > 0) || !Number.isFinite(v))
+      throw new SpecError(
+        "E_SPEC_UNSUPPORTED",
+        `prior weight ${v} at row ${t + 1} is not positive and finite`,
+      );
+    if (v < lo) lo = v;
+    if (v > hi) hi = v;
+  }
+  let sqrtw = model.sqrtw;
+  if (lo >= W_LO && hi <= W_HI && sqrtw) {
+    // c = 1: √(w/1) = √w
+    for (let t = 0; t < n; t++) sqrtw[t] = Math.sqrt(w[t]);
+    model.sigmaFactor = 1;
+  } else {
+    const ww = workingWeights(w, n, sqrtw);
+    sqrtw = ww.sqrtw as Float64Array;
+    model.sigmaFactor = Math.sqrt(ww.wc);
+  }
+  model.sqrtw = sqrtw;
+  model.sumLogWeights = Number.NaN;
+  for (const t of terms) {
+    const rt = problem.reterms[t.input];
+    if (t.S === 1 && t.zScale[0] === 1 && t.wtz !== rt.z) {
+      const z = rt.z;
+      const out = t.wtz;
+      for (let r = 0; r < n; r++) out[r] = z[r] * sqrtw[r];
+    } else t.wtz = weightedZ(rt.z, t.zScale, sqrtw, n, t.wtz);
+    for (let c = 0, o = t.thetaOffset; c < t.S; c++)
+      for (let r = c; r < t.S; r++, o++) model.thetaFactor[o] = model.sigmaFactor / t.zScale[r];
+  }
+  // √w·X·diag(m) as `weightFixedEffects` writes it; it runs again only to throw its error
+  const X = problem.X;
+  const xs = model.xScale;
+  let bad = 0;
+  for (let j = 0; j < p; j++) {
+    const mj = xs[j];
+    const o = j * n;
+    for (let t = 0; t < n; t++) {
+      const v = X[o + t] * mj * sqrtw[t];
+      Xy[o + t] = v;
+      bad += v * 0; // NaN once some v is not finite
+    }
+  }
+  if (bad !== 0) weightFixedEffects(X, problem.xnames, n, sqrtw, xs, Xy);
+  const Akk = A[k][k] as DenseBlock;
+  if (!modesOnly) fillXDiag(Akk, Xy, n, p);
+  model.response = scaleResponseLight(yNew, problem.offset, p, n, sqrtw, Xy);
+  if (!modesOnly) fillXyDiag(Akk, Xy, n, p, p);
+  let pos = offPositions.get(model);
+  if (!pos) {
+    pos = terms.map((ti, i) =>
+      terms.slice(0, i).map((tj) => blockPattern(ti.refs, tj.refs, ti.nl, tj.nl, ti.S, tj.S).pos),
+    );
+    offPositions.set(model, pos);
+  }
+  for (let i = 0; i < k; i++) {
+    fillDiagBlock(A[i][i] as BlkDiagBlock, terms[i]);
+    for (let j = 0; j < i; j++) fillOffBlock(A[i][j] as BlockSparse, pos[i][j], terms[i], terms[j]);
+  }
+  for (let j = 0; j < k; j++) {
+    if (terms[j].S === 1) fillXyRowScalar(A[k][j] as DenseBlock, terms[j], Xy, n, p);
+    else fillXyRow(A[k][j] as DenseBlock, terms[j], Xy, n, p, 0);
+  }
+  let wb = lightWeights.get(model);
+  if (!wb) {
+    wb = new Float64Array(n);
+    lightWeights.set(model, wb);
+  }
+  wb.set(w);
+  if (model.problem.y !== yNew || model.problem.weights !== wb)
+    model.problem = { ...problem, y: yNew, weights: wb };
+  let acc = 0;
+  for (const row of A)
+    for (const b of row) {
+      const d = b.data;
+      for (let e = 0; e < d.length; e++) acc += d[e] * 0; // NaN once some entry is not finite
+    }
+  if (acc !== 0) checkFinite(A, model.problem);
+  // scalar terms have no columns to be collinear
+  if (model.warnings.length > 0 || terms.some((t) => t.S > 1))
+    model.warnings = collinearWarnings(A, terms, model.problem);
+  const g = model.fast.grouped;
+  for (let j = 0; j < k; j++)
+    if (g[j]) g[j] = buildGroupedDowndate(A[j][0] as BlockSparse, (A[0][0] as BlkDiagBlock).data);
+  model.theta.fill(Number.NaN);
+}
+
+/**
+ * `fillXyRow` (all rows) for a scalar term, row by row of A[k][j] so that Xy is read in order:
+ * every entry sums the same products in the same order.
+ */
+function fillXyRowScalar(b: DenseBlock, t: InternalTerm, Xy: Float64Array, n: number, p: number): void {
+  const m = p + 1;
+  const { refs, wtz } = t;
+  const d = b.data;
+  d.fill(0);
+  for (let r = 0; r < m; r++) {
+    const o = r * n;
+    for (let row = 0; row < n; row++) {
+      const z = wtz[row];
+      if (z === 0) continue;
+      d[refs[row] * m + r] += Xy[o + row] * z;
+    }
+  }
+}
+
+/**
+ * Everything a light refill (`reweightLmm` with `light`) leaves in the model: restoring it
+ * (`restoreRefill`) puts the model back into the state of that refill, bit for bit, for the cost
+ * of copying arrays instead of recomputing A (PIRLS restarts every evaluation from the same
+ * linear predictor, so its first refill repeats).
+ */
+export interface RefillSnapshot {
+  readonly sqrtw: Float64Array;
+  readonly weights: Float64Array;
+  readonly wtz: Float64Array[];
+  readonly Xy: Float64Array;
+  readonly thetaFactor: Float64Array;
+  readonly A: Float64Array[];
+  sigmaFactor: number;
+  response: ResponseScaling;
+  problem: LmmProblem;
+  warnings: readonly Warning[];
+}
+
+/** Copy the state of the last light refill (into `into`'s arrays when given, as `snapshotRefill` made them). */
+export function snapshotRefill(model: LmmModel, into?: RefillSnapshot): RefillSnapshot {
+  const weights = lightWeights.get(model);
+  if (!weights || !model.sqrtw) throw new Error("snapshotRefill: the model has had no light refill");
+  const copy = (src: Float64Array, dst: Float64Array | undefined): Float64Array => {
+    if (!dst) return Float64Array.from(src);
+    dst.set(src);
+    return dst;
+  };
+  const blocks: Float64Array[] = [];
+  for (const row of model.A) for (const b of row) blocks.push(b.data);
+  const snap: RefillSnapshot = {
+    sqrtw: copy(model.sqrtw, into?.sqrtw),
+    weights: copy(weights, into?.weights),
+    wtz: model.terms.map((t, j) => copy(t.wtz, into?.wtz[j])),
+    Xy: copy(model.Xy, into?.Xy),
+    thetaFactor: copy(model.thetaFactor, into?.thetaFactor),
+    A: blocks.map((d, i) => copy(d, into?.A[i])),
+    sigmaFactor: model.sigmaFactor,
+    response: model.response,
+    problem: model.problem,
+    warnings: model.warnings,
+  };
+  return snap;
+}
+
+/** Put the model back into the state `snapshotRefill` copied (L is left stale, as by a refill). */
+export function restoreRefill(model: LmmModel, snap: RefillSnapshot): void {
+  const weights = lightWeights.get(model);
+  if (!weights || !model.sqrtw) throw new Error("restoreRefill: the model has had no light refill");
+  model.sqrtw.set(snap.sqrtw);
+  weights.set(snap.weights);
+  model.terms.forEach((t, j) => {
+    t.wtz.set(snap.wtz[j]);
+  });
+  model.Xy.set(snap.Xy);
+  model.thetaFactor.set(snap.thetaFactor);
+  let i = 0;
+  for (const row of model.A) for (const b of row) b.data.set(snap.A[i++]);
+  model.sigmaFactor = snap.sigmaFactor;
+  model.sumLogWeights = Number.NaN;
+  model.response = snap.response;
+  model.problem = snap.problem;
+  model.warnings = snap.warnings;
+  const g = model.fast.grouped;
+  for (let j = 0; j < model.k; j++)
+    if (g[j]) g[j] = buildGroupedDowndate(model.A[j][0] as BlockSparse, (model.A[0][0] as BlkDiagBlock).data);
   model.theta.fill(Number.NaN);
 }
 

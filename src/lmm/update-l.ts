@@ -38,8 +38,17 @@ export function installTheta(model: LmmModel, theta: ArrayLike<number>): void {
  * `updateL` without the flag before reading estimates off L — except β (`fixefFromL`, read off
  * L[k][k], which is the same) and the conditional modes (`sphericalModes` solves with the permuted
  * factor when exactly one block was planned, `model.permuted`, and refuses otherwise).
+ *
+ * With `modesOnly` the [X y] diagonal block L[k][k] is neither formed nor factorised (A[k][k] is
+ * not read): what is left is log|L_ZZ|² (`logDets(...).ldL2`) and what `sphericalModes` needs for
+ * a given β — the other pieces of `logDets` and β̂ (`fixefFromL`) are then meaningless.
  */
-export function updateL(model: LmmModel, theta: ArrayLike<number>, objectiveOnly = false): boolean {
+export function updateL(
+  model: LmmModel,
+  theta: ArrayLike<number>,
+  objectiveOnly = false,
+  modesOnly = false,
+): boolean {
   installTheta(model, theta);
   const { k, terms, A, L } = model;
   const fast = model.fast;
@@ -53,10 +62,10 @@ export function updateL(model: LmmModel, theta: ArrayLike<number>, objectiveOnly
       scaleOff(L[i][j] as BlockSparse | DenseBlock, A[i][j] as BlockSparse, terms[i], tj);
     scaleXyRow(L[k][j] as DenseBlock, A[k][j] as DenseBlock, tj);
   }
-  (L[k][k] as DenseBlock).data.set((A[k][k] as DenseBlock).data);
+  if (!modesOnly) (L[k][k] as DenseBlock).data.set((A[k][k] as DenseBlock).data);
   const w = model.scratch;
   model.permuted = [];
-  for (let j = 0; j <= k; j++) {
+  for (let j = 0; j <= (modesOnly ? k - 1 : k); j++) {
     const Ljj = L[j][j] as BlkDiagBlock | DenseBlock;
     const planned = objectiveOnly && j < k ? fast.plans[j] : null;
     if (planned && Ljj.kind === "dense") {

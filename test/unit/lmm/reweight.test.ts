@@ -6,9 +6,16 @@
 import assert from "node:assert/strict";
 import { test } from "node:test";
 import type { Block } from "../../../src/linalg/block-types.ts";
-import { createLmm, type FastPaths, type LmmModel, reweightLmm } from "../../../src/lmm/lmm-model.ts";
+import {
+  createLmm,
+  type FastPaths,
+  type LmmModel,
+  restoreRefill,
+  reweightLmm,
+  snapshotRefill,
+} from "../../../src/lmm/lmm-model.ts";
 import type { LmmProblem, ReTerm } from "../../../src/lmm/lmm-problem.ts";
-import { criterionFromL, evaluate, updateL } from "../../../src/lmm/update-l.ts";
+import { criterionFromL, evaluate, logDets, updateL } from "../../../src/lmm/update-l.ts";
 import { fixefFromL, sphericalModes } from "../../../src/lmm/lmm-estimates.ts";
 import { fitModel } from "../../../src/lmm/fit-lmm-problem.ts";
 import { expectClose } from "../../helpers/expect-close.ts";
@@ -196,4 +203,98 @@ test("conditional modes from the permuted (planned) factor equal the canonical o
   expectClose(Array.from(beta), Array.from(beta2), { atol: 1e-10, label: "beta" });
   for (let j = 0; j < canon.length; j++)
     expectClose(Array.from(fast[j]), Array.from(canon[j]), { atol: 1e-10, label: `u block ${j}` });
+});
+
+test("light refill: the random-effects blocks and weights equal a fresh build's; restoreRefill brings a refill back bit for bit", () => {
+  for (const [i, sp] of [
+    [
+      { nl: 30, S: 1 },
+      { nl: 12, S: 1 },
+    ],
+    [
+      { nl: 20, S: 2 },
+      { nl: 6, S: 1 },
+    ],
+  ].entries()) {
+    const prob = syntheticProblem(40 + i, 250, 3, sp);
+    const n = prob.y.length;
+    const model = createLmm({ ...prob, weights: randomWeights(n, 50 + i) }, { reweighted: true });
+    const k = model.terms.length;
+    // in the dead zone (c = 1) and far outside it (c = 4^k, the θ and σ factors change)
+    for (const scale of [1, 1e7]) {
+      const w = randomWeights(n, 60 + i).map((v) => v * scale);
+      reweightLmm(model, w, prob.y, { light: true });
+      assert.ok(Number.isNaN(model.sumLogWeights), "light: no Σ log w");
+      const fresh = createLmm({ ...prob, weights: w });
+      for (let a = 0; a < k; a++)
+        for (let b = 0; b <= a; b++)
+          assert.deepEqual(model.A[a][b].data, fresh.A[a][b].data, `A[${a}][${b}]`);
+      assert.deepEqual(model.sqrtw, fresh.sqrtw);
+      assert.equal(model.sigmaFactor, fresh.sigmaFactor);
+      assert.deepEqual(model.thetaFactor, fresh.thetaFactor);
+      assert.deepEqual(model.problem.weights, w);
+      assert.notEqual(model.problem.weights, w, "the model's own copy");
+    }
+    const r = rng(70 + i);
+    const y1 = Float64Array.from(prob.y, (v) => v + r());
+    const w1 = randomWeights(n, 80 + i);
+    reweightLmm(model, w1, y1, { light: true });
+    const theta = Array.from({ length: model.ntheta }, (_, t) => 0.5 + 0.1 * t);
+    assert.ok(updateL(model, theta));
+    const before = {
+      ld: logDets(model),
+      beta: fixefFromL(model),
+      u: sphericalModes(model, fixefFromL(model)),
+    };
+    const blocks = model.A.map((row) => row.map((b) => Float64Array.from(b.data)));
+    const Xy = Float64Array.from(model.Xy);
+    const snap = snapshotRefill(model);
+    // another refill (weights outside the dead zone), then back
+    reweightLmm(
+      model,
+      w1.map((v) => v * 1e-9),
+      y1.map((v) => v * 3),
+      { light: true },
+    );
+    restoreRefill(model, snap);
+    assert.ok(Number.isNaN(model.theta[0]), "L is stale after a restore");
+    model.A.forEach((row, a) => {
+      row.forEach((b, c) => {
+        assert.deepEqual(b.data, blocks[a][c], `A[${a}][${c}]`);
+      });
+    });
+    assert.deepEqual(model.Xy, Xy);
+    assert.deepEqual(model.problem.weights, w1);
+    assert.ok(updateL(model, theta));
+    assert.deepEqual(logDets(model), before.ld);
+    assert.deepEqual(fixefFromL(model), before.beta);
+    assert.deepEqual(sphericalModes(model, fixefFromL(model)), before.u);
+    // a snapshot into the arrays of an earlier one
+    assert.equal(snapshotRefill(model, snap).Xy, snap.Xy);
+  }
+});
+
+test("modesOnly: a light refill and updateL without the [X y] block give the same log|L_ZZ|² and modes, bit for bit", () => {
+  const prob = syntheticProblem(90, 300, 3, [
+    { nl: 30, S: 1 },
+    { nl: 12, S: 2 },
+  ]);
+  const n = prob.y.length;
+  const full = createLmm({ ...prob, weights: randomWeights(n, 91) }, { reweighted: true });
+  const part = createLmm({ ...prob, weights: randomWeights(n, 91) }, { reweighted: true });
+  const beta = Float64Array.from([0.3, -0.2, 0.1]);
+  const theta = Array.from({ length: full.ntheta }, (_, t) => 0.6 - 0.1 * t);
+  for (const seed of [92, 93, 94]) {
+    const w = randomWeights(n, seed);
+    const r = rng(seed);
+    const y = Float64Array.from(prob.y, (v) => v + r());
+    reweightLmm(full, w, y, { light: true });
+    reweightLmm(part, w, y, { light: true, modesOnly: true });
+    for (const objectiveOnly of [false, true]) {
+      assert.ok(updateL(full, theta, objectiveOnly));
+      assert.ok(updateL(part, theta, objectiveOnly, true));
+      assert.equal(logDets(part).ldL2, logDets(full).ldL2);
+      assert.deepEqual(sphericalModes(part, beta), sphericalModes(full, beta));
+    }
+  }
 });
