@@ -90,3 +90,16 @@ test("restoreGlmm refuses other data and other JSON with typed errors", () => {
     (e: unknown) => e instanceof FormulaError && e.code === "E_FORMULA_UNKNOWN_COLUMN",
   );
 });
+
+test("restoreGlmm reproduces an extended-AGQ fit (two nested terms) and keeps its quadrature", () => {
+  const cbpp = loadBundled("cbpp");
+  const fit = fitGlmm("cbind(incidence, size - incidence) ~ period + (1 | herd) + (1 | herd:period)", cbpp, {
+    family: "binomial",
+    nAGQ: 3,
+    agq: "extended",
+  });
+  const back = restoreGlmm(JSON.stringify(fit.toJSON()), cbpp);
+  same(fit, back, "extended nAGQ 3");
+  assert.deepEqual(back.quadrature, fit.quadrature);
+  assert.equal(back.quadrature?.mode, "extended");
+});
