@@ -18,6 +18,17 @@ import type { DataSource } from "../data/column.ts";
 import { SpecError, type Warning } from "../errors.ts";
 import { thetaLowerBounds } from "../lmm/lmm-result.ts";
 import { quote } from "../util/quote.ts";
+import {
+  dataMismatch,
+  field,
+  isBoolean,
+  isNumber,
+  isNumberRecord,
+  isObject,
+  isString,
+  listText,
+  sameList,
+} from "../util/saved-json.ts";
 import { agqDeviance, agqDevianceVector } from "./agq.ts";
 import { assembleGlmmFit, type GlmmFit, type GlmmFitOptions, prepareGlmm, thetaNamesOf } from "./fit-glmm.ts";
 import { type AgqMode, checkNagq, quadratureInfo } from "./fit-glmm-problem.ts";
@@ -28,44 +39,12 @@ import { createGlmmWork, pirls, setFixed } from "./pirls.ts";
 /** Relative tolerance of the deviance at the saved (θ, β) (relative to max(1, |objective|)). */
 export const RESTORE_GLMM_OBJECTIVE_TOL = 1e-5;
 
-type Json = Record<string, unknown>;
-
 function badJson(message: string, hint?: string): SpecError {
   return new SpecError(
     "E_FIT_BAD_JSON",
     `not a saved GLMM fit: ${message}`,
     hint ?? "pass the JSON written by fit.toJSON() (or `mixed fit ... --family F --json`) for a GLMM",
   );
-}
-
-function mismatch(message: string): SpecError {
-  return new SpecError(
-    "E_FIT_DATA_MISMATCH",
-    `the data do not match the saved fit: ${message}`,
-    "restore the fit with the data it was fitted to (same rows, columns, levels and schema), or fit the model again",
-  );
-}
-
-const isString = (v: unknown): v is string => typeof v === "string";
-const isNumber = (v: unknown): v is number => typeof v === "number" && Number.isFinite(v);
-const isBoolean = (v: unknown): v is boolean => typeof v === "boolean";
-const isObject = (v: unknown): v is Json => typeof v === "object" && v !== null && !Array.isArray(v);
-const isNumberRecord = (v: unknown): v is Record<string, number> =>
-  isObject(v) && Object.values(v).every((x) => typeof x === "number");
-
-function field<T>(json: Json, name: string, ok: (v: unknown) => v is T, what: string): T {
-  const v = json[name];
-  if (!ok(v)) throw badJson(`the field ${quote(name)} is ${v === undefined ? "missing" : `not ${what}`}`);
-  return v;
-}
-
-function sameList(a: readonly string[], b: readonly string[]): boolean {
-  return a.length === b.length && a.every((x, i) => x === b[i]);
-}
-
-function listText(xs: readonly string[]): string {
-  const shown = xs.slice(0, 8).map((x) => quote(x));
-  return `${shown.join(", ")}${xs.length > 8 ? `, … (${xs.length})` : ""}`;
 }
 
 /**
@@ -91,14 +70,14 @@ export function restoreGlmm(
     throw badJson('it is a linear mixed model (model_class "lmerMod")', "restore it with restoreLmm");
   if (saved.model_class !== "glmerMod")
     throw badJson(`its model_class is ${JSON.stringify(saved.model_class)}, not "glmerMod"`);
-  const formula = field(saved, "formula", isString, "a string");
-  const family = field(saved, "family", isString, "a string");
-  const link = field(saved, "link", isString, "a string");
-  const nAGQ = field(saved, "nAGQ", isNumber, "a number");
-  const thetaJson = field(saved, "theta", isNumberRecord, "an object of numbers");
-  const betaJson = field(saved, "beta", isNumberRecord, "an object of numbers");
-  const nobs = field(saved, "nobs", isNumber, "a number");
-  const objective = field(saved, "objective", isNumber, "a finite number");
+  const formula = field(saved, "formula", isString, "a string", badJson);
+  const family = field(saved, "family", isString, "a string", badJson);
+  const link = field(saved, "link", isString, "a string", badJson);
+  const nAGQ = field(saved, "nAGQ", isNumber, "a number", badJson);
+  const thetaJson = field(saved, "theta", isNumberRecord, "an object of numbers", badJson);
+  const betaJson = field(saved, "beta", isNumberRecord, "an object of numbers", badJson);
+  const nobs = field(saved, "nobs", isNumber, "a number", badJson);
+  const objective = field(saved, "objective", isNumber, "a finite number", badJson);
   const weights = saved.weights;
   if (weights !== undefined && weights !== null && !isString(weights))
     throw badJson("the field 'weights' is not a column name or null");
@@ -136,10 +115,10 @@ export function restoreGlmm(
 
   // the data against the saved fit
   if (design.n !== nobs)
-    throw mismatch(`the formula uses ${design.n} rows of ${quote(data.name)}, the saved fit ${nobs}`);
+    throw dataMismatch(`the formula uses ${design.n} rows of ${quote(data.name)}, the saved fit ${nobs}`);
   const betaNames = Object.keys(betaJson);
   if (!sameList(design.xnames, betaNames))
-    throw mismatch(
+    throw dataMismatch(
       `the fixed-effect columns are ${listText(design.xnames)}, the saved fit's ${listText(betaNames)}`,
     );
   const ranefJson = isObject(saved.ranef) ? saved.ranef : {};
@@ -148,14 +127,16 @@ export function restoreGlmm(
     const levels = isObject(r) && Array.isArray(r.levels) ? (r.levels as unknown[]).map(String) : null;
     if (!levels) throw badJson(`the field 'ranef' has no levels for the grouping factor ${quote(t.factor)}`);
     if (!sameList(t.levels, levels))
-      throw mismatch(
+      throw dataMismatch(
         `the grouping factor ${quote(t.factor)} has ${t.levels.length} levels (${listText(t.levels)}), the saved fit ${levels.length} (${listText(levels)})`,
       );
   }
   const names = thetaNamesOf(design.reterms);
   const savedNames = Object.keys(thetaJson);
   if (!sameList(names, savedNames))
-    throw mismatch(`the variance parameters are ${listText(names)}, the saved fit's ${listText(savedNames)}`);
+    throw dataMismatch(
+      `the variance parameters are ${listText(names)}, the saved fit's ${listText(savedNames)}`,
+    );
   const theta = Float64Array.from(savedNames, (nm) => thetaJson[nm]);
   const beta = betaNames.map((nm) => betaJson[nm]);
   const p = beta.length;
@@ -190,10 +171,10 @@ export function restoreGlmm(
             ? agqDevianceVector(work, theta, nAGQ)
             : agqDeviance(work, theta, nAGQ);
   } catch {
-    throw mismatch("PIRLS does not converge at the saved parameters");
+    throw dataMismatch("PIRLS does not converge at the saved parameters");
   }
   if (!(Math.abs(dev - objective) <= RESTORE_GLMM_OBJECTIVE_TOL * Math.max(1, Math.abs(objective))))
-    throw mismatch(`the deviance at the saved θ and β is ${dev}, the saved fit's ${objective}`);
+    throw dataMismatch(`the deviance at the saved θ and β is ${dev}, the saved fit's ${objective}`);
   if (nAGQ > 1) {
     // the AGQ evaluation moves the state: PIRLS again for the modes at (θ, β)
     setFixed(work, beta);

@@ -28,6 +28,17 @@ import {
 import { buildResult, type OptInfo, thetaLowerBounds } from "./lmm-result.ts";
 import { evaluate, updateL } from "./update-l.ts";
 import { quote } from "../util/quote.ts";
+import {
+  dataMismatch,
+  field,
+  isBoolean,
+  isNumber,
+  isNumberRecord,
+  isObject,
+  isString,
+  listText,
+  sameList,
+} from "../util/saved-json.ts";
 
 export interface RestoreLmmOptions {
   /** As `fitLmm`'s `maxBytes`. */
@@ -37,44 +48,12 @@ export interface RestoreLmmOptions {
 /** Relative tolerance of the objective at the saved θ (relative to max(1, |saved objective|)). */
 export const RESTORE_OBJECTIVE_TOL = 1e-8;
 
-type Json = Record<string, unknown>;
-
 function badJson(message: string): SpecError {
   return new SpecError(
     "E_FIT_BAD_JSON",
     `not a saved mixed-model fit: ${message}`,
     "pass the JSON written by fit.toJSON() (or `mixed fit ... --json`) for a linear mixed model",
   );
-}
-
-function mismatch(message: string): SpecError {
-  return new SpecError(
-    "E_FIT_DATA_MISMATCH",
-    `the data do not match the saved fit: ${message}`,
-    "restore the fit with the data it was fitted to (same rows, columns, levels and schema), or fit the model again",
-  );
-}
-
-function field<T>(json: Json, name: string, ok: (v: unknown) => v is T, what: string): T {
-  const v = json[name];
-  if (!ok(v)) throw badJson(`the field ${quote(name)} is ${v === undefined ? "missing" : "not " + what}`);
-  return v;
-}
-
-const isString = (v: unknown): v is string => typeof v === "string";
-const isNumber = (v: unknown): v is number => typeof v === "number" && Number.isFinite(v);
-const isBoolean = (v: unknown): v is boolean => typeof v === "boolean";
-const isObject = (v: unknown): v is Json => typeof v === "object" && v !== null && !Array.isArray(v);
-const isNumberRecord = (v: unknown): v is Record<string, number> =>
-  isObject(v) && Object.values(v).every((x) => typeof x === "number");
-
-function sameList(a: readonly string[], b: readonly string[]): boolean {
-  return a.length === b.length && a.every((x, i) => x === b[i]);
-}
-
-function listText(xs: readonly string[]): string {
-  const shown = xs.slice(0, 8).map((x) => quote(x));
-  return `${shown.join(", ")}${xs.length > 8 ? `, … (${xs.length})` : ""}`;
 }
 
 /**
@@ -102,12 +81,12 @@ export function restoreLmm(json: string | object, data: DataSource, opts: Restor
     throw badJson(
       `its model_class is ${JSON.stringify(saved.model_class)}, not "lmerMod" (a linear mixed model)`,
     );
-  const formula = field(saved, "formula", isString, "a string");
-  const REML = field(saved, "REML", isBoolean, "true or false");
-  const thetaJson = field(saved, "theta", isNumberRecord, "an object of numbers");
-  const betaJson = field(saved, "beta", isNumberRecord, "an object of numbers");
-  const nobs = field(saved, "nobs", isNumber, "a number");
-  const objective = field(saved, "objective", isNumber, "a finite number");
+  const formula = field(saved, "formula", isString, "a string", badJson);
+  const REML = field(saved, "REML", isBoolean, "true or false", badJson);
+  const thetaJson = field(saved, "theta", isNumberRecord, "an object of numbers", badJson);
+  const betaJson = field(saved, "beta", isNumberRecord, "an object of numbers", badJson);
+  const nobs = field(saved, "nobs", isNumber, "a number", badJson);
+  const objective = field(saved, "objective", isNumber, "a finite number", badJson);
   const weights = saved.weights;
   if (weights !== undefined && weights !== null && !isString(weights))
     throw badJson("the field 'weights' is not a column name or null");
@@ -133,14 +112,14 @@ export function restoreLmm(json: string | object, data: DataSource, opts: Restor
 
   // the data against the saved fit
   if (design.n !== nobs)
-    throw mismatch(`the formula uses ${design.n} rows of ${quote(data.name)}, the saved fit ${nobs}`);
+    throw dataMismatch(`the formula uses ${design.n} rows of ${quote(data.name)}, the saved fit ${nobs}`);
   if (isString(saved.response_hash) && responseHash(design.y) !== saved.response_hash)
-    throw mismatch(
+    throw dataMismatch(
       `the response ${quote(design.frame.formula.responseLabel)} has other values than the one the fit was fitted to`,
     );
   const betaNames = Object.keys(betaJson);
   if (!sameList(design.xnames, betaNames))
-    throw mismatch(
+    throw dataMismatch(
       `the fixed-effect columns are ${listText(design.xnames)}, the saved fit's ${listText(betaNames)}`,
     );
   const ranefJson = isObject(saved.ranef) ? saved.ranef : {};
@@ -149,14 +128,16 @@ export function restoreLmm(json: string | object, data: DataSource, opts: Restor
     const levels = isObject(r) && Array.isArray(r.levels) ? (r.levels as unknown[]).map(String) : null;
     if (!levels) throw badJson(`the field 'ranef' has no levels for the grouping factor ${quote(t.factor)}`);
     if (!sameList(t.levels, levels))
-      throw mismatch(
+      throw dataMismatch(
         `the grouping factor ${quote(t.factor)} has ${t.levels.length} levels (${listText(t.levels)}), the saved fit ${levels.length} (${listText(levels)})`,
       );
   }
   const names = thetaNames(design);
   const savedNames = Object.keys(thetaJson);
   if (!sameList(names, savedNames))
-    throw mismatch(`the variance parameters are ${listText(names)}, the saved fit's ${listText(savedNames)}`);
+    throw dataMismatch(
+      `the variance parameters are ${listText(names)}, the saved fit's ${listText(savedNames)}`,
+    );
   const theta = savedNames.map((nm) => thetaJson[nm]);
   const bounds = thetaLowerBounds(model);
   const below = theta.findIndex((v, i) => !(v >= bounds[i]));
@@ -168,11 +149,12 @@ export function restoreLmm(json: string | object, data: DataSource, opts: Restor
   // the objective at θ (also factors L for the checks)
   const e = evaluate(model, theta, REML);
   if (!e.ok || !(Math.abs(e.value - objective) <= RESTORE_OBJECTIVE_TOL * Math.max(1, Math.abs(objective))))
-    throw mismatch(
+    throw dataMismatch(
       `the ${REML ? "REML criterion" : "deviance"} at the saved θ is ${e.ok ? e.value : "not defined"}, the saved fit's ${objective}`,
     );
   const mlDev = REML ? evaluate(model, theta, false) : null;
-  if (!updateL(model, theta)) throw mismatch("the mixed-model equations cannot be factored at the saved θ");
+  if (!updateL(model, theta))
+    throw dataMismatch("the mixed-model equations cannot be factored at the saved θ");
   // warnings of the fit (the design's own are added again by assembleFit)
   const designKeys = new Set(design.warnings.map((w) => `${w.code}\u0000${w.message}`));
   const warnings = savedWarnings.filter((w) => !designKeys.has(`${w.code}\u0000${w.message}`));
