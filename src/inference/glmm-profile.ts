@@ -23,38 +23,11 @@ import { OptionError, SpecError } from "../errors.ts";
 import type { GlmmFit } from "../glmm/fit-glmm.ts";
 import { glmmDeviance } from "../glmm/glmm-deviance.ts";
 import { glmmInternals } from "../glmm/glmm-internals.ts";
-import { psdCholesky } from "../linalg/psd-cholesky.ts";
 import { bobyqa } from "../optim/bobyqa.ts";
 import { qnorm } from "../special/quantiles.ts";
 import type { ProfileCurve, ProfileResult } from "./confint-result.ts";
 import { findRoot, ROOT_ZETA_TOL } from "./find-root.ts";
-import { varParams } from "./var-params.ts";
-
-/** θ (input order) from the standard deviations and correlations of each term; null if not PSD. */
-function thetaOfPhi(fit: GlmmFit, phi: ArrayLike<number>): Float64Array | null {
-  const theta: number[] = [];
-  let o = 0;
-  for (const g of fit.varcorr.groups) {
-    const S = g.terms.length;
-    const sd = new Float64Array(S);
-    const R = new Float64Array(S * S);
-    for (let c = 0; c < S; c++)
-      for (let r = c; r < S; r++, o++) {
-        if (r === c) sd[r] = phi[o];
-        else {
-          R[r * S + c] = phi[o];
-          R[c * S + r] = phi[o];
-        }
-      }
-    for (let i = 0; i < S; i++) R[i * S + i] = 1;
-    const A = new Float64Array(S * S);
-    for (let j = 0; j < S; j++) for (let i = j; i < S; i++) A[i * S + j] = sd[i] * sd[j] * R[i * S + j];
-    const { L, psd } = psdCholesky(A, S);
-    if (!psd) return null;
-    for (let c = 0; c < S; c++) for (let r = c; r < S; r++) theta.push(L[r * S + c]);
-  }
-  return Float64Array.from(theta);
-}
+import { thetaOfVarParams, varParams } from "./var-params.ts";
 
 function phiOf(fit: GlmmFit): number[] {
   const phi: number[] = [];
@@ -97,7 +70,7 @@ export function glmmProfile(fit: GlmmFit, opts: { level?: number; extra?: number
     ...fit.se.map((s) => (Number.isFinite(s) && s > 0 ? s : 1)),
   ];
   const devPsi = (psi: ArrayLike<number>): number => {
-    const th = thetaOfPhi(fit, psi);
+    const th = thetaOfVarParams(fit, psi);
     if (!th) return Number.NaN;
     return dv.deviance(
       th,

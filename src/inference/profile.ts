@@ -18,7 +18,6 @@
  */
 import { OptionError, SpecError } from "../errors.ts";
 import type { DenseBlock } from "../linalg/block-types.ts";
-import { psdCholesky } from "../linalg/psd-cholesky.ts";
 import { qrDecompose, qrResiduals } from "../linalg/qr.ts";
 import { fitInternals, modelFor } from "../lmm/fit-internals.ts";
 import type { GlmmFit } from "../glmm/fit-glmm.ts";
@@ -31,7 +30,7 @@ import { requireLmm } from "../lmm/require-lmm.ts";
 import type { ConfintResult, ProfileCurve, ProfileResult } from "./confint-result.ts";
 import { findRoot, ROOT_ZETA_TOL } from "./find-root.ts";
 import { glmmProfile } from "./glmm-profile.ts";
-import { varParams } from "./var-params.ts";
+import { thetaOfVarParams, varParams } from "./var-params.ts";
 
 export type { ConfintResult, ProfileCurve, ProfileResult } from "./confint-result.ts";
 
@@ -44,35 +43,6 @@ function phiOf(fit: LmmFit): Float64Array {
   }
   phi.push(fit.sigma);
   return Float64Array.from(phi);
-}
-
-/** θ (input order) from φ: chol(Σ/σ²) of each term; null where Σ is not positive semidefinite. */
-function thetaOfPhi(fit: LmmFit, phi: ArrayLike<number>): Float64Array | null {
-  const sigma = phi[phi.length - 1];
-  const theta: number[] = [];
-  let o = 0;
-  for (const g of fit.varcorr.groups) {
-    const S = g.terms.length;
-    const sd = new Float64Array(S);
-    const R = new Float64Array(S * S);
-    for (let c = 0; c < S; c++)
-      for (let r = c; r < S; r++, o++) {
-        if (r === c) sd[r] = phi[o];
-        else {
-          R[r * S + c] = phi[o];
-          R[c * S + r] = phi[o];
-        }
-      }
-    for (let i = 0; i < S; i++) R[i * S + i] = 1;
-    // lower Cholesky of Σ/σ², allowing zero columns (a standard deviation at 0)
-    const A = new Float64Array(S * S);
-    for (let j = 0; j < S; j++)
-      for (let i = j; i < S; i++) A[i * S + j] = (sd[i] * sd[j] * R[i * S + j]) / (sigma * sigma);
-    const { L, psd } = psdCholesky(A, S);
-    if (!psd) return null;
-    for (let c = 0; c < S; c++) for (let r = c; r < S; r++) theta.push(L[r * S + c]);
-  }
-  return Float64Array.from(theta);
 }
 
 /** Working-scale pieces of L at θ: ldL2, and the X/y block (U = L_XXᵀ, v = l_yXᵀ, l_yy). */
@@ -145,7 +115,7 @@ export function profile(fit: LmmFit | GlmmFit, opts: { level?: number; extra?: n
   const devPhi = (phi: ArrayLike<number>, j = -1, c = 0): number => {
     const sigma = phi[d - 1];
     if (!(sigma > 0)) return Number.NaN;
-    const theta = thetaOfPhi(ml, phi);
+    const theta = thetaOfVarParams(ml, phi);
     if (!theta) return Number.NaN;
     const f = factorAt(model, theta);
     if (!f) return Number.NaN;
